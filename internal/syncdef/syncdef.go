@@ -1,0 +1,350 @@
+// Package syncdef is the contract between the workflows and the activities:
+// activity names, their inputs and outputs. It holds no I/O, so workflow code can
+// import it without learning anything about AWS or HTTP. Nothing here carries a
+// secret: accounts travel as ids and role ARNs only.
+package syncdef
+
+import (
+	"time"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+)
+
+// Names registered on the worker. Workflows call activities by name so that the
+// workflows package never imports the activities package.
+const (
+	TaskQueueDefault = "aws-port-sync"
+
+	ResyncWorkflowName      = "ResyncWorkflow"
+	AccountSyncWorkflowName = "AccountSyncWorkflow"
+
+	PrepareResyncActivity  = "PrepareResync"
+	ListAccountsActivity   = "ListAccounts"
+	AssumeRoleActivity     = "AssumeRole"
+	ListRegionsActivity    = "ListRegions"
+	CollectPageActivity    = "CollectPage"
+	UpsertEntitiesActivity = "UpsertEntities"
+	PlanDeletesActivity    = "PlanDeletes"
+	PlanSweepActivity      = "PlanSweep"
+	DeleteEntitiesActivity = "DeleteEntities"
+	FinishResyncActivity   = "FinishResync"
+
+	ProgressQuery = "progress"
+
+	// Search attributes (Keyword) so the Web UI can filter runs by account.
+	SearchAttrAccountID   = "AwsAccountId"
+	SearchAttrIntegration = "AwsPortSyncIntegration"
+)
+
+// Error types of non-retryable application errors; the workflows read them to
+// report reasons, and the activities set them.
+const (
+	ErrTypeInvalidConfig = "InvalidConfig" // bad mapping or settings: fix and re-run
+	ErrTypeAccessDenied  = "AccessDenied"  // AWS refused: role, trust policy, SCP
+	ErrTypeNotFound      = "NotFound"      // e.g. Port blueprint missing
+	ErrTypePortRejected  = "PortRejected"  // Port 4xx that a retry cannot fix
+	ErrTypeDiscovery     = "DiscoveryFailed"
+)
+
+// ResyncInput starts one resync. Everything else comes from the worker's
+// configuration, so a schedule created once keeps working when settings change.
+type ResyncInput struct {
+	Integration string `json:"integration"`
+	// UseSearchAttributes is set by the starter when the namespace has the
+	// attributes registered; unregistered attributes would fail child starts.
+	UseSearchAttributes bool `json:"useSearchAttributes,omitempty"`
+	// Tuning overrides (zero = defaults); tests use them to shorten timeouts.
+	Tuning Tuning `json:"tuning,omitempty"`
+}
+
+// Tuning holds knobs that change timing, never results.
+type Tuning struct {
+	HeartbeatTimeout    time.Duration `json:"heartbeatTimeout,omitempty"`
+	MaxConcurrentUnits  int           `json:"maxConcurrentUnits,omitempty"`
+	ContinueAsNewEvents int           `json:"continueAsNewEvents,omitempty"`
+	// PagesPerRun bounds the pages one account workflow run collects before it
+	// continues as new (history grows by about a dozen events per page).
+	PagesPerRun            int   `json:"pagesPerRun,omitempty"`
+	MaxConcurrentAccounts  int   `json:"maxConcurrentAccounts,omitempty"`
+	ActivityMaximumRetries int32 `json:"activityMaximumRetries,omitempty"`
+}
+
+// Flags are the port-app-config switches that change how writes and deletes go.
+type Flags struct {
+	DeleteDependentEntities      bool    `json:"deleteDependentEntities"`
+	CreateMissingRelatedEntities bool    `json:"createMissingRelatedEntities"`
+	EnableMergeEntity            bool    `json:"enableMergeEntity"`
+	EntityDeletionThreshold      float64 `json:"entityDeletionThreshold"`
+}
+
+// ResourcePlan is one resources[] entry of the mapping, ready to collect.
+type ResourcePlan struct {
+	Index int    `json:"index"`
+	Kind  string `json:"kind"`
+	// Global kinds are collected once per account (S3, account info), the
+	// others once per allowed region.
+	Global         bool     `json:"global,omitempty"`
+	Spec           string   `json:"spec"` // mapping.ResourceSpec as JSON; compiled once per worker
+	RegionAllow    []string `json:"regionAllow,omitempty"`
+	RegionDeny     []string `json:"regionDeny,omitempty"`
+	IncludeActions []string `json:"includeActions,omitempty"`
+}
+
+// PrepareInput / PrepareOutput: mapping, blueprints and resync-state.
+type PrepareInput struct {
+	Integration string    `json:"integration"`
+	ResyncID    string    `json:"resyncId"`
+	StartedAt   time.Time `json:"startedAt"`
+}
+
+type PrepareOutput struct {
+	Resources             []ResourcePlan `json:"resources"`
+	Flags                 Flags          `json:"flags"`
+	Version               string         `json:"version"`
+	MaxConcurrentAccounts int            `json:"maxConcurrentAccounts"`
+	BlueprintsCreated     []string       `json:"blueprintsCreated,omitempty"`
+}
+
+// Account is a discovered account; RoleARN empty means the base credentials.
+type Account struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	RoleARN     string `json:"roleArn,omitempty"`
+	SessionName string `json:"sessionName,omitempty"`
+}
+
+type ListAccountsOutput struct {
+	Mode     string    `json:"mode"`
+	Accounts []Account `json:"accounts"`
+	Warnings []string  `json:"warnings,omitempty"`
+	// Complete is false when discovery fell back to fewer accounts than the
+	// organization has; then no account is swept as departed.
+	Complete bool `json:"complete"`
+}
+
+// AssumeRoleOutput: identity and expiry only, never credentials.
+type AssumeRoleOutput struct {
+	AccountID  string    `json:"accountId"`
+	ARN        string    `json:"arn"`
+	Expiration time.Time `json:"expiration,omitempty"`
+}
+
+type ListRegionsInput struct {
+	Account Account `json:"account"`
+}
+
+// Unit is one (resource, region) stream of pages.
+type Unit struct {
+	Resource int    `json:"resource"` // index into AccountSyncInput.Resources
+	Region   string `json:"region"`
+}
+
+type CollectPageInput struct {
+	Account  Account      `json:"account"`
+	Resource ResourcePlan `json:"resource"`
+	Region   string       `json:"region"`
+	Token    string       `json:"token,omitempty"`
+}
+
+// CollectPageOutput carries mapped entities only; raw AWS data stays in the activity.
+type CollectPageOutput struct {
+	Entities []catalog.Entity `json:"entities,omitempty"`
+	Next     string           `json:"next,omitempty"`
+	Raw      int              `json:"raw"`
+	Filtered int              `json:"filtered,omitempty"`
+	Dropped  int              `json:"dropped,omitempty"`
+	// MappingErrors counts property expressions that failed and yielded null.
+	MappingErrors int `json:"mappingErrors,omitempty"`
+	// RelationTargets are identifiers this page's entities point at; with
+	// createMissingRelatedEntities Port may have created them under this scope.
+	RelationTargets []string `json:"relationTargets,omitempty"`
+}
+
+type UpsertInput struct {
+	Scope    catalog.Scope    `json:"scope"`
+	Entities []catalog.Entity `json:"entities"`
+	Flags    Flags            `json:"flags"`
+	ResyncID string           `json:"resyncId"`
+}
+
+type UpsertOutput struct {
+	Upserted  int      `json:"upserted"`
+	Unchanged int      `json:"unchanged"`
+	Failed    int      `json:"failed"`
+	Failures  []string `json:"failures,omitempty"` // first few reasons
+}
+
+type PlanDeletesInput struct {
+	Scope           catalog.Scope `json:"scope"`
+	StartedAt       time.Time     `json:"startedAt"`
+	Produced        []catalog.Key `json:"produced"`
+	RelationTargets []string      `json:"relationTargets,omitempty"`
+	Flags           Flags         `json:"flags"`
+}
+
+type PlanDeletesOutput struct {
+	Stale []catalog.Key `json:"stale,omitempty"`
+	Owned int           `json:"owned"`
+}
+
+// PlanSweepInput counts what the integration owns and, when discovery was
+// complete, finds the scopes nobody collects any more (departed accounts,
+// kinds removed from the mapping).
+type PlanSweepInput struct {
+	Integration   string    `json:"integration"`
+	StartedAt     time.Time `json:"startedAt"`
+	SweepDeparted bool      `json:"sweepDeparted"`
+	Accounts      []string  `json:"accounts"` // discovered this resync
+	Kinds         []string  `json:"kinds"`    // configured this resync
+}
+
+type PlanSweepOutput struct {
+	Owned int           `json:"owned"`
+	Stale []catalog.Key `json:"stale,omitempty"`
+}
+
+type DeleteInput struct {
+	Integration string        `json:"integration"`
+	Keys        []catalog.Key `json:"keys"`
+	Flags       Flags         `json:"flags"`
+}
+
+type DeleteOutput struct {
+	Deleted int      `json:"deleted"`
+	Failed  int      `json:"failed"`
+	Errors  []string `json:"errors,omitempty"`
+}
+
+type FinishInput struct {
+	Integration string    `json:"integration"`
+	StartedAt   time.Time `json:"startedAt"`
+	Status      string    `json:"status"` // completed | failed
+}
+
+// Counts are entity totals; they add up across pages, scopes and accounts.
+type Counts struct {
+	Raw           int `json:"raw"`
+	Upserted      int `json:"upserted"`
+	Unchanged     int `json:"unchanged"`
+	Failed        int `json:"failed"`
+	Filtered      int `json:"filtered"`
+	Dropped       int `json:"dropped"`
+	MappingErrors int `json:"mappingErrors"`
+	Stale         int `json:"stale"`
+	Deleted       int `json:"deleted"`
+}
+
+// Add sums b into c.
+func (c *Counts) Add(b Counts) {
+	c.Raw += b.Raw
+	c.Upserted += b.Upserted
+	c.Unchanged += b.Unchanged
+	c.Failed += b.Failed
+	c.Filtered += b.Filtered
+	c.Dropped += b.Dropped
+	c.MappingErrors += b.MappingErrors
+	c.Stale += b.Stale
+	c.Deleted += b.Deleted
+}
+
+// AccountSyncInput starts (or continues) one account's child workflow.
+type AccountSyncInput struct {
+	ResyncID    string         `json:"resyncId"`
+	Integration string         `json:"integration"`
+	StartedAt   time.Time      `json:"startedAt"`
+	Account     Account        `json:"account"`
+	Resources   []ResourcePlan `json:"resources"`
+	Flags       Flags          `json:"flags"`
+	Version     string         `json:"version"`
+	Tuning      Tuning         `json:"tuning,omitempty"`
+	// Carry is the state handed over by continue-as-new; nil on the first run.
+	Carry *AccountCarry `json:"carry,omitempty"`
+}
+
+// AccountCarry is what an account workflow needs to resume after continue-as-new.
+type AccountCarry struct {
+	Regions  []string         `json:"regions"`
+	Pending  []PendingUnit    `json:"pending"`
+	Scopes   []*ScopeState    `json:"scopes"`
+	Counts   Counts           `json:"counts"`
+	Identity AssumeRoleOutput `json:"identity"`
+	Runs     int              `json:"runs"`
+}
+
+// PendingUnit is a unit with the token of its next page ("" = first page).
+type PendingUnit struct {
+	Unit  Unit   `json:"unit"`
+	Token string `json:"token,omitempty"`
+}
+
+// ScopeState tracks one (account, kind) scope through the run.
+type ScopeState struct {
+	Kind            string        `json:"kind"`
+	Produced        []catalog.Key `json:"produced,omitempty"`
+	RelationTargets []string      `json:"relationTargets,omitempty"`
+	Errors          []string      `json:"errors,omitempty"`
+}
+
+// ScopeResult is a finished scope: complete scopes may carry stale keys.
+type ScopeResult struct {
+	Kind     string        `json:"kind"`
+	Complete bool          `json:"complete"`
+	Error    string        `json:"error,omitempty"`
+	Produced int           `json:"produced"`
+	Owned    int           `json:"owned"`
+	Stale    []catalog.Key `json:"stale,omitempty"`
+}
+
+// Account statuses in results and progress.
+const (
+	AccountSynced  = "synced"
+	AccountPartial = "partial" // some scopes failed; their entities are kept
+	AccountFailed  = "failed"  // nothing collected (role, regions); entities kept
+)
+
+type AccountResult struct {
+	AccountID string        `json:"accountId"`
+	Name      string        `json:"name"`
+	Status    string        `json:"status"`
+	Reason    string        `json:"reason,omitempty"`
+	Counts    Counts        `json:"counts"`
+	Scopes    []ScopeResult `json:"scopes,omitempty"`
+	// Runs counts the workflow runs the account took (continue-as-new chain).
+	Runs int `json:"runs"`
+}
+
+// AccountProgress is the live state of one account in the resync's progress.
+type AccountProgress struct {
+	AccountID string `json:"accountId"`
+	Name      string `json:"name"`
+	Status    string `json:"status"` // pending | running | synced | partial | failed
+	Reason    string `json:"reason,omitempty"`
+	Counts    Counts `json:"counts"`
+	Runs      int    `json:"runs,omitempty"`
+}
+
+// Progress answers the resync's progress query and is also its result.
+type Progress struct {
+	Phase          string            `json:"phase"` // preparing | discovering | syncing | deleting | done | failed
+	StartedAt      time.Time         `json:"startedAt"`
+	FinishedAt     time.Time         `json:"finishedAt,omitempty"`
+	Mode           string            `json:"mode,omitempty"`
+	Warnings       []string          `json:"warnings,omitempty"`
+	AccountsTotal  int               `json:"accountsTotal"`
+	AccountsDone   int               `json:"accountsDone"`
+	AccountsFailed int               `json:"accountsFailed"`
+	Accounts       []AccountProgress `json:"accounts"`
+	Counts         Counts            `json:"counts"`
+	Owned          int               `json:"owned"`
+	DeletionNote   string            `json:"deletionNote,omitempty"`
+	Error          string            `json:"error,omitempty"`
+}
+
+// AccountSyncProgress answers an account workflow's progress query.
+type AccountSyncProgress struct {
+	AccountID    string `json:"accountId"`
+	UnitsTotal   int    `json:"unitsTotal"`
+	UnitsDone    int    `json:"unitsDone"`
+	PagesFetched int    `json:"pagesFetched"`
+	Counts       Counts `json:"counts"`
+}

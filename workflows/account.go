@@ -1,0 +1,287 @@
+package workflows
+
+import (
+	"fmt"
+	"sort"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// AccountSyncWorkflow collects every (resource, region) unit of one account page
+// by page, upserts each mapped page, and plans the deletions of the scopes that
+// completed. A failure of the role or of a scope is reported in the result, never
+// as a workflow error, so the resync goes on with the other accounts and the
+// failed scopes keep their entities.
+func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syncdef.AccountResult, error) {
+	s := &accountSync{in: in, result: syncdef.AccountResult{AccountID: in.Account.ID, Name: in.Account.Name}}
+	if err := workflow.SetQueryHandler(ctx, syncdef.ProgressQuery, func() (syncdef.AccountSyncProgress, error) {
+		return s.progress, nil
+	}); err != nil {
+		return s.result, fmt.Errorf("register progress query: %w", err)
+	}
+
+	if in.Carry != nil {
+		s.carry = *in.Carry
+	} else if reason := s.start(ctx); reason != "" {
+		s.result.Status = syncdef.AccountFailed
+		s.result.Reason = reason
+		return s.result, nil
+	}
+	s.progress = syncdef.AccountSyncProgress{AccountID: in.Account.ID, UnitsTotal: s.unitsTotal(), Counts: s.carry.Counts}
+
+	s.runUnits(ctx)
+	if len(s.drained) > 0 {
+		next := in
+		carry := s.carry
+		carry.Pending = s.drained
+		carry.Runs++
+		next.Carry = &carry
+		return s.result, workflow.NewContinueAsNewError(ctx, syncdef.AccountSyncWorkflowName, next)
+	}
+	s.planDeletes(ctx)
+	return s.finish(), nil
+}
+
+type accountSync struct {
+	in       syncdef.AccountSyncInput
+	carry    syncdef.AccountCarry
+	result   syncdef.AccountResult
+	progress syncdef.AccountSyncProgress
+	// drained are units stopped early so that the workflow can continue as new.
+	drained  []syncdef.PendingUnit
+	draining bool
+}
+
+// start verifies access, looks up regions once, and lays out the units. It
+// returns a reason when the account cannot be synced at all.
+func (s *accountSync) start(ctx workflow.Context) string {
+	short := shortActivity(ctx, s.in.Tuning)
+	if err := workflow.ExecuteActivity(short, syncdef.AssumeRoleActivity, s.in.Account).Get(ctx, &s.carry.Identity); err != nil {
+		return errorReason(err)
+	}
+	if needsRegions(s.in.Resources) {
+		if err := workflow.ExecuteActivity(short, syncdef.ListRegionsActivity, syncdef.ListRegionsInput{Account: s.in.Account}).Get(ctx, &s.carry.Regions); err != nil {
+			return "list regions: " + errorReason(err)
+		}
+	}
+	for i, r := range s.in.Resources {
+		s.scope(r.Kind) // every configured kind has a scope, even with no unit
+		if r.Global {
+			s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i}})
+			continue
+		}
+		for _, region := range s.carry.Regions {
+			if regionAllowed(r, region) {
+				s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i, Region: region}})
+			}
+		}
+	}
+	return ""
+}
+
+func needsRegions(resources []syncdef.ResourcePlan) bool {
+	for _, r := range resources {
+		if !r.Global {
+			return true
+		}
+	}
+	return false
+}
+
+// regionAllowed is Ocean's regionPolicy: deny wins, then an allow list (if any)
+// must name the region.
+func regionAllowed(r syncdef.ResourcePlan, region string) bool {
+	if containsString(r.RegionDeny, region) {
+		return false
+	}
+	return len(r.RegionAllow) == 0 || containsString(r.RegionAllow, region)
+}
+
+func (s *accountSync) unitsTotal() int {
+	return len(s.carry.Pending) + s.progress.UnitsDone
+}
+
+func (s *accountSync) scope(kind string) *syncdef.ScopeState {
+	for _, sc := range s.carry.Scopes {
+		if sc.Kind == kind {
+			return sc
+		}
+	}
+	sc := &syncdef.ScopeState{Kind: kind}
+	s.carry.Scopes = append(s.carry.Scopes, sc)
+	return sc
+}
+
+// runUnits drives the pending units, a bounded number at a time.
+func (s *accountSync) runUnits(ctx workflow.Context) {
+	limit := s.in.Tuning.MaxConcurrentUnits
+	if limit <= 0 {
+		limit = defaultMaxConcurrentUnits
+	}
+	queue := s.carry.Pending
+	s.carry.Pending = nil
+	wg := workflow.NewWaitGroup(ctx)
+	sem := workflow.NewSemaphore(ctx, int64(limit))
+	for _, pu := range queue {
+		if err := sem.Acquire(ctx, 1); err != nil {
+			break // only on cancellation
+		}
+		if s.shouldDrain(ctx) {
+			sem.Release(1)
+			s.drained = append(s.drained, pu)
+			continue
+		}
+		wg.Add(1)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			defer wg.Done()
+			defer sem.Release(1)
+			s.runUnit(ctx, pu)
+		})
+	}
+	wg.Wait(ctx)
+}
+
+// shouldDrain asks for continue-as-new well before the history limits.
+func (s *accountSync) shouldDrain(ctx workflow.Context) bool {
+	if s.draining {
+		return true
+	}
+	info := workflow.GetInfo(ctx)
+	events := s.in.Tuning.ContinueAsNewEvents
+	if events <= 0 {
+		events = defaultContinueAsNewEvents
+	}
+	pages := s.in.Tuning.PagesPerRun
+	if pages <= 0 {
+		pages = defaultPagesPerRun
+	}
+	if info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() >= events ||
+		info.GetCurrentHistorySize() >= continueAsNewHistoryBytes || s.progress.PagesFetched >= pages {
+		s.draining = true
+	}
+	return s.draining
+}
+
+// runUnit pages through one (resource, region): collect a page, upsert it,
+// follow the token. A page that fails after its retries marks the scope failed.
+func (s *accountSync) runUnit(ctx workflow.Context, pu syncdef.PendingUnit) {
+	resource := s.in.Resources[pu.Unit.Resource]
+	scope := s.scope(resource.Kind)
+	catalogScope := catalog.Scope{Integration: s.in.Integration, AccountID: s.in.Account.ID, Kind: resource.Kind}
+	pageCtx := pageActivity(ctx, s.in.Tuning)
+	token := pu.Token
+	for {
+		if s.shouldDrain(ctx) {
+			s.drained = append(s.drained, syncdef.PendingUnit{Unit: pu.Unit, Token: token})
+			return
+		}
+		var page syncdef.CollectPageOutput
+		err := workflow.ExecuteActivity(pageCtx, syncdef.CollectPageActivity, syncdef.CollectPageInput{
+			Account: s.in.Account, Resource: resource, Region: pu.Unit.Region, Token: token,
+		}).Get(ctx, &page)
+		if err != nil {
+			where := resource.Kind
+			if pu.Unit.Region != "" {
+				where += " in " + pu.Unit.Region
+			}
+			scope.Errors = append(scope.Errors, where+": "+errorReason(err))
+			s.unitDone()
+			return
+		}
+		s.progress.PagesFetched++
+		s.addPage(scope, page)
+		if len(page.Entities) > 0 {
+			var up syncdef.UpsertOutput
+			if err := workflow.ExecuteActivity(pageCtx, syncdef.UpsertEntitiesActivity, syncdef.UpsertInput{
+				Scope: catalogScope, Entities: page.Entities, Flags: s.in.Flags, ResyncID: s.in.ResyncID,
+			}).Get(ctx, &up); err != nil {
+				// The entities stay in the produced set: a failed write never
+				// turns into a deletion.
+				up = syncdef.UpsertOutput{Failed: len(page.Entities), Failures: []string{errorReason(err)}}
+			}
+			s.addCounts(syncdef.Counts{Upserted: up.Upserted, Unchanged: up.Unchanged, Failed: up.Failed})
+		}
+		if page.Next == "" {
+			s.unitDone()
+			return
+		}
+		token = page.Next
+	}
+}
+
+func (s *accountSync) addPage(scope *syncdef.ScopeState, page syncdef.CollectPageOutput) {
+	for _, e := range page.Entities {
+		scope.Produced = append(scope.Produced, e.Key())
+	}
+	scope.RelationTargets = append(scope.RelationTargets, page.RelationTargets...)
+	s.addCounts(syncdef.Counts{Raw: page.Raw, Filtered: page.Filtered, Dropped: page.Dropped, MappingErrors: page.MappingErrors})
+}
+
+func (s *accountSync) addCounts(c syncdef.Counts) {
+	s.carry.Counts.Add(c)
+	s.progress.Counts = s.carry.Counts
+}
+
+func (s *accountSync) unitDone() { s.progress.UnitsDone++ }
+
+// planDeletes asks Port, for every scope that completed without error, which of
+// its entities were not produced by this run.
+func (s *accountSync) planDeletes(ctx workflow.Context) {
+	short := shortActivity(ctx, s.in.Tuning)
+	scopes := append([]*syncdef.ScopeState(nil), s.carry.Scopes...)
+	sort.Slice(scopes, func(i, j int) bool { return scopes[i].Kind < scopes[j].Kind })
+	for _, sc := range scopes {
+		res := syncdef.ScopeResult{Kind: sc.Kind, Produced: len(sc.Produced)}
+		if len(sc.Errors) > 0 {
+			res.Error = sc.Errors[0]
+			if len(sc.Errors) > 1 {
+				res.Error = fmt.Sprintf("%s (and %d more)", sc.Errors[0], len(sc.Errors)-1)
+			}
+			s.result.Scopes = append(s.result.Scopes, res)
+			continue
+		}
+		var plan syncdef.PlanDeletesOutput
+		err := workflow.ExecuteActivity(short, syncdef.PlanDeletesActivity, syncdef.PlanDeletesInput{
+			Scope:           catalog.Scope{Integration: s.in.Integration, AccountID: s.in.Account.ID, Kind: sc.Kind},
+			StartedAt:       s.in.StartedAt,
+			Produced:        sc.Produced,
+			RelationTargets: sc.RelationTargets,
+			Flags:           s.in.Flags,
+		}).Get(ctx, &plan)
+		if err != nil {
+			// Without Port's view of the scope nothing in it may be deleted.
+			res.Error = "plan deletes: " + errorReason(err)
+		} else {
+			res.Complete = true
+			res.Owned = plan.Owned
+			res.Stale = plan.Stale
+		}
+		s.result.Scopes = append(s.result.Scopes, res)
+	}
+}
+
+func (s *accountSync) finish() syncdef.AccountResult {
+	s.result.Counts = s.carry.Counts
+	s.result.Runs = s.carry.Runs + 1
+	s.result.Status = syncdef.AccountSynced
+	var failed []string
+	for _, sc := range s.result.Scopes {
+		if !sc.Complete {
+			failed = append(failed, sc.Error)
+		}
+	}
+	if len(failed) > 0 {
+		s.result.Status = syncdef.AccountPartial
+		if len(failed) == len(s.result.Scopes) {
+			s.result.Status = syncdef.AccountFailed
+		}
+		s.result.Reason = failed[0]
+		if len(failed) > 1 {
+			s.result.Reason = fmt.Sprintf("%s (and %d more scopes failed)", failed[0], len(failed)-1)
+		}
+	}
+	return s.result
+}

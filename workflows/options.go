@@ -1,0 +1,87 @@
+// Package workflows holds the resync's orchestration: the root ResyncWorkflow and
+// one AccountSyncWorkflow per account. All I/O lives in activities, which the
+// workflows call by name (see internal/syncdef), so this package knows nothing of
+// AWS, HTTP or schedules.
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// Errors that retrying cannot fix: the activity said so through its error type.
+var nonRetryable = []string{
+	syncdef.ErrTypeInvalidConfig,
+	syncdef.ErrTypeAccessDenied,
+	syncdef.ErrTypeNotFound,
+	syncdef.ErrTypePortRejected,
+	syncdef.ErrTypeDiscovery,
+}
+
+const (
+	defaultHeartbeatTimeout    = 60 * time.Second
+	defaultMaxConcurrentUnits  = 8
+	defaultContinueAsNewEvents = 8000
+	defaultPagesPerRun         = 500
+	// Keep well below Temporal's 50 MB hard limit and its 10 MB warning.
+	continueAsNewHistoryBytes = 4 << 20
+)
+
+func retryPolicy(t syncdef.Tuning) *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        time.Minute,
+		MaximumAttempts:        t.ActivityMaximumRetries, // 0 = until the timeout
+		NonRetryableErrorTypes: nonRetryable,
+	}
+}
+
+// shortActivity is for calls that answer in seconds (STS, Organizations, Port setup).
+func shortActivity(ctx workflow.Context, t syncdef.Tuning) workflow.Context {
+	rp := retryPolicy(t)
+	if rp.MaximumAttempts == 0 {
+		rp.MaximumAttempts = 8
+	}
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Minute,
+		ScheduleToCloseTimeout: 15 * time.Minute,
+		RetryPolicy:            rp,
+	})
+}
+
+// pageActivity is for one AWS page or one Port batch: heartbeated, so a worker
+// that dies mid-call is noticed within the heartbeat timeout and the call retried
+// elsewhere, starting from the same page token.
+func pageActivity(ctx workflow.Context, t syncdef.Tuning) workflow.Context {
+	hb := t.HeartbeatTimeout
+	if hb == 0 {
+		hb = defaultHeartbeatTimeout
+	}
+	rp := retryPolicy(t)
+	if rp.MaximumAttempts == 0 {
+		rp.MaximumAttempts = 10
+	}
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		HeartbeatTimeout:    hb,
+		RetryPolicy:         rp,
+	})
+}
+
+// errorReason turns an activity or child error into the short text users see in
+// progress and reports: the application error's message, not the wrapping chain.
+func errorReason(err error) string {
+	if err == nil {
+		return ""
+	}
+	var app *temporal.ApplicationError
+	if asApplicationError(err, &app) {
+		return app.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,282 @@
+package workflows
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	enums "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// deleteChunk bounds the keys one DeleteEntities activity takes, so its input
+// stays far below the payload limit whatever the organization's size.
+const deleteChunk = 2000
+
+// ResyncWorkflow is one full resync: prepare, discover, one child per account,
+// then a resync-wide deletion decision. Its history grows with the number of
+// accounts, never with the number of resources: pages and batches live in the
+// children.
+func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progress, error) {
+	logger := workflow.GetLogger(ctx)
+	info := workflow.GetInfo(ctx)
+	resyncID := info.WorkflowExecution.ID
+	startedAt := workflow.Now(ctx).UTC()
+
+	progress := syncdef.Progress{Phase: "preparing", StartedAt: startedAt}
+	if err := workflow.SetQueryHandler(ctx, syncdef.ProgressQuery, func() (syncdef.Progress, error) {
+		return progress, nil
+	}); err != nil {
+		return progress, fmt.Errorf("register progress query: %w", err)
+	}
+
+	short := shortActivity(ctx, in.Tuning)
+	fail := func(phase string, err error) (syncdef.Progress, error) {
+		progress.Phase = "failed"
+		progress.Error = fmt.Sprintf("%s: %s", phase, errorReason(err))
+		progress.FinishedAt = workflow.Now(ctx).UTC()
+		finishResync(ctx, in, startedAt, "failed")
+		return progress, temporal.NewNonRetryableApplicationError(progress.Error, "ResyncFailed", err)
+	}
+
+	var prep syncdef.PrepareOutput
+	if err := workflow.ExecuteActivity(short, syncdef.PrepareResyncActivity, syncdef.PrepareInput{
+		Integration: in.Integration, ResyncID: resyncID, StartedAt: startedAt,
+	}).Get(ctx, &prep); err != nil {
+		return fail("prepare", err)
+	}
+
+	progress.Phase = "discovering"
+	var disc syncdef.ListAccountsOutput
+	if err := workflow.ExecuteActivity(short, syncdef.ListAccountsActivity, in.Integration).Get(ctx, &disc); err != nil {
+		return fail("discover accounts", err)
+	}
+	progress.Mode = disc.Mode
+	progress.Warnings = disc.Warnings
+	progress.AccountsTotal = len(disc.Accounts)
+	for _, a := range disc.Accounts {
+		progress.Accounts = append(progress.Accounts, syncdef.AccountProgress{AccountID: a.ID, Name: a.Name, Status: "pending"})
+	}
+
+	progress.Phase = "syncing"
+	results := syncAccounts(ctx, in, resyncID, startedAt, prep, disc.Accounts, &progress)
+
+	progress.Phase = "deleting"
+	status := "completed"
+	for _, r := range results {
+		if r.Status != syncdef.AccountSynced {
+			status = "failed"
+		}
+	}
+	if err := deleteStale(ctx, in, startedAt, prep, disc, results, &progress); err != nil {
+		logger.Error("Deletion phase failed; the catalog keeps its entities", "error", err)
+		progress.DeletionNote = "deletion failed: " + errorReason(err)
+		status = "failed"
+	}
+
+	finishResync(ctx, in, startedAt, status)
+	progress.Phase = "done"
+	progress.FinishedAt = workflow.Now(ctx).UTC()
+	return progress, nil
+}
+
+// syncAccounts runs one child per account, at most maxConcurrentAccounts at a
+// time, and folds each result into progress as it arrives.
+func syncAccounts(ctx workflow.Context, in syncdef.ResyncInput, resyncID string, startedAt time.Time,
+	prep syncdef.PrepareOutput, accounts []syncdef.Account, progress *syncdef.Progress) []syncdef.AccountResult {
+	limit := prep.MaxConcurrentAccounts
+	if in.Tuning.MaxConcurrentAccounts > 0 {
+		limit = in.Tuning.MaxConcurrentAccounts
+	}
+	if limit < 1 {
+		limit = 1
+	}
+	results := make([]syncdef.AccountResult, len(accounts))
+	selector := workflow.NewSelector(ctx)
+	running := 0
+	for i, account := range accounts {
+		for running >= limit {
+			selector.Select(ctx)
+		}
+		running++
+		progress.Accounts[i].Status = "running"
+		child := workflow.ExecuteChildWorkflow(childContext(ctx, in, resyncID, account), syncdef.AccountSyncWorkflowName, syncdef.AccountSyncInput{
+			ResyncID:    resyncID,
+			Integration: in.Integration,
+			StartedAt:   startedAt,
+			Account:     account,
+			Resources:   prep.Resources,
+			Flags:       prep.Flags,
+			Version:     prep.Version,
+			Tuning:      in.Tuning,
+		})
+		i, account := i, account
+		selector.AddFuture(child, func(f workflow.Future) {
+			running--
+			var r syncdef.AccountResult
+			if err := f.Get(ctx, &r); err != nil {
+				r = syncdef.AccountResult{AccountID: account.ID, Name: account.Name, Status: syncdef.AccountFailed, Reason: errorReason(err)}
+			}
+			results[i] = r
+			recordAccount(progress, i, r)
+		})
+	}
+	for running > 0 {
+		selector.Select(ctx)
+	}
+	return results
+}
+
+func childContext(ctx workflow.Context, in syncdef.ResyncInput, resyncID string, account syncdef.Account) workflow.Context {
+	opts := workflow.ChildWorkflowOptions{
+		WorkflowID: resyncID + "/account/" + account.ID,
+		// A child outliving its resync would write after the deletion decision.
+		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_TERMINATE,
+	}
+	if in.UseSearchAttributes {
+		opts.TypedSearchAttributes = temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrAccountID).ValueSet(account.ID),
+			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrIntegration).ValueSet(in.Integration),
+		)
+	}
+	return workflow.WithChildOptions(ctx, opts)
+}
+
+func recordAccount(progress *syncdef.Progress, i int, r syncdef.AccountResult) {
+	p := &progress.Accounts[i]
+	p.Status = r.Status
+	p.Reason = r.Reason
+	p.Counts = r.Counts
+	p.Runs = r.Runs
+	progress.AccountsDone++
+	if r.Status == syncdef.AccountFailed {
+		progress.AccountsFailed++
+	}
+	progress.Counts.Add(r.Counts)
+}
+
+// deleteStale gathers the stale keys of every completed scope and of departed
+// scopes, then deletes them only if, over the whole resync, they stay within
+// entityDeletionThreshold of what the integration owns.
+func deleteStale(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Time, prep syncdef.PrepareOutput,
+	disc syncdef.ListAccountsOutput, results []syncdef.AccountResult, progress *syncdef.Progress) error {
+	short := shortActivity(ctx, in.Tuning)
+
+	accountIDs := make([]string, 0, len(disc.Accounts))
+	for _, a := range disc.Accounts {
+		accountIDs = append(accountIDs, a.ID)
+	}
+	kinds := configuredKinds(prep.Resources)
+	var sweep syncdef.PlanSweepOutput
+	if err := workflow.ExecuteActivity(short, syncdef.PlanSweepActivity, syncdef.PlanSweepInput{
+		Integration:   in.Integration,
+		StartedAt:     startedAt,
+		SweepDeparted: disc.Complete,
+		Accounts:      accountIDs,
+		Kinds:         kinds,
+	}).Get(ctx, &sweep); err != nil {
+		return fmt.Errorf("plan sweep: %w", err)
+	}
+	progress.Owned = sweep.Owned
+
+	stale := dedupeKeys(append(collectStale(results), sweep.Stale...))
+	progress.Counts.Stale = len(stale)
+	if len(stale) == 0 {
+		return nil
+	}
+	threshold := prep.Flags.EntityDeletionThreshold
+	ratio := 1.0
+	if sweep.Owned > 0 {
+		ratio = float64(len(stale)) / float64(sweep.Owned)
+	}
+	if ratio > threshold {
+		progress.DeletionNote = fmt.Sprintf(
+			"nothing deleted: %d of %d owned entities are stale (%.0f%%), above entityDeletionThreshold %.2f; raise the threshold or check why the entities disappeared",
+			len(stale), sweep.Owned, ratio*100, threshold)
+		workflow.GetLogger(ctx).Warn(progress.DeletionNote)
+		return nil
+	}
+
+	for start := 0; start < len(stale); start += deleteChunk {
+		end := min(start+deleteChunk, len(stale))
+		var out syncdef.DeleteOutput
+		if err := workflow.ExecuteActivity(short, syncdef.DeleteEntitiesActivity, syncdef.DeleteInput{
+			Integration: in.Integration,
+			Keys:        stale[start:end],
+			Flags:       prep.Flags,
+		}).Get(ctx, &out); err != nil {
+			return fmt.Errorf("delete entities: %w", err)
+		}
+		progress.Counts.Deleted += out.Deleted
+		if out.Failed > 0 {
+			progress.DeletionNote = fmt.Sprintf("%d entities could not be deleted: %v", out.Failed, out.Errors)
+		}
+	}
+	return nil
+}
+
+func collectStale(results []syncdef.AccountResult) []catalog.Key {
+	var keys []catalog.Key
+	for _, r := range results {
+		for _, s := range r.Scopes {
+			if s.Complete {
+				keys = append(keys, s.Stale...)
+			}
+		}
+	}
+	return keys
+}
+
+func dedupeKeys(keys []catalog.Key) []catalog.Key {
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Blueprint != keys[j].Blueprint {
+			return keys[i].Blueprint < keys[j].Blueprint
+		}
+		return keys[i].Identifier < keys[j].Identifier
+	})
+	out := keys[:0]
+	for i, k := range keys {
+		if i == 0 || k != keys[i-1] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func configuredKinds(resources []syncdef.ResourcePlan) []string {
+	var kinds []string
+	for _, r := range resources {
+		if !containsString(kinds, r.Kind) {
+			kinds = append(kinds, r.Kind)
+		}
+	}
+	sort.Strings(kinds)
+	return kinds
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// finishResync reports the outcome to Port; a failure there must not fail the
+// resync, whose catalog work is already done.
+func finishResync(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Time, status string) {
+	ao := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 3},
+	})
+	if err := workflow.ExecuteActivity(ao, syncdef.FinishResyncActivity, syncdef.FinishInput{
+		Integration: in.Integration, StartedAt: startedAt, Status: status,
+	}).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("Could not report resync state to Port", "error", err)
+	}
+}

@@ -1,0 +1,244 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// fakeAWS answers the activities from an in-memory organization: per account,
+// per resource kind, a list of entity identifiers split in pages of two.
+type fakeAWS struct {
+	mu        sync.Mutex
+	accounts  []syncdef.Account
+	items     map[string]map[string][]string // account -> kind -> identifiers
+	owned     map[catalog.Scope][]catalog.Key
+	denied    map[string]bool // account -> AssumeRole denied
+	failKind  map[string]bool // kind whose collection fails
+	deleted   []catalog.Key
+	upserted  int
+	threshold float64
+}
+
+func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(ResyncWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncWorkflowName})
+	env.RegisterWorkflowWithOptions(AccountSyncWorkflow, workflow.RegisterOptions{Name: syncdef.AccountSyncWorkflowName})
+	reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	reg(func(ctx context.Context, in syncdef.PrepareInput) (syncdef.PrepareOutput, error) {
+		return syncdef.PrepareOutput{
+			Resources: []syncdef.ResourcePlan{
+				{Index: 0, Kind: "AWS::S3::Bucket", Global: true},
+				{Index: 1, Kind: "AWS::EC2::Instance", RegionDeny: []string{"eu-west-1"}},
+			},
+			Flags:                 syncdef.Flags{EntityDeletionThreshold: f.threshold, DeleteDependentEntities: true},
+			MaxConcurrentAccounts: 2,
+		}, nil
+	}, syncdef.PrepareResyncActivity)
+	reg(func(ctx context.Context, integration string) (syncdef.ListAccountsOutput, error) {
+		return syncdef.ListAccountsOutput{Mode: "organization", Accounts: f.accounts, Complete: true}, nil
+	}, syncdef.ListAccountsActivity)
+	reg(func(ctx context.Context, a syncdef.Account) (syncdef.AssumeRoleOutput, error) {
+		if f.denied[a.ID] {
+			return syncdef.AssumeRoleOutput{}, temporal.NewNonRetryableApplicationError("Unable to assume role "+a.RoleARN+": AccessDenied", syncdef.ErrTypeAccessDenied, nil)
+		}
+		return syncdef.AssumeRoleOutput{AccountID: a.ID}, nil
+	}, syncdef.AssumeRoleActivity)
+	reg(func(ctx context.Context, in syncdef.ListRegionsInput) ([]string, error) {
+		return []string{"eu-west-1", "us-east-1"}, nil
+	}, syncdef.ListRegionsActivity)
+	reg(func(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
+		if f.failKind[in.Resource.Kind] {
+			return syncdef.CollectPageOutput{}, temporal.NewNonRetryableApplicationError("collect: AccessDenied", syncdef.ErrTypeAccessDenied, nil)
+		}
+		if in.Region == "eu-west-1" {
+			return syncdef.CollectPageOutput{}, errors.New("denied region was collected")
+		}
+		ids := f.items[in.Account.ID][in.Resource.Kind]
+		start := 0
+		if in.Token != "" {
+			start = int(in.Token[0] - '0')
+		}
+		end := min(start+2, len(ids))
+		out := syncdef.CollectPageOutput{Raw: end - start}
+		for _, id := range ids[start:end] {
+			out.Entities = append(out.Entities, catalog.Entity{Identifier: id, Blueprint: in.Resource.Kind})
+		}
+		if end < len(ids) {
+			out.Next = string(rune('0' + end))
+		}
+		return out, nil
+	}, syncdef.CollectPageActivity)
+	reg(func(ctx context.Context, in syncdef.UpsertInput) (syncdef.UpsertOutput, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.upserted += len(in.Entities)
+		return syncdef.UpsertOutput{Upserted: len(in.Entities)}, nil
+	}, syncdef.UpsertEntitiesActivity)
+	reg(func(ctx context.Context, in syncdef.PlanDeletesInput) (syncdef.PlanDeletesOutput, error) {
+		produced := map[catalog.Key]bool{}
+		for _, k := range in.Produced {
+			produced[k] = true
+		}
+		out := syncdef.PlanDeletesOutput{}
+		for _, k := range f.owned[in.Scope] {
+			out.Owned++
+			if !produced[k] {
+				out.Stale = append(out.Stale, k)
+			}
+		}
+		return out, nil
+	}, syncdef.PlanDeletesActivity)
+	reg(func(ctx context.Context, in syncdef.PlanSweepInput) (syncdef.PlanSweepOutput, error) {
+		n := 0
+		for _, keys := range f.owned {
+			n += len(keys)
+		}
+		return syncdef.PlanSweepOutput{Owned: n}, nil
+	}, syncdef.PlanSweepActivity)
+	reg(func(ctx context.Context, in syncdef.DeleteInput) (syncdef.DeleteOutput, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.deleted = append(f.deleted, in.Keys...)
+		return syncdef.DeleteOutput{Deleted: len(in.Keys)}, nil
+	}, syncdef.DeleteEntitiesActivity)
+	reg(func(ctx context.Context, in syncdef.FinishInput) error { return nil }, syncdef.FinishResyncActivity)
+	return env
+}
+
+func newFake() *fakeAWS {
+	return &fakeAWS{
+		accounts: []syncdef.Account{{ID: "111111111111", Name: "a"}, {ID: "222222222222", Name: "b"}, {ID: "333333333333", Name: "c"}},
+		items: map[string]map[string][]string{
+			"111111111111": {"AWS::S3::Bucket": {"b1", "b2", "b3"}, "AWS::EC2::Instance": {"i1", "i2", "i3", "i4", "i5"}},
+			"222222222222": {"AWS::S3::Bucket": {"b4"}, "AWS::EC2::Instance": {"i6"}},
+			"333333333333": {"AWS::S3::Bucket": {"b5"}, "AWS::EC2::Instance": {}},
+		},
+		owned:     map[catalog.Scope][]catalog.Key{},
+		denied:    map[string]bool{},
+		failKind:  map[string]bool{},
+		threshold: 0.9,
+	}
+}
+
+func (f *fakeAWS) own(account, kind string, ids ...string) {
+	s := catalog.Scope{Integration: "it", AccountID: account, Kind: kind}
+	for _, id := range ids {
+		f.owned[s] = append(f.owned[s], catalog.Key{Blueprint: kind, Identifier: id})
+	}
+}
+
+func runResync(t *testing.T, f *fakeAWS, tuning syncdef.Tuning) syncdef.Progress {
+	t.Helper()
+	env := f.env(t)
+	env.ExecuteWorkflow(syncdef.ResyncWorkflowName, syncdef.ResyncInput{Integration: "it", Tuning: tuning})
+	if !env.IsWorkflowCompleted() {
+		t.Fatal("resync did not complete")
+	}
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("resync failed: %v", err)
+	}
+	var p syncdef.Progress
+	if err := env.GetWorkflowResult(&p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestResyncCollectsEveryPageAndHonoursRegionPolicy(t *testing.T) {
+	f := newFake()
+	p := runResync(t, f, syncdef.Tuning{})
+	// 3+5 + 1+1 + 1 entities; eu-west-1 is denied for EC2 and never collected.
+	if f.upserted != 11 || p.Counts.Upserted != 11 || p.Counts.Raw != 11 {
+		t.Fatalf("upserted %d (progress %d, raw %d), want 11", f.upserted, p.Counts.Upserted, p.Counts.Raw)
+	}
+	if p.AccountsTotal != 3 || p.AccountsDone != 3 || p.AccountsFailed != 0 || p.Phase != "done" {
+		t.Fatalf("progress = %+v", p)
+	}
+}
+
+func TestStaleEntitiesOfCompletedScopesAreDeleted(t *testing.T) {
+	f := newFake()
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3", "gone-bucket")
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "i2", "i3", "i4", "i5", "gone-instance")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 2 || p.Counts.Deleted != 2 {
+		t.Fatalf("deleted %v (progress %d), want the two gone entities", f.deleted, p.Counts.Deleted)
+	}
+}
+
+func TestDeniedAccountKeepsItsEntities(t *testing.T) {
+	f := newFake()
+	f.denied["222222222222"] = true
+	f.own("222222222222", "AWS::S3::Bucket", "b4", "old-bucket")
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 0 {
+		t.Fatalf("deleted %v from a denied account", f.deleted)
+	}
+	if p.AccountsFailed != 1 {
+		t.Fatalf("accounts failed = %d, want 1", p.AccountsFailed)
+	}
+	var b syncdef.AccountProgress
+	for _, a := range p.Accounts {
+		if a.AccountID == "222222222222" {
+			b = a
+		}
+	}
+	if b.Status != syncdef.AccountFailed || b.Reason == "" {
+		t.Fatalf("denied account progress = %+v, want failed with a reason", b)
+	}
+}
+
+func TestFailedScopeKeepsItsEntitiesButOtherScopesReconcile(t *testing.T) {
+	f := newFake()
+	f.failKind["AWS::EC2::Instance"] = true
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "stale-but-unknowable")
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3", "gone-bucket")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-bucket" {
+		t.Fatalf("deleted %v, want only gone-bucket", f.deleted)
+	}
+	if p.Accounts[0].Status != syncdef.AccountPartial {
+		t.Fatalf("account status = %s, want partial", p.Accounts[0].Status)
+	}
+}
+
+func TestThresholdBlocksDeletion(t *testing.T) {
+	f := newFake()
+	f.threshold = 0.2
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "x1", "x2", "x3")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 0 {
+		t.Fatalf("deleted %v above the threshold", f.deleted)
+	}
+	if p.DeletionNote == "" || p.Counts.Stale != 3 {
+		t.Fatalf("want a deletion note and 3 stale, got %q / %d", p.DeletionNote, p.Counts.Stale)
+	}
+}
+
+func TestAccountContinuesAsNewAndKeepsItsState(t *testing.T) {
+	f := newFake()
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "i2", "i3", "i4", "i5", "gone-instance")
+	// A tiny page budget forces several continue-as-new rounds per account.
+	p := runResync(t, f, syncdef.Tuning{PagesPerRun: 1, MaxConcurrentUnits: 1})
+	if p.Accounts[0].Runs < 2 {
+		t.Fatalf("account 1 ran in %d run(s); the tiny budget must force continue-as-new", p.Accounts[0].Runs)
+	}
+	if f.upserted != 11 || p.Counts.Upserted != 11 {
+		t.Fatalf("upserted %d / %d across continue-as-new, want 11", f.upserted, p.Counts.Upserted)
+	}
+	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-instance" {
+		t.Fatalf("deleted %v, want gone-instance only (produced set must survive continue-as-new)", f.deleted)
+	}
+}

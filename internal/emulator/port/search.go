@@ -1,0 +1,202 @@
+package portemu
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// searchAll serves POST /v1/entities/search: the body is the query itself
+// ({combinator, rules}); include/exclude query params project the result.
+// No pagination, as in Port.
+func (c *call) searchAll() {
+	body, ok := c.decodeObject()
+	if !ok {
+		return
+	}
+	if q, wrapped := body["query"].(map[string]any); wrapped && body["rules"] == nil {
+		body = q
+	}
+	match, err := compileQuery(body)
+	if err != nil {
+		c.error(http.StatusUnprocessableEntity, "invalid_request", "invalid search query: "+err.Error())
+		return
+	}
+	include, exclude := c.qlist("include"), c.qlist("exclude")
+	s := c.s
+	out := []any{}
+	s.mu.Lock()
+	for _, k := range s.sortedKeysLocked() {
+		if e := s.entities[k]; match(e) {
+			out = append(out, project(entityJSON(e), include, exclude))
+		}
+	}
+	s.mu.Unlock()
+	c.json(http.StatusOK, map[string]any{"ok": true, "entities": out})
+}
+
+// cursor is the opaque page token: the last key served, so pages stay
+// consistent while entities come and go between calls.
+func encodeCursor(k entityKey) string {
+	b, _ := json.Marshal([]string{k.blueprint, k.identifier})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (entityKey, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	var parts []string
+	if err == nil {
+		err = json.Unmarshal(b, &parts)
+	}
+	if err != nil || len(parts) != 2 {
+		return entityKey{}, errors.New("invalid cursor")
+	}
+	return entityKey{parts[0], parts[1]}, nil
+}
+
+func keyAfter(a, b entityKey) bool {
+	if a.blueprint != b.blueprint {
+		return a.blueprint > b.blueprint
+	}
+	return a.identifier > b.identifier
+}
+
+// page selects up to limit matching entities after the cursor; next is ""
+// on the last page.
+func (s *Server) page(match func(*Entity) bool, from string, limit int, include, exclude []string) ([]any, string, error) {
+	var after *entityKey
+	if from != "" {
+		k, err := decodeCursor(from)
+		if err != nil {
+			return nil, "", err
+		}
+		after = &k
+	}
+	out := []any{}
+	var last entityKey
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.sortedKeysLocked() {
+		e := s.entities[k]
+		if (after != nil && !keyAfter(k, *after)) || !match(e) {
+			continue
+		}
+		if len(out) == limit {
+			return out, encodeCursor(last), nil
+		}
+		out = append(out, project(entityJSON(e), include, exclude))
+		last = k
+	}
+	return out, "", nil
+}
+
+// searchBlueprint serves POST /v1/blueprints/{bp}/entities/search with
+// {query, include, exclude, limit (1..1000, default 200), from}.
+func (c *call) searchBlueprint() {
+	var body struct {
+		Query   map[string]any `json:"query"`
+		Include []string       `json:"include"`
+		Exclude []string       `json:"exclude"`
+		Limit   *int           `json:"limit"`
+		From    string         `json:"from"`
+	}
+	if err := json.Unmarshal(c.body, &body); err != nil {
+		c.error(http.StatusUnprocessableEntity, "invalid_request", "The json provided does not match the route's schema")
+		return
+	}
+	limit := 200
+	if body.Limit != nil {
+		limit = *body.Limit
+	}
+	if limit < 1 || limit > 1000 {
+		c.error(http.StatusUnprocessableEntity, "invalid_request", "limit must be between 1 and 1000")
+		return
+	}
+	bp := c.segs[1]
+	if _, ok := c.s.Blueprint(bp); !ok {
+		c.blueprintNotFound(bp)
+		return
+	}
+	match := func(*Entity) bool { return true }
+	if body.Query != nil {
+		q, err := compileQuery(body.Query)
+		if err != nil {
+			c.error(http.StatusUnprocessableEntity, "invalid_request", "invalid search query: "+err.Error())
+			return
+		}
+		match = q
+	}
+	ents, next, err := c.s.page(func(e *Entity) bool { return e.Blueprint == bp && match(e) }, body.From, limit, body.Include, body.Exclude)
+	if err != nil {
+		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
+		return
+	}
+	resp := map[string]any{"ok": true, "entities": ents}
+	if next != "" {
+		resp["next"] = next
+	}
+	c.json(http.StatusOK, resp)
+}
+
+// maxDatasourceLimit bounds one datasource page (Ocean asks for 5000).
+const maxDatasourceLimit = 10000
+
+// datasourceEntities serves POST /v1/blueprints/entities/datasource-entities:
+// entities whose $datasource has the prefix AND the suffix and, with before,
+// whose updatedAt is strictly earlier; next is null on the last page.
+func (c *call) datasourceEntities() {
+	var body struct {
+		Prefix *string `json:"datasource_prefix"`
+		Suffix *string `json:"datasource_suffix"`
+		Limit  *int    `json:"limit"`
+		From   *string `json:"from"`
+		Before *string `json:"before"`
+	}
+	if err := json.Unmarshal(c.body, &body); err != nil || body.Prefix == nil {
+		c.error(http.StatusUnprocessableEntity, "invalid_request", "The json provided does not match the route's schema: datasource_prefix is required")
+		return
+	}
+	limit := 1000
+	if body.Limit != nil {
+		limit = *body.Limit
+	}
+	if limit < 1 || limit > maxDatasourceLimit {
+		c.error(http.StatusUnprocessableEntity, "invalid_request", fmt.Sprintf("limit must be between 1 and %d", maxDatasourceLimit))
+		return
+	}
+	var before time.Time
+	if body.Before != nil && *body.Before != "" {
+		t, ok := parseTime(*body.Before)
+		if !ok {
+			c.error(http.StatusUnprocessableEntity, "invalid_request", "before must be an ISO-8601 timestamp")
+			return
+		}
+		before = t
+	}
+	prefix, suffix := *body.Prefix, ""
+	if body.Suffix != nil {
+		suffix = *body.Suffix
+	}
+	from := ""
+	if body.From != nil {
+		from = *body.From
+	}
+	match := func(e *Entity) bool {
+		return strings.HasPrefix(e.Datasource, prefix) && strings.HasSuffix(e.Datasource, suffix) &&
+			len(e.Datasource) >= len(prefix)+len(suffix) && (before.IsZero() || e.UpdatedAt.Before(before))
+	}
+	ents, next, err := c.s.page(match, from, limit, c.qlist("include"), c.qlist("exclude"))
+	if err != nil {
+		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
+		return
+	}
+	var nextVal any
+	if next != "" {
+		nextVal = next
+	}
+	c.json(http.StatusOK, map[string]any{"ok": true, "entities": ents, "next": nextVal})
+}

@@ -1,0 +1,100 @@
+package portemu
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// persister writes the catalog to Options.StatePath so the local stack
+// survives a restart. Saves are serialised and each takes its snapshot inside
+// the lock, so a later save always holds later state.
+type persister struct {
+	mu   sync.Mutex
+	path string
+}
+
+// stateFile is the on-disk form; tokens, faults and the request log are not kept.
+type stateFile struct {
+	Blueprints   map[string]map[string]any `json:"blueprints"`
+	Entities     []Entity                  `json:"entities"`
+	Integrations map[string]map[string]any `json:"integrations"`
+}
+
+// changed is called after every successful write.
+func (s *Server) changed() {
+	if s.persist.path == "" {
+		return
+	}
+	if err := s.save(); err != nil {
+		s.log.Error("port emulator save state", "path", s.persist.path, "err", err)
+	}
+}
+
+func (s *Server) save() error {
+	if s.persist.path == "" {
+		return nil
+	}
+	s.persist.mu.Lock()
+	defer s.persist.mu.Unlock()
+	s.mu.Lock()
+	st := stateFile{Blueprints: s.blueprints, Integrations: s.integrations, Entities: make([]Entity, 0, len(s.entities))}
+	for _, k := range s.sortedKeysLocked() {
+		st.Entities = append(st.Entities, *s.entities[k])
+	}
+	data, err := json.Marshal(st)
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	dir := filepath.Dir(s.persist.path)
+	tmp, err := os.CreateTemp(dir, ".portemu-state-*")
+	if err != nil {
+		return fmt.Errorf("create temp state file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close state: %w", err)
+	}
+	// Rename is atomic, so a crash mid-save leaves the previous state intact.
+	if err := os.Rename(tmp.Name(), s.persist.path); err != nil {
+		return fmt.Errorf("replace state file: %w", err)
+	}
+	return nil
+}
+
+// load reads the state file; a missing file means an empty catalog.
+func (s *Server) load() error {
+	data, err := os.ReadFile(s.persist.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	var st stateFile
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, bp := range st.Blueprints {
+		s.blueprints[id] = bp
+	}
+	for id, in := range st.Integrations {
+		s.integrations[id] = in
+	}
+	for i := range st.Entities {
+		e := st.Entities[i]
+		s.entities[entityKey{e.Blueprint, e.Identifier}] = &e
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package port
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// GetIntegration returns the integration record; IsNotFound(err) when Port
+// does not know it yet (the caller then creates it).
+func (c *Client) GetIntegration(ctx context.Context, id string) (map[string]any, error) {
+	var out struct {
+		Integration map[string]any `json:"integration"`
+	}
+	if _, err := c.do(ctx, request{
+		method: http.MethodGet,
+		path:   "/v1/integration/" + escapeSegment(id),
+		retry:  true,
+	}, &out); err != nil {
+		return nil, fmt.Errorf("get integration %q: %w", id, err)
+	}
+	return out.Integration, nil
+}
+
+// CreateIntegration registers an integration (POST /v1/integration). Not
+// retried, as in Ocean: a repeated create could conflict.
+func (c *Client) CreateIntegration(ctx context.Context, body map[string]any) (map[string]any, error) {
+	var out struct {
+		Integration map[string]any `json:"integration"`
+	}
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: "/v1/integration", body: body}, &out); err != nil {
+		id := body["identifier"]
+		if id == nil {
+			id = body["installationId"]
+		}
+		return nil, fmt.Errorf("create integration %v: %w", id, err)
+	}
+	return out.Integration, nil
+}
+
+// PatchIntegration updates the given fields of an integration. Not retried.
+func (c *Client) PatchIntegration(ctx context.Context, id string, patch map[string]any) (map[string]any, error) {
+	var out struct {
+		Integration map[string]any `json:"integration"`
+	}
+	if _, err := c.do(ctx, request{
+		method: http.MethodPatch,
+		path:   "/v1/integration/" + escapeSegment(id),
+		body:   patch,
+	}, &out); err != nil {
+		return nil, fmt.Errorf("patch integration %q: %w", id, err)
+	}
+	return out.Integration, nil
+}
+
+// ResyncState is the integration's resync status shown in Port.
+type ResyncState struct {
+	Status                                     string // running | completed | failed | aborted
+	LastResyncStart, LastResyncEnd, NextResync *time.Time
+	IntervalInMinutes                          *int // sent as Port's (misspelt) "intervalInMinuets"
+}
+
+// MarshalJSON writes Port's field names; nil times and interval are sent as
+// explicit nulls, as Ocean does (lastResyncEnd: null while running).
+func (s ResyncState) MarshalJSON() ([]byte, error) {
+	ts := func(t *time.Time) any {
+		if t == nil {
+			return nil
+		}
+		return t.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	return json.Marshal(map[string]any{
+		"status":            s.Status,
+		"lastResyncStart":   ts(s.LastResyncStart),
+		"lastResyncEnd":     ts(s.LastResyncEnd),
+		"nextResync":        ts(s.NextResync),
+		"intervalInMinuets": s.IntervalInMinutes,
+	})
+}
+
+// PatchResyncState sets the integration's resync state
+// (PATCH /v1/integration/{id}/resync-state). Not retried, as in Ocean.
+func (c *Client) PatchResyncState(ctx context.Context, id string, st ResyncState) error {
+	if st.Status == "" {
+		return &permanentError{errors.New("port: patch resync state: status is required")}
+	}
+	if _, err := c.do(ctx, request{
+		method: http.MethodPatch,
+		path:   "/v1/integration/" + escapeSegment(id) + "/resync-state",
+		body:   st,
+	}, nil); err != nil {
+		return fmt.Errorf("patch resync state of integration %q to %q: %w", id, st.Status, err)
+	}
+	return nil
+}

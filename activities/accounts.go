@@ -1,0 +1,69 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// ListAccounts discovers the accounts to sync. It assumes no member role: one
+// account that denies access must not fail discovery for the others.
+func (a *Activities) ListAccounts(ctx context.Context, integration string) (syncdef.ListAccountsOutput, error) {
+	disc, err := a.aws.Discover(ctx, a.settings.Discovery)
+	if err != nil {
+		return syncdef.ListAccountsOutput{}, awsError("discover accounts", err)
+	}
+	out := syncdef.ListAccountsOutput{Mode: disc.Mode, Warnings: disc.Warnings, Complete: len(disc.Warnings) == 0}
+	for _, acct := range disc.Accounts {
+		out.Accounts = append(out.Accounts, syncdef.Account{
+			ID: acct.ID, Name: acct.Name, RoleARN: acct.RoleARN, SessionName: sessionName(disc.Mode, acct.RoleARN),
+		})
+	}
+	for _, w := range disc.Warnings {
+		a.log.Warn(w, "integration", integration)
+	}
+	a.log.Info("Discovered accounts", "integration", integration, "mode", disc.Mode, "accounts", len(out.Accounts))
+	if len(out.Accounts) == 0 {
+		return out, invalidConfig("no account to sync: discovery in %s mode found no ACTIVE account; check accountRoleArn / accountRoleArns / ouId", disc.Mode)
+	}
+	return out, nil
+}
+
+// sessionName keeps Ocean's session names: customers' CloudTrail queries and IAM
+// conditions may key on them.
+func sessionName(mode, roleARN string) string {
+	if roleARN == "" {
+		return ""
+	}
+	switch mode {
+	case "organization":
+		return "OceanMemberAssumeRoleSession"
+	default:
+		return "OceanRoleSession"
+	}
+}
+
+// AssumeRole verifies that the account's role can be assumed and returns who we
+// are there. The credentials stay in the worker's cache for the pages to come.
+func (a *Activities) AssumeRole(ctx context.Context, acct syncdef.Account) (syncdef.AssumeRoleOutput, error) {
+	id, err := a.aws.Verify(ctx, target(acct))
+	if err != nil {
+		return syncdef.AssumeRoleOutput{}, awsError(fmt.Sprintf("account %s", acct.ID), err)
+	}
+	if id.AccountID != acct.ID {
+		return syncdef.AssumeRoleOutput{}, invalidConfig(
+			"account %s: role %s resolved to account %s; the member role ARN must name the account it belongs to",
+			acct.ID, acct.RoleARN, id.AccountID)
+	}
+	return syncdef.AssumeRoleOutput{AccountID: id.AccountID, ARN: id.ARN, Expiration: id.Expiration}, nil
+}
+
+// ListRegions returns the account's enabled regions, once per account per resync.
+func (a *Activities) ListRegions(ctx context.Context, in syncdef.ListRegionsInput) ([]string, error) {
+	regions, err := a.aws.EnabledRegions(ctx, target(in.Account))
+	if err != nil {
+		return nil, awsError(fmt.Sprintf("list regions of account %s", in.Account.ID), err)
+	}
+	return regions, nil
+}

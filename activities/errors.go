@@ -1,0 +1,61 @@
+package activities
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+	"github.com/aws-port-sync/aws-port-sync/internal/port"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// invalidConfig is an error that no retry fixes: the user must change settings.
+func invalidConfig(format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), syncdef.ErrTypeInvalidConfig, nil)
+}
+
+// awsError classifies an AWS failure: denials stop at once with AWS's reason,
+// throttles and outages are retried by Temporal after the SDK's own retries.
+func awsError(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := fmt.Sprintf("%s: %v", what, err)
+	switch awscloud.Classify(err) {
+	case awscloud.ErrDenied:
+		return temporal.NewNonRetryableApplicationError(msg, syncdef.ErrTypeAccessDenied, err)
+	case awscloud.ErrThrottled:
+		return temporal.NewApplicationErrorWithOptions(msg, "Throttled", temporal.ApplicationErrorOptions{
+			Cause: err, NextRetryDelay: 5 * time.Second,
+		})
+	default:
+		return temporal.NewApplicationErrorWithCause(msg, "AWSError", err)
+	}
+}
+
+// portError classifies a Port failure: 4xx other than the retried ones are
+// final; 429/5xx are retried, after Retry-After when Port gave one.
+func portError(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := fmt.Sprintf("%s: %v", what, err)
+	var apiErr *port.APIError
+	// Like the client, never retry what Port answered 500 or another 4xx to:
+	// the same request would get the same answer.
+	if errors.As(err, &apiErr) && (!port.IsRetryable(err) || apiErr.Status == 500) {
+		typ := syncdef.ErrTypePortRejected
+		if port.IsNotFound(err) {
+			typ = syncdef.ErrTypeNotFound
+		}
+		return temporal.NewNonRetryableApplicationError(msg, typ, err)
+	}
+	opts := temporal.ApplicationErrorOptions{Cause: err}
+	if d := port.RetryAfter(err); d > 0 {
+		opts.NextRetryDelay = d
+	}
+	return temporal.NewApplicationErrorWithOptions(msg, "PortUnavailable", opts)
+}

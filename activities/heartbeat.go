@@ -1,0 +1,35 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+)
+
+// keepAlive heartbeats while a long call runs, so the server can tell a slow
+// page from a dead worker. The returned stop must be called.
+func keepAlive(ctx context.Context) (stop func()) {
+	info := activity.GetInfo(ctx)
+	if info.HeartbeatTimeout <= 0 {
+		return func() {}
+	}
+	every := info.HeartbeatTimeout / 3
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	activity.RecordHeartbeat(ctx)
+	return func() { close(done) }
+}

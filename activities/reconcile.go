@@ -1,0 +1,135 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// PlanDeletes finds the scope's stale entities: owned by the scope in Port, not
+// written since the resync started, and not produced by this run. It only runs
+// for scopes whose collection completed.
+func (a *Activities) PlanDeletes(ctx context.Context, in syncdef.PlanDeletesInput) (syncdef.PlanDeletesOutput, error) {
+	defer keepAlive(ctx)()
+	owned, err := a.port.ListDatasourceEntities(ctx, in.Scope.DatasourcePrefix(), catalog.DatasourceSuffix, in.StartedAt)
+	if err != nil {
+		return syncdef.PlanDeletesOutput{}, portError("list the scope's entities in Port", err)
+	}
+	produced := make(map[catalog.Key]bool, len(in.Produced))
+	for _, k := range in.Produced {
+		produced[k] = true
+	}
+	targets := map[string]bool{}
+	if in.Flags.CreateMissingRelatedEntities {
+		for _, t := range in.RelationTargets {
+			targets[t] = true
+		}
+	}
+	out := syncdef.PlanDeletesOutput{Owned: len(owned)}
+	for _, ref := range owned {
+		k := catalog.Key{Blueprint: ref.Blueprint, Identifier: ref.Identifier}
+		if produced[k] || targets[ref.Identifier] {
+			continue
+		}
+		out.Stale = append(out.Stale, k)
+	}
+	sortKeys(out.Stale)
+	return out, nil
+}
+
+// PlanSweep counts everything the integration owns (the threshold's base) and,
+// after a complete discovery, marks as stale the scopes no account or kind of
+// this resync covers: accounts that left the organization, kinds removed from
+// the mapping.
+func (a *Activities) PlanSweep(ctx context.Context, in syncdef.PlanSweepInput) (syncdef.PlanSweepOutput, error) {
+	defer keepAlive(ctx)()
+	owned, err := a.port.ListDatasourceEntities(ctx, catalog.IntegrationDatasourcePrefix(in.Integration), catalog.DatasourceSuffix, time.Time{})
+	if err != nil {
+		return syncdef.PlanSweepOutput{}, portError("list the integration's entities in Port", err)
+	}
+	out := syncdef.PlanSweepOutput{Owned: len(owned)}
+	if !in.SweepDeparted {
+		return out, nil
+	}
+	accounts := setOf(in.Accounts)
+	kinds := setOf(in.Kinds)
+	for _, ref := range owned {
+		scope, ok := catalog.ParseDatasource(in.Integration, ref.Datasource)
+		if !ok || !ref.UpdatedAt.Before(in.StartedAt) {
+			continue
+		}
+		if !accounts[scope.AccountID] || !kinds[scope.Kind] {
+			out.Stale = append(out.Stale, catalog.Key{Blueprint: ref.Blueprint, Identifier: ref.Identifier})
+		}
+	}
+	sortKeys(out.Stale)
+	return out, nil
+}
+
+// DeleteEntities deletes stale entities. With deleteDependentEntities Port
+// cascades in bulk; without it entities go one by one, and those still having
+// dependents are retried after the others, which deletes dependents first.
+func (a *Activities) DeleteEntities(ctx context.Context, in syncdef.DeleteInput) (syncdef.DeleteOutput, error) {
+	defer keepAlive(ctx)()
+	client := a.port.WithUserAgent(catalog.IntegrationDatasourcePrefix(in.Integration) + "reconcile/" + a.settings.Version + catalog.DatasourceSuffix)
+	var out syncdef.DeleteOutput
+	groups := map[string][]string{}
+	var blueprints []string
+	for _, k := range in.Keys {
+		if _, ok := groups[k.Blueprint]; !ok {
+			blueprints = append(blueprints, k.Blueprint)
+		}
+		groups[k.Blueprint] = append(groups[k.Blueprint], k.Identifier)
+	}
+	if in.Flags.DeleteDependentEntities {
+		for _, bp := range blueprints {
+			deleted, err := client.DeleteEntities(ctx, bp, groups[bp], true)
+			out.Deleted += len(deleted)
+			if err != nil {
+				return out, portError(fmt.Sprintf("delete %d %s entities", len(groups[bp]), bp), err)
+			}
+		}
+		return out, nil
+	}
+	pending := append([]catalog.Key(nil), in.Keys...)
+	for len(pending) > 0 {
+		var retry []catalog.Key
+		var lastErr error
+		for _, k := range pending {
+			if err := client.DeleteEntity(ctx, k.Blueprint, k.Identifier, false); err != nil {
+				retry = append(retry, k)
+				lastErr = err
+				continue
+			}
+			out.Deleted++
+		}
+		if len(retry) == len(pending) { // no progress: they have dependents we keep
+			out.Failed = len(retry)
+			out.Errors = append(out.Errors, lastErr.Error())
+			break
+		}
+		pending = retry
+	}
+	return out, nil
+}
+
+func setOf(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		m[s] = true
+	}
+	return m
+}
+
+func sortKeys(keys []catalog.Key) {
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Blueprint != keys[j].Blueprint {
+			return keys[i].Blueprint < keys[j].Blueprint
+		}
+		return keys[i].Identifier < keys[j].Identifier
+	})
+}

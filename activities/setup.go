@@ -1,0 +1,171 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+	"github.com/aws-port-sync/aws-port-sync/internal/mapping"
+	"github.com/aws-port-sync/aws-port-sync/internal/port"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// PrepareResync loads and compiles the mapping (every JQ, before any write),
+// registers the integration in Port when missing, creates the default
+// blueprints when asked to, and marks the resync as running.
+func (a *Activities) PrepareResync(ctx context.Context, in syncdef.PrepareInput) (syncdef.PrepareOutput, error) {
+	integration, err := a.ensureIntegration(ctx, in.Integration)
+	if err != nil {
+		return syncdef.PrepareOutput{}, err
+	}
+	cfg, source, err := a.loadMapping(integration, in.Integration)
+	if err != nil {
+		return syncdef.PrepareOutput{}, err
+	}
+	compiled, err := ValidateMapping(cfg)
+	if err != nil {
+		return syncdef.PrepareOutput{}, invalidConfig("port-app-config (%s): %v", source, err)
+	}
+
+	out := syncdef.PrepareOutput{
+		Flags: syncdef.Flags{
+			DeleteDependentEntities:      cfg.DeleteDependentEntities,
+			CreateMissingRelatedEntities: cfg.CreateMissingRelatedEntities,
+			EnableMergeEntity:            cfg.EnableMergeEntity,
+			EntityDeletionThreshold:      cfg.EntityDeletionThreshold,
+		},
+		Version:               a.settings.Version,
+		MaxConcurrentAccounts: a.settings.MaxConcurrentAccounts,
+	}
+	for _, r := range compiled.Resources {
+		spec, err := json.Marshal(r.Spec)
+		if err != nil {
+			return out, fmt.Errorf("encode resources[%d]: %w", r.Index(), err)
+		}
+		kind, _ := awscloud.LookupKind(r.Kind())
+		res := r.Resource()
+		out.Resources = append(out.Resources, syncdef.ResourcePlan{
+			Index:          r.Index(),
+			Kind:           r.Kind(),
+			Global:         kind.Global(),
+			Spec:           string(spec),
+			RegionAllow:    res.Selector.RegionPolicy.Allow,
+			RegionDeny:     res.Selector.RegionPolicy.Deny,
+			IncludeActions: res.Selector.IncludeActions,
+		})
+		// Ocean's maxConcurrentAccounts is per kind; one fan-out serves all kinds
+		// here, so the largest asked for wins.
+		out.MaxConcurrentAccounts = max(out.MaxConcurrentAccounts, res.Selector.MaxConcurrentAccounts)
+	}
+
+	if a.settings.InitializePortResources && !truthy(integration["arePortResourcesInitialized"]) {
+		created, err := a.port.EnsureBlueprints(ctx, mapping.DefaultBlueprints())
+		if err != nil {
+			return out, portError("create default blueprints", err)
+		}
+		out.BlueprintsCreated = created
+		if _, err := a.port.PatchIntegration(ctx, in.Integration, map[string]any{"arePortResourcesInitialized": true}); err != nil {
+			return out, portError("mark Port resources initialized", err)
+		}
+	}
+
+	start := in.StartedAt
+	if err := a.port.PatchResyncState(ctx, in.Integration, a.resyncState("running", &start, nil)); err != nil {
+		// Progress reporting in Port is informative; the resync goes on.
+		activity.GetLogger(ctx).Warn("Could not mark the resync as running in Port", "error", err)
+	}
+	return out, nil
+}
+
+// ValidateMapping checks kinds and compiles every JQ expression; the worker
+// also calls it at start for a local mapping file, to fail before any write.
+func ValidateMapping(cfg *mapping.Config) (*mapping.Compiled, error) {
+	if err := cfg.Validate(func(kind string) bool { _, ok := awscloud.LookupKind(kind); return ok }); err != nil {
+		return nil, err
+	}
+	return mapping.Compile(cfg)
+}
+
+// ensureIntegration returns the integration, creating it (with the default
+// mapping when no local file is used) the first time, as Ocean does.
+func (a *Activities) ensureIntegration(ctx context.Context, id string) (map[string]any, error) {
+	integration, err := a.port.GetIntegration(ctx, id)
+	if err == nil {
+		return integration, nil
+	}
+	if !port.IsNotFound(err) {
+		return nil, portError("read integration "+id, err)
+	}
+	var defaults map[string]any
+	if err := yamlToMap(mapping.DefaultConfigYAML(), &defaults); err != nil {
+		return nil, fmt.Errorf("decode default mapping: %w", err)
+	}
+	created, err := a.port.CreateIntegration(ctx, map[string]any{
+		"installationId":            id,
+		"installationAppType":       "aws-port-sync",
+		"version":                   a.settings.Version,
+		"changelogDestination":      map[string]any{},
+		"config":                    defaults,
+		"createPortResourcesOrigin": "Port",
+	})
+	if err != nil {
+		return nil, portError("register integration "+id, err)
+	}
+	return created, nil
+}
+
+// loadMapping reads the local port-app-config file when set, else the
+// integration's config in Port.
+func (a *Activities) loadMapping(integration map[string]any, id string) (*mapping.Config, string, error) {
+	if path := a.settings.MappingFile; path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, path, invalidConfig("read mapping file %s: %v", path, err)
+		}
+		cfg, err := mapping.Parse(data)
+		if err != nil {
+			return nil, path, invalidConfig("mapping file %s: %v", path, err)
+		}
+		return cfg, path, nil
+	}
+	source := "integration " + id + " in Port"
+	raw, _ := integration["config"].(map[string]any)
+	if len(raw) == 0 {
+		return nil, source, invalidConfig("%s has no mapping: set it in Port's data sources page, or point PORT_APP_CONFIG_FILE at a port-app-config.yml", source)
+	}
+	cfg, err := mapping.FromMap(raw)
+	if err != nil {
+		return nil, source, invalidConfig("%s: %v", source, err)
+	}
+	return cfg, source, nil
+}
+
+// FinishResync records the outcome in Port's resync-state.
+func (a *Activities) FinishResync(ctx context.Context, in syncdef.FinishInput) error {
+	start := in.StartedAt
+	end := time.Now().UTC()
+	if err := a.port.PatchResyncState(ctx, in.Integration, a.resyncState(in.Status, &start, &end)); err != nil {
+		return portError("report resync state", err)
+	}
+	return nil
+}
+
+func (a *Activities) resyncState(status string, start, end *time.Time) port.ResyncState {
+	st := port.ResyncState{Status: status, LastResyncStart: start, LastResyncEnd: end}
+	if iv := a.settings.ResyncInterval; iv > 0 {
+		minutes := int(iv / time.Minute)
+		st.IntervalInMinutes = &minutes
+		if start != nil {
+			next := start.Add(iv)
+			st.NextResync = &next
+		}
+	}
+	return st
+}
+
+func truthy(v any) bool { b, _ := v.(bool); return b }

@@ -1,0 +1,115 @@
+// Package config loads aws-port-sync's settings from a Helm-values-style YAML
+// file and the environment (Ocean aws-v3's variable names, Temporal's standard
+// ones), and validates them before anything talks to AWS or Port.
+package config
+
+import (
+	"time"
+)
+
+// Defaults. Ocean has no default resync interval (no schedule, one resync at
+// start); a durable schedule needs one, so it is 60 minutes here.
+const (
+	DefaultBaseURL                 = "https://api.getport.io" // EU; Ocean's default
+	DefaultScheduledResyncInterval = 60 * time.Minute
+	DefaultMaxConcurrentAccounts   = 5
+	DefaultTemporalAddress         = "127.0.0.1:7233"
+	DefaultTemporalNamespace       = "default"
+	DefaultTaskQueue               = "aws-port-sync"
+	DefaultPartition               = "aws"
+)
+
+// Credential provider names, in Ocean's default priority.
+const (
+	ProviderWebIdentity = "AssumeRoleWithWebIdentity"
+	ProviderStatic      = "StaticCredential"
+	ProviderAssumeRole  = "AssumeRole"
+)
+
+// DefaultCredentialProviderPriority is Ocean's default order.
+var DefaultCredentialProviderPriority = []string{ProviderWebIdentity, ProviderStatic, ProviderAssumeRole}
+
+// DefaultVersion is the integration version written into every User-Agent;
+// release builds set it with -ldflags "-X .../internal/config.DefaultVersion=1.2.3".
+var DefaultVersion = "dev"
+
+// Config is the whole configuration. Secrets are plain strings for the code
+// that needs them; String, GoString, LogValue and MarshalJSON redact them.
+type Config struct {
+	Port                    Port
+	IntegrationIdentifier   string
+	InitializePortResources bool
+	// ScheduledResyncInterval is given in minutes (or as a Go duration like "90m").
+	ScheduledResyncInterval time.Duration
+	AWS                     AWS
+	// MappingFile is a local port-app-config; empty means the integration's config in Port.
+	MappingFile           string
+	MaxConcurrentAccounts int
+	Temporal              Temporal
+	Version               string
+
+	partitionDerived bool // AWS.Partition was derived from the ARNs, not given
+}
+
+// Port is the Port API client's settings.
+type Port struct {
+	ClientID     string
+	ClientSecret string
+	BaseURL      string // without /v1
+}
+
+// AWS is how accounts are found and reached.
+type AWS struct {
+	AccountRoleARN             string   // organization mode
+	AccountRoleARNs            []string // explicit multi-account mode
+	OUIDs                      []string // limits organization mode to these OUs (recursive)
+	ExternalID                 string
+	Partition                  string // given, or derived from the ARNs, else "aws"
+	CredentialProviderPriority []string
+	AccessKeyID                string
+	SecretAccessKey            string
+	SessionToken               string
+	WebIdentityTokenFile       string // AWS_WEB_IDENTITY_TOKEN_FILE
+	Region                     string // home region for STS/Organizations; empty = the SDK's default
+}
+
+// Temporal is the connection to the Temporal service.
+type Temporal struct {
+	Address       string
+	Namespace     string
+	APIKey        string
+	TLSCertPath   string
+	TLSKeyPath    string
+	TLSCAPath     string
+	TLSServerName string
+	TaskQueue     string
+}
+
+// Mode is the account discovery mode the settings select, in Ocean's order.
+func (c *Config) Mode() string {
+	switch {
+	case c.AWS.AccountRoleARN != "":
+		return "organization"
+	case len(c.AWS.AccountRoleARNs) > 0:
+		return "explicit"
+	default:
+		return "single"
+	}
+}
+
+// defaults returns a Config holding every default.
+func defaults() *Config {
+	return &Config{
+		Port:                    Port{BaseURL: DefaultBaseURL},
+		InitializePortResources: true,
+		ScheduledResyncInterval: DefaultScheduledResyncInterval,
+		AWS:                     AWS{CredentialProviderPriority: append([]string(nil), DefaultCredentialProviderPriority...)},
+		MaxConcurrentAccounts:   DefaultMaxConcurrentAccounts,
+		Temporal: Temporal{
+			Address:   DefaultTemporalAddress,
+			Namespace: DefaultTemporalNamespace,
+			TaskQueue: DefaultTaskQueue,
+		},
+		Version: DefaultVersion,
+	}
+}

@@ -1,0 +1,203 @@
+package mapping
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestParseAppliesOceanDefaults(t *testing.T) {
+	cfg, err := Parse([]byte(`
+resources:
+  - kind: AWS::EC2::Instance
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.InstanceId
+          blueprint: '"ec2Instance"'
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.DeleteDependentEntities || !cfg.CreateMissingRelatedEntities || !cfg.EnableMergeEntity || cfg.EntityDeletionThreshold != 0.9 {
+		t.Errorf("top-level defaults = %+v, want true,true,true,0.9", cfg)
+	}
+	r := cfg.Resources[0]
+	if r.Selector.MaxConcurrentAccounts != 5 || r.Port.ItemsToParseName != "item" || !r.Port.ItemsToParseTopLevelTransform {
+		t.Errorf("resource defaults = %+v", r)
+	}
+	if len(r.Port.Entity.Mappings) != 1 || r.Port.Entity.Mappings[0].Blueprint != `"ec2Instance"` {
+		t.Errorf("mappings = %+v", r.Port.Entity.Mappings)
+	}
+}
+
+func TestParseExplicitValuesOverrideDefaults(t *testing.T) {
+	cfg, err := Parse([]byte(`{"deleteDependentEntities": false, "createMissingRelatedEntities": false,
+	  "enableMergeEntity": false, "entityDeletionThreshold": 0,
+	  "resources": [{"kind": "K", "selector": {"query": "true", "maxConcurrentAccounts": 2, "includeActions": ["A"],
+	    "regionPolicy": {"allow": ["us-east-1"], "deny": ["eu-west-1"]}},
+	    "port": {"itemsToParse": ".Properties.L", "itemsToParseName": "el", "itemsToParseTopLevelTransform": false,
+	      "entity": {"mappings": [{"identifier": ".a", "blueprint": "\"b\""}, {"identifier": ".c", "blueprint": "\"d\""}]}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DeleteDependentEntities || cfg.CreateMissingRelatedEntities || cfg.EnableMergeEntity || cfg.EntityDeletionThreshold != 0 {
+		t.Errorf("flags = %+v, want all false / 0", cfg)
+	}
+	r := cfg.Resources[0]
+	want := Selector{Query: "true", MaxConcurrentAccounts: 2, IncludeActions: []string{"A"},
+		RegionPolicy: RegionPolicy{Allow: []string{"us-east-1"}, Deny: []string{"eu-west-1"}}}
+	if !reflect.DeepEqual(r.Selector, want) {
+		t.Errorf("selector = %+v, want %+v", r.Selector, want)
+	}
+	if r.Port.ItemsToParse != ".Properties.L" || r.Port.ItemsToParseName != "el" || r.Port.ItemsToParseTopLevelTransform {
+		t.Errorf("port = %+v", r.Port)
+	}
+	if len(r.Port.Entity.Mappings) != 2 || r.Port.Entity.Mappings[1].Identifier != ".c" {
+		t.Errorf("mappings = %+v", r.Port.Entity.Mappings)
+	}
+}
+
+func TestParseYAMLAndJSONAgree(t *testing.T) {
+	y := []byte(`
+entityDeletionThreshold: 0.5
+resources:
+  - kind: K
+    selector: {query: .x == 1}
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          blueprint: '"b"'
+          properties: {p: .p}
+          relations:
+            r: .r
+            s: {combinator: "'and'", rules: [{property: "'$identifier'", operator: "'='", value: .v}]}
+`)
+	j, _ := json.Marshal(map[string]any{
+		"entityDeletionThreshold": 0.5,
+		"resources": []any{map[string]any{
+			"kind":     "K",
+			"selector": map[string]any{"query": ".x == 1"},
+			"port": map[string]any{"entity": map[string]any{"mappings": map[string]any{
+				"identifier": ".id", "blueprint": `"b"`, "properties": map[string]any{"p": ".p"},
+				"relations": map[string]any{"r": ".r", "s": map[string]any{"combinator": "'and'",
+					"rules": []any{map[string]any{"property": "'$identifier'", "operator": "'='", "value": ".v"}}}},
+			}}},
+		}},
+	})
+	a, err := Parse(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Parse(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("YAML and JSON differ:\n%+v\n%+v", a, b)
+	}
+	var generic map[string]any
+	_ = json.Unmarshal(j, &generic)
+	c, err := FromMap(generic)
+	if err != nil || !reflect.DeepEqual(a, c) {
+		t.Errorf("FromMap = %+v, %v; want %+v", c, err, a)
+	}
+}
+
+func TestParseAcceptsUnquotedYAMLScalarsAsJQ(t *testing.T) {
+	cfg, err := Parse([]byte("resources:\n- kind: K\n  selector: {query: true}\n  port: {entity: {mappings: {identifier: .a, blueprint: '\"b\"', properties: {n: 5}}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := cfg.Resources[0].Selector.Query; q != "true" {
+		t.Errorf("query = %q, want true", q)
+	}
+	if p := cfg.Resources[0].Port.Entity.Mappings[0].Properties["n"]; p != "5" {
+		t.Errorf("property = %q, want 5", p)
+	}
+}
+
+func TestParseErrorsNameFieldPaths(t *testing.T) {
+	_, err := Parse([]byte(`
+deleteDependentEntities: "yes"
+resources:
+  - kind: K
+    selector: {query: [a], maxConcurrentAccounts: 1.5, includeActions: "A"}
+    port:
+      entity:
+        mappings:
+          identifier: {combinator: and}
+          blueprint: '"b"'
+          properties: {p: [1]}
+`))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{
+		`deleteDependentEntities: want true or false, got the string "yes"`,
+		`resources[0].selector.query: want a JQ expression (a string), got a list`,
+		`resources[0].selector.maxConcurrentAccounts: want a whole number, got the number 1.5`,
+		`resources[0].selector.includeActions: want a list of strings, got the string "A"`,
+		`resources[0].port.entity.mappings.identifier: search-query identifiers are not supported`,
+		`resources[0].port.entity.mappings.properties.p: want a JQ expression (a string), got a list`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestParseRejectsNonObjectDocuments(t *testing.T) {
+	for _, doc := range []string{"", "- a\n- b\n", "just text"} {
+		if _, err := Parse([]byte(doc)); err == nil {
+			t.Errorf("Parse(%q) = nil error", doc)
+		}
+	}
+	if _, err := FromMap(nil); err == nil || !strings.Contains(err.Error(), "PORT_APP_CONFIG_FILE") {
+		t.Errorf("FromMap(nil) = %v, want a hint at PORT_APP_CONFIG_FILE", err)
+	}
+}
+
+func TestConfigJSONRoundTrip(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Resources[0].Port.ItemsToParseTopLevelTransform = false
+	cfg.Resources[0].Selector.MaxConcurrentAccounts = 3
+	data, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Config
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg, &back) {
+		t.Errorf("round trip changed the config:\n%+v\n%+v", cfg, &back)
+	}
+	clone := cfg.Clone()
+	if !reflect.DeepEqual(cfg, clone) {
+		t.Error("Clone differs")
+	}
+}
+
+func TestYAMLUnmarshalIntoConfigAppliesDefaults(t *testing.T) {
+	var cfg Config
+	if err := yaml.Unmarshal([]byte("resources:\n- kind: K\n  selector: {query: 'true'}\n"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.EnableMergeEntity || cfg.EntityDeletionThreshold != 0.9 || cfg.Resources[0].Selector.MaxConcurrentAccounts != 5 {
+		t.Errorf("defaults not applied: %+v", cfg)
+	}
+	var r Resource
+	if err := yaml.Unmarshal([]byte("kind: K\nport: {itemsToParse: .x}\n"), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Port.ItemsToParseName != "item" || !r.Port.ItemsToParseTopLevelTransform {
+		t.Errorf("resource defaults not applied: %+v", r)
+	}
+}

@@ -1,0 +1,225 @@
+package awscloud_test
+
+import (
+	"errors"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+)
+
+func TestDiscoverOrganizationActiveOnlyWithRolePath(t *testing.T) {
+	// More accounts than one ListAccounts page (20), so paging is exercised.
+	srv := startEmu(t, awsemu.Spec{Seed: 11, Accounts: 26, OUs: 4, Suspended: 2, PendingClosure: 1, MissingRole: 1, RolePath: "/port/ocean/"})
+	f := facts(srv)
+	p := staticProvider(t, srv, nil)
+	orgRole := roleARN(f.mgmt, "/port/ocean/", f.roleName)
+
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: orgRole})
+	if err != nil {
+		t.Fatalf("discover: %v", err)
+	}
+	if d.Mode != awscloud.ModeOrganization || len(d.Warnings) != 0 {
+		t.Fatalf("mode %s warnings %v", d.Mode, d.Warnings)
+	}
+	want := map[string]*awsemu.Account{}
+	for _, a := range f.accounts {
+		if a.State == "ACTIVE" {
+			want[a.ID] = a
+		}
+	}
+	if len(d.Accounts) != len(want) || len(want) != 26-3 {
+		t.Fatalf("discovered %d accounts, want the %d ACTIVE ones", len(d.Accounts), len(want))
+	}
+	for _, a := range d.Accounts {
+		w, ok := want[a.ID]
+		if !ok {
+			t.Fatalf("account %s is not ACTIVE but was discovered", a.ID)
+		}
+		if a.Name != w.Name || a.Email != w.Email || a.State != "ACTIVE" || a.SessionName != awscloud.SessionMember ||
+			a.RoleARN != roleARN(a.ID, "/port/ocean/", f.roleName) {
+			t.Fatalf("account %+v does not match org account %s/%s", a, w.Name, w.Email)
+		}
+	}
+	// Discovery assumes the org role once and no member role (the account
+	// whose role is missing does not fail it); ListAccounts was paged.
+	assumes := ops(srv, "AssumeRole")
+	if len(assumes) != 1 || assumes[0].AccountID != f.mgmt {
+		t.Fatalf("want a single AssumeRole (the org role), got %d", len(assumes))
+	}
+	if n := len(ops(srv, "ListAccounts")); n != 2 {
+		t.Fatalf("ListAccounts pages = %d, want 2 for 26 accounts", n)
+	}
+}
+
+// ouTree returns, for each OU, the set of accounts under it (recursively).
+func ouTree(srv *awsemu.Server) (ous []*awsemu.OU, under func(ou string) map[string]string) {
+	var org *awsemu.Org
+	srv.View(func(o *awsemu.Org) { org = o })
+	for _, ou := range org.OUs {
+		ous = append(ous, ou)
+	}
+	sort.Slice(ous, func(i, j int) bool { return ous[i].ID < ous[j].ID })
+	isUnder := func(parent, ou string) bool {
+		for cur := parent; cur != "" && cur != org.RootID; {
+			if cur == ou {
+				return true
+			}
+			next, ok := org.OUs[cur]
+			if !ok {
+				return false
+			}
+			cur = next.ParentID
+		}
+		return false
+	}
+	under = func(ou string) map[string]string {
+		out := map[string]string{}
+		for _, a := range org.Accounts {
+			if isUnder(a.ParentID, ou) {
+				out[a.ID] = a.State
+			}
+		}
+		return out
+	}
+	return ous, under
+}
+
+func TestDiscoverOUWalkIsRecursiveAndDeduplicated(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 12, Accounts: 12, OUs: 4, Suspended: 2})
+	f := facts(srv)
+	p := staticProvider(t, srv, nil)
+	ous, under := ouTree(srv)
+
+	// The parent of a nested OU: the walk must reach the child's accounts.
+	var parent, child string
+	for _, ou := range ous {
+		for _, other := range ous {
+			if other.ParentID == ou.ID {
+				parent, child = ou.ID, other.ID
+			}
+		}
+	}
+	if parent == "" {
+		t.Fatal("generated org has no nested OU")
+	}
+	want := []string{}
+	for id, state := range under(parent) {
+		if state == "ACTIVE" {
+			want = append(want, id)
+		}
+	}
+	sort.Strings(want)
+	if len(under(child)) == 0 {
+		t.Fatalf("nested OU %s has no accounts; pick another seed", child)
+	}
+
+	// The parent given twice, the child given as well, and comma-joined input.
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{
+		AccountRoleARN: roleARN(f.mgmt, "/", f.roleName),
+		OUIDs:          []string{parent + ", " + child, parent},
+	})
+	if err != nil {
+		t.Fatalf("discover: %v", err)
+	}
+	if got := sortedIDs(d.Accounts); !reflect.DeepEqual(got, want) {
+		t.Fatalf("OU walk accounts = %v, want %v", got, want)
+	}
+	if len(ops(srv, "ListAccounts")) != 0 || len(ops(srv, "ListOrganizationalUnitsForParent")) == 0 {
+		t.Fatal("with ouId the walk must use ListAccountsForParent/ListOrganizationalUnitsForParent, not ListAccounts")
+	}
+}
+
+func TestDiscoverFallsBackToOrgRoleAccountWhenNotManagement(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 13, Accounts: 4, OUs: 1})
+	f := facts(srv)
+	p := staticProvider(t, srv, nil)
+	member := f.accounts[2].ID
+	role := roleARN(member, "/", f.roleName)
+
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role})
+	if err != nil {
+		t.Fatalf("discover: %v", err)
+	}
+	if len(d.Accounts) != 1 {
+		t.Fatalf("want the org role's own account only, got %+v", d.Accounts)
+	}
+	a := d.Accounts[0]
+	if a.ID != member || a.Name != "Account "+member || a.RoleARN != role || a.SessionName != awscloud.SessionOrg {
+		t.Fatalf("fallback account = %+v", a)
+	}
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "Access denied to Organizations API with role "+role) ||
+		!strings.Contains(d.Warnings[0], "syncing only account "+member) || !strings.Contains(d.Warnings[0], "organizations:ListAccounts") {
+		t.Fatalf("warning = %v", d.Warnings)
+	}
+
+	// Outside an organization (AWSOrganizationsNotInUse) the same fallback applies.
+	srv.Update(func(o *awsemu.Org) { o.Accounts[member].InOrg = false })
+	d, err = p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role})
+	if err != nil || len(d.Accounts) != 1 || d.Accounts[0].ID != member || !strings.Contains(d.Warnings[0], "AWSOrganizationsNotInUse") {
+		t.Fatalf("not-in-org fallback: %+v, %v", d, err)
+	}
+}
+
+func TestDiscoverOrgRoleNotAssumableFails(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 14, Accounts: 2})
+	f := facts(srv)
+	p := staticProvider(t, srv, nil)
+	_, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: roleARN(f.mgmt, "/", "NoSuchRole")})
+	var ae *awscloud.AccessError
+	if !errors.As(err, &ae) || ae.SessionName != awscloud.SessionOrg || ae.Code != "AccessDenied" {
+		t.Fatalf("want AccessError for the org role, got %v", err)
+	}
+	if _, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: "arn:aws:iam::1:role/x"}); err == nil || !strings.Contains(err.Error(), "accountRoleArn") {
+		t.Fatalf("bad ARN: got %v", err)
+	}
+}
+
+func TestDiscoverExplicitRoles(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 15, Accounts: 3})
+	f := facts(srv)
+	p := staticProvider(t, srv, nil)
+	a1, a2 := f.accounts[1].ID, f.accounts[2].ID
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: []string{
+		roleARN(a1, "/", f.roleName), roleARN(a2, "/x/", "Other"), roleARN(a1, "/", f.roleName), roleARN(a1, "/", "Second"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []awscloud.Account{
+		{ID: a1, Name: "Account " + a1, RoleARN: roleARN(a1, "/", f.roleName), SessionName: awscloud.SessionExplicit},
+		{ID: a2, Name: "Account " + a2, RoleARN: roleARN(a2, "/x/", "Other"), SessionName: awscloud.SessionExplicit},
+	}
+	if d.Mode != awscloud.ModeExplicit || !reflect.DeepEqual(d.Accounts, want) {
+		t.Fatalf("explicit = %+v", d)
+	}
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "Second") {
+		t.Fatalf("a second role for the same account should be warned about: %v", d.Warnings)
+	}
+	if len(ops(srv, "AssumeRole")) != 0 {
+		t.Fatal("explicit discovery must not assume roles")
+	}
+	_, err = p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: []string{roleARN(a1, "/", "r"), "arn:aws:iam::123:role/r"}})
+	if err == nil || !strings.Contains(err.Error(), "accountRoleArns[1]") || !strings.Contains(err.Error(), "account id") {
+		t.Fatalf("bad explicit ARN: got %v", err)
+	}
+}
+
+func TestDiscoverSingleAccount(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 16, Accounts: 2})
+	f := facts(srv)
+	p := staticProvider(t, srv, nil)
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Mode != awscloud.ModeSingle || len(d.Accounts) != 1 || d.Accounts[0].ID != f.mgmt || d.Accounts[0].Name != "Account "+f.mgmt || d.Accounts[0].RoleARN != "" {
+		t.Fatalf("single = %+v", d)
+	}
+	if len(ops(srv, "GetCallerIdentity")) != 1 {
+		t.Fatal("single mode learns the account from GetCallerIdentity")
+	}
+}

@@ -1,0 +1,277 @@
+package awscloud
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"reflect"
+	"sort"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// PageRequest asks a kind for one page of one account (and region, for regional
+// kinds). Token is the previous Page.Next ("" for the first page).
+type PageRequest struct {
+	Account        Account
+	Region         string
+	Token          string
+	IncludeActions []string
+	PageSize       int32 // default 100, clamped to each API's limits
+}
+
+// Page is one AWS page as raw items {Type, Properties, __ExtraContext}; Next is
+// "" after the last page.
+type Page struct {
+	Items []map[string]any
+	Next  string
+}
+
+// Kind collects one resource type. Collect fails the whole page when any call it
+// needs fails: a page is never returned partially enriched or silently empty.
+type Kind interface {
+	Name() string
+	Global() bool
+	Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error)
+}
+
+var (
+	kindsMu sync.RWMutex
+	kinds   = map[string]Kind{}
+)
+
+func registerKind(k Kind) {
+	kindsMu.Lock()
+	defer kindsMu.Unlock()
+	if _, dup := kinds[k.Name()]; dup {
+		panic("awscloud: kind registered twice: " + k.Name())
+	}
+	kinds[k.Name()] = k
+}
+
+// LookupKind finds a kind by its Ocean name, e.g. "AWS::S3::Bucket".
+func LookupKind(name string) (Kind, bool) {
+	kindsMu.RLock()
+	defer kindsMu.RUnlock()
+	k, ok := kinds[name]
+	return k, ok
+}
+
+// KindNames lists the supported kinds, sorted.
+func KindNames() []string {
+	kindsMu.RLock()
+	defer kindsMu.RUnlock()
+	out := make([]string, 0, len(kinds))
+	for n := range kinds {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+const defaultPageSize = 100
+
+// pageSize clamps the requested size to an API's [min, max].
+func pageSize(req PageRequest, min, max int32) int32 {
+	n := req.PageSize
+	if n <= 0 {
+		n = defaultPageSize
+	}
+	if n < min {
+		n = min
+	}
+	if n > max {
+		n = max
+	}
+	return n
+}
+
+func wantsAction(req PageRequest, action string) bool {
+	for _, a := range req.IncludeActions {
+		if a == action {
+			return true
+		}
+	}
+	return false
+}
+
+// newItem builds Ocean's raw item shape.
+func newItem(kind string, props, extra map[string]any) map[string]any {
+	return map[string]any{"Type": kind, "Properties": props, "__ExtraContext": extra}
+}
+
+// extraContext is __ExtraContext: AccountId and Partition always, Region for
+// regional kinds.
+func extraContext(req PageRequest, regional bool) map[string]any {
+	m := map[string]any{"AccountId": req.Account.ID, "Partition": itemPartition(req)}
+	if regional {
+		m["Region"] = req.Region
+	}
+	return m
+}
+
+func itemPartition(req PageRequest) string {
+	if req.Account.RoleARN != "" {
+		if arn, err := ParseRoleARN(req.Account.RoleARN); err == nil {
+			return arn.Partition
+		}
+	}
+	return partitionOfRegion(req.Region)
+}
+
+// props converts an SDK output type into a JSON-like map with AWS's PascalCase
+// member names (the Go field names), leaving out what AWS did not return: nil
+// pointers, slices and maps, empty enum strings and zero times. Numbers and
+// booleans are kept even when zero, since the SDK only uses non-pointer numbers
+// for members AWS always returns. nested renames keys below the top level (nil
+// keeps them).
+func props(v any, nested func(string) string) map[string]any {
+	out, ok := convert(reflect.ValueOf(v), nested, true)
+	if m, isMap := out.(map[string]any); ok && isMap {
+		return m
+	}
+	return map[string]any{}
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func convert(v reflect.Value, nested func(string) string, top bool) (any, bool) {
+	switch v.Kind() {
+	case reflect.Invalid:
+		return nil, false
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil, false
+		}
+		return convert(v.Elem(), nested, top)
+	}
+	if v.Type() == timeType {
+		t := v.Interface().(time.Time)
+		if t.IsZero() {
+			return nil, false
+		}
+		return isoTime(t), true
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		m := map[string]any{}
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() { // noSmithyDocumentSerde and other internals
+				continue
+			}
+			fv := v.Field(i)
+			if fv.Kind() == reflect.String && fv.String() == "" { // unset enum
+				continue
+			}
+			val, ok := convert(fv, nested, false)
+			if !ok {
+				continue
+			}
+			name := f.Name
+			if !top && nested != nil {
+				name = nested(name)
+			}
+			m[name] = val
+		}
+		return m, true
+	case reflect.Slice:
+		if v.IsNil() {
+			return nil, false
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return base64.StdEncoding.EncodeToString(v.Bytes()), true
+		}
+		fallthrough
+	case reflect.Array:
+		list := make([]any, 0, v.Len())
+		for i := 0; i < v.Len(); i++ {
+			val, ok := convert(v.Index(i), nested, false)
+			if !ok {
+				val = nil
+			}
+			list = append(list, val)
+		}
+		return list, true
+	case reflect.Map:
+		if v.IsNil() {
+			return nil, false
+		}
+		m := make(map[string]any, v.Len())
+		iter := v.MapRange()
+		for iter.Next() {
+			val, ok := convert(iter.Value(), nested, false)
+			if !ok {
+				val = nil
+			}
+			m[fmt.Sprint(iter.Key().Interface())] = val // keys are data (tag keys), never renamed
+		}
+		return m, true
+	case reflect.String:
+		return v.String(), true
+	case reflect.Bool:
+		return v.Bool(), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(v.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int(v.Uint()), true
+	case reflect.Float32, reflect.Float64:
+		return v.Float(), true
+	}
+	return nil, false
+}
+
+// lowerCamel renders a Go member name in the wire casing of camelCase JSON
+// services (ECS): boto hands those nested structures through unchanged.
+func lowerCamel(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || !unicode.IsUpper(r) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// forEach runs fn for i in [0, n) with at most limit in flight and returns the
+// first error (the others are cancelled through ctx). Results are written by
+// index by fn itself, so no result can attach to the wrong resource (Ocean #3233).
+func forEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, limit)
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for i := 0; i < n; i++ {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(ctx, i); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		}(i)
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// isoTime is the timestamp format of raw items (Ocean dumps datetimes as ISO
+// strings in UTC).
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -24,6 +24,12 @@ func awsError(what string, err error) error {
 		return nil
 	}
 	msg := fmt.Sprintf("%s: %v", what, err)
+	// An assumption failure already reads like Ocean's troubleshooting; keep it
+	// free of the SDK's wrapping ("failed to refresh cached credentials, …").
+	var access *awscloud.AccessError
+	if errors.As(err, &access) {
+		msg = fmt.Sprintf("%s: %s", what, access.Error())
+	}
 	switch awscloud.Classify(err) {
 	case awscloud.ErrDenied:
 		return temporal.NewNonRetryableApplicationError(msg, syncdef.ErrTypeAccessDenied, err)

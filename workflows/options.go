@@ -5,6 +5,7 @@
 package workflows
 
 import (
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -80,8 +81,12 @@ func errorReason(err error) string {
 		return ""
 	}
 	var app *temporal.ApplicationError
-	if asApplicationError(err, &app) {
-		return app.Error()
+	if asApplicationError(err, &app) && app.Message() != "" {
+		return app.Message()
+	}
+	var timeout *temporal.TimeoutError
+	if errors.As(err, &timeout) {
+		return "timed out (" + timeout.TimeoutType().String() + ")"
 	}
 	return err.Error()
 }

@@ -1,0 +1,125 @@
+// Package app turns the validated configuration into the worker's parts: the
+// Port client, the AWS credential provider, the activities and the Temporal
+// client. The worker, the starter and the tests share it so that they cannot
+// drift apart.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws-port-sync/aws-port-sync/activities"
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+	"github.com/aws-port-sync/aws-port-sync/internal/config"
+	"github.com/aws-port-sync/aws-port-sync/internal/mapping"
+	"github.com/aws-port-sync/aws-port-sync/internal/port"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
+)
+
+// TemporalSettings are the Temporal connection settings of cfg.
+func TemporalSettings(cfg *config.Config) temporalx.Settings {
+	t := cfg.Temporal
+	return temporalx.Settings{
+		Address: t.Address, Namespace: t.Namespace, APIKey: t.APIKey,
+		TLSCertPath: t.TLSCertPath, TLSKeyPath: t.TLSKeyPath, TLSCAPath: t.TLSCAPath, TLSServerName: t.TLSServerName,
+	}
+}
+
+// AWSSettings are the credential provider's settings of cfg.
+func AWSSettings(cfg *config.Config, logger *slog.Logger) awscloud.Settings {
+	a := cfg.AWS
+	return awscloud.Settings{
+		CredentialProviderPriority: a.CredentialProviderPriority,
+		WebIdentityTokenFile:       a.WebIdentityTokenFile,
+		AccessKeyID:                a.AccessKeyID,
+		SecretAccessKey:            a.SecretAccessKey,
+		SessionToken:               a.SessionToken,
+		ExternalID:                 a.ExternalID,
+		Partition:                  a.Partition,
+		Region:                     a.Region,
+		Logger:                     logger,
+	}
+}
+
+// ActivitySettings are the activities' settings of cfg.
+func ActivitySettings(cfg *config.Config) activities.Settings {
+	return activities.Settings{
+		MappingFile:             cfg.MappingFile,
+		InitializePortResources: cfg.InitializePortResources,
+		ResyncInterval:          cfg.ScheduledResyncInterval,
+		HomeRegion:              cfg.AWS.Region,
+		Discovery: awscloud.DiscoverySettings{
+			AccountRoleARN:  cfg.AWS.AccountRoleARN,
+			AccountRoleARNs: cfg.AWS.AccountRoleARNs,
+			OUIDs:           cfg.AWS.OUIDs,
+		},
+		MaxConcurrentAccounts: cfg.MaxConcurrentAccounts,
+		Version:               cfg.Version,
+	}
+}
+
+// LoadConfig reads the configuration (file, then environment) and validates
+// all of it, so that a bad setting stops the process before any write.
+func LoadConfig(file string) (*config.Config, error) {
+	cfg, err := config.Load(os.Getenv, file)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// NewActivities builds the activities and checks what can be checked before the
+// first resync: the local mapping compiles against known kinds, Port accepts the
+// credentials, the AWS credential provider can be set up.
+func NewActivities(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*activities.Activities, error) {
+	if cfg.MappingFile != "" {
+		if err := CheckMappingFile(cfg.MappingFile); err != nil {
+			return nil, err
+		}
+	}
+	pc, err := port.New(port.Config{
+		BaseURL: cfg.Port.BaseURL, ClientID: cfg.Port.ClientID, ClientSecret: cfg.Port.ClientSecret, Logger: logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("port: %w", err)
+	}
+	if _, err := pc.GetIntegration(ctx, cfg.IntegrationIdentifier); err != nil && !port.IsNotFound(err) {
+		return nil, fmt.Errorf("port rejected the credentials or is unreachable at %s (port.clientId / OCEAN__PORT__CLIENT_ID, port.baseUrl / OCEAN__PORT__BASE_URL): %w", cfg.Port.BaseURL, err)
+	}
+	provider, err := awscloud.NewProvider(ctx, AWSSettings(cfg, logger))
+	if err != nil {
+		return nil, fmt.Errorf("aws credentials: %w", err)
+	}
+	return activities.New(ActivitySettings(cfg), pc, provider, logger), nil
+}
+
+// CheckMappingFile parses and compiles a port-app-config file: every JQ and kind.
+func CheckMappingFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("mapping file (PORT_APP_CONFIG_FILE): %w", err)
+	}
+	m, err := mapping.Parse(data)
+	if err != nil {
+		return fmt.Errorf("mapping file %s: %w", path, err)
+	}
+	if _, err := activities.ValidateMapping(m); err != nil {
+		return fmt.Errorf("mapping file %s: %w", path, err)
+	}
+	return nil
+}
+
+// ResyncInput is what every resync of this configuration starts with.
+func ResyncInput(cfg *config.Config, useSearchAttributes bool) syncdef.ResyncInput {
+	return syncdef.ResyncInput{Integration: cfg.IntegrationIdentifier, UseSearchAttributes: useSearchAttributes}
+}
+
+// ErrUsage marks errors the caller should answer with usage help.
+var ErrUsage = errors.New("usage")

@@ -1,0 +1,189 @@
+// Command starter manages aws-port-sync's resyncs on Temporal:
+//
+//	starter ensure            create or update the schedule (idempotent)
+//	starter trigger [--wait]  start a resync now (same as `temporal schedule trigger -s aws-port-sync/<integration>`)
+//	starter run [--wait]      start a one-off resync outside the schedule
+//	starter status            the schedule and the latest resync's progress
+//	starter pause | unpause   stop or resume scheduled resyncs
+//	starter dev               the local stack behind `make run`
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/app"
+	"github.com/aws-port-sync/aws-port-sync/internal/config"
+	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
+	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
+)
+
+const usage = `usage: starter [--config FILE] <command> [flags]
+
+commands:
+  ensure            create or update the schedule "aws-port-sync/<integration>"
+  trigger [--wait]  start a resync now through the schedule
+  run [--wait]      start a one-off resync outside the schedule
+  status            show the schedule and the latest resync's progress
+  pause | unpause   stop or resume scheduled resyncs
+  dev               run the whole thing locally (make run)
+`
+
+func main() {
+	configFile := flag.String("config", os.Getenv("AWS_PORT_SYNC_CONFIG"), "optional YAML configuration file; the environment overrides it")
+	flag.Usage = func() { fmt.Fprint(os.Stderr, usage) }
+	flag.Parse()
+	if flag.NArg() == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := dispatch(ctx, *configFile, flag.Arg(0), flag.Args()[1:])
+	if errors.Is(err, app.ErrUsage) {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starter:", err)
+		os.Exit(1)
+	}
+}
+
+func dispatch(ctx context.Context, configFile, cmd string, args []string) error {
+	if cmd == "dev" {
+		return runDev(ctx, args)
+	}
+	cfg, err := config.Load(os.Getenv, configFile)
+	if err != nil {
+		return fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	if cfg.IntegrationIdentifier == "" {
+		return errors.New("integration.identifier (OCEAN__INTEGRATION__IDENTIFIER) is required: it names the schedule and the integration in Port")
+	}
+	c, err := dial(cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	wait := fs.Bool("wait", false, "follow the resync with a progress bar and print the report")
+	if err := fs.Parse(args); err != nil {
+		return app.ErrUsage
+	}
+	switch cmd {
+	case "ensure":
+		return ensure(ctx, c, cfg)
+	case "trigger":
+		id, err := schedule.Trigger(ctx, c, cfg.IntegrationIdentifier)
+		if err != nil {
+			return err
+		}
+		fmt.Println("resync started:", id)
+		return maybeFollow(ctx, c, cfg, id, *wait)
+	case "run":
+		sa, _ := schedule.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace)
+		id, err := schedule.RunOnce(ctx, c, scheduleSpec(cfg, sa))
+		if err != nil {
+			return err
+		}
+		fmt.Println("resync started:", id)
+		return maybeFollow(ctx, c, cfg, id, *wait)
+	case "status":
+		return status(ctx, c, cfg)
+	case "pause", "unpause":
+		if err := schedule.SetPaused(ctx, c, cfg.IntegrationIdentifier, cmd == "pause", "by starter "+cmd); err != nil {
+			return err
+		}
+		fmt.Printf("schedule %s %sd\n", schedule.ID(cfg.IntegrationIdentifier), cmd)
+		return nil
+	}
+	return app.ErrUsage
+}
+
+func dial(cfg *config.Config) (client.Client, error) {
+	opts, err := temporalx.ClientOptions(app.TemporalSettings(cfg), slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.Dial(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s (TEMPORAL_ADDRESS): %w", cfg.Temporal.Address, err)
+	}
+	return c, nil
+}
+
+func scheduleSpec(cfg *config.Config, searchAttributes bool) schedule.Spec {
+	return schedule.Spec{
+		Integration: cfg.IntegrationIdentifier,
+		TaskQueue:   cfg.Temporal.TaskQueue,
+		Interval:    cfg.ScheduledResyncInterval,
+		Input:       app.ResyncInput(cfg, searchAttributes),
+	}
+}
+
+func ensure(ctx context.Context, c client.Client, cfg *config.Config) error {
+	sa, _ := schedule.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace)
+	if !sa {
+		fmt.Printf("note: search attributes %s could not be registered in namespace %s; runs go without them\n", "AwsAccountId/AwsPortSyncIntegration", cfg.Temporal.Namespace)
+	}
+	created, err := schedule.Ensure(ctx, c, scheduleSpec(cfg, sa))
+	if err != nil {
+		return err
+	}
+	verb := "updated"
+	if created {
+		verb = "created"
+	}
+	fmt.Printf("schedule %s %s: every %s, overlap skip, catch-up window %s\n",
+		schedule.ID(cfg.IntegrationIdentifier), verb, cfg.ScheduledResyncInterval, cfg.ScheduledResyncInterval)
+	return nil
+}
+
+func maybeFollow(ctx context.Context, c client.Client, cfg *config.Config, id string, wait bool) error {
+	if !wait {
+		return nil
+	}
+	bar := newProgressBar(os.Stdout)
+	p, err := schedule.Follow(ctx, c, id, 500*time.Millisecond, bar.update)
+	bar.done()
+	printReport(os.Stdout, id, p, ownedByBlueprint(ctx, cfg))
+	return err
+}
+
+func status(ctx context.Context, c client.Client, cfg *config.Config) error {
+	d, err := schedule.Describe(ctx, c, cfg.IntegrationIdentifier)
+	if err != nil {
+		return fmt.Errorf("schedule %s: %w (run `starter ensure` first)", schedule.ID(cfg.IntegrationIdentifier), err)
+	}
+	paused := d.Schedule.State != nil && d.Schedule.State.Paused
+	fmt.Printf("schedule %s: paused=%v, runs=%d, skipped overlaps=%d\n",
+		schedule.ID(cfg.IntegrationIdentifier), paused, d.Info.NumActions, d.Info.NumActionsSkippedOverlap)
+	if len(d.Info.NextActionTimes) > 0 {
+		fmt.Println("next resync:", d.Info.NextActionTimes[0].Local().Format(time.RFC1123))
+	}
+	var latest string
+	if n := len(d.Info.RecentActions); n > 0 && d.Info.RecentActions[n-1].StartWorkflowResult != nil {
+		latest = d.Info.RecentActions[n-1].StartWorkflowResult.WorkflowID
+	}
+	if latest == "" {
+		fmt.Println("no resync has run yet")
+		return nil
+	}
+	p, err := schedule.Query(ctx, c, latest)
+	if err != nil {
+		return err
+	}
+	printReport(os.Stdout, latest, p, nil)
+	return nil
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	"github.com/aws-port-sync/aws-port-sync/internal/config"
+	"github.com/aws-port-sync/aws-port-sync/internal/port"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// progressBar redraws one line on a terminal, and prints a line per change
+// otherwise (CI logs, pipes).
+type progressBar struct {
+	w    io.Writer
+	tty  bool
+	last string
+}
+
+func newProgressBar(w *os.File) *progressBar {
+	st, err := w.Stat()
+	return &progressBar{w: w, tty: err == nil && st.Mode()&os.ModeCharDevice != 0}
+}
+
+func (b *progressBar) update(p syncdef.Progress) {
+	const width = 30
+	filled := 0
+	if p.AccountsTotal > 0 {
+		filled = width * p.AccountsDone / p.AccountsTotal
+	}
+	line := fmt.Sprintf("[%s%s] %d/%d accounts  %s  upserted %d  unchanged %d  failed %d  deleted %d",
+		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.AccountsDone, p.AccountsTotal, p.Phase,
+		p.Counts.Upserted, p.Counts.Unchanged, p.Counts.Failed, p.Counts.Deleted)
+	if line == b.last {
+		return
+	}
+	b.last = line
+	if b.tty {
+		fmt.Fprintf(b.w, "\r\033[K%s", line)
+		return
+	}
+	fmt.Fprintln(b.w, line)
+}
+
+func (b *progressBar) done() {
+	if b.tty && b.last != "" {
+		fmt.Fprintln(b.w)
+	}
+}
+
+// printReport is the final summary: accounts with their outcome and reason,
+// entity counts, deletions, and (when Port could be read) entities per blueprint.
+func printReport(w io.Writer, id string, p syncdef.Progress, perBlueprint map[string]int) {
+	took := ""
+	if !p.FinishedAt.IsZero() {
+		took = " in " + p.FinishedAt.Sub(p.StartedAt).Round(100*time.Millisecond).String()
+	}
+	fmt.Fprintf(w, "\nResync %s: %s%s (%s mode, %d accounts)\n", id, p.Phase, took, p.Mode, p.AccountsTotal)
+	if p.Error != "" {
+		fmt.Fprintln(w, "  error:", p.Error)
+	}
+	for _, warn := range p.Warnings {
+		fmt.Fprintln(w, "  warning:", warn)
+	}
+	for _, a := range p.Accounts {
+		line := fmt.Sprintf("  %-8s %s %-28s %4d upserted %4d unchanged", a.Status, a.AccountID, a.Name, a.Counts.Upserted, a.Counts.Unchanged)
+		if a.Reason != "" {
+			line += "  — " + a.Reason
+		}
+		fmt.Fprintln(w, line)
+	}
+	c := p.Counts
+	fmt.Fprintf(w, "Entities: %d upserted, %d unchanged, %d failed, %d filtered out; %d stale of %d owned, %d deleted\n",
+		c.Upserted, c.Unchanged, c.Failed, c.Filtered, c.Stale, p.Owned, c.Deleted)
+	if p.DeletionNote != "" {
+		fmt.Fprintln(w, "Deletion:", p.DeletionNote)
+	}
+	if len(perBlueprint) > 0 {
+		names := make([]string, 0, len(perBlueprint))
+		for bp := range perBlueprint {
+			names = append(names, bp)
+		}
+		sort.Strings(names)
+		fmt.Fprint(w, "In Port:")
+		for _, bp := range names {
+			fmt.Fprintf(w, " %s=%d", bp, perBlueprint[bp])
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// ownedByBlueprint counts the integration's entities in Port per blueprint; it
+// returns nil when Port cannot be read (the report then goes without).
+func ownedByBlueprint(ctx context.Context, cfg *config.Config) map[string]int {
+	if cfg.Port.ClientID == "" || cfg.Port.ClientSecret == "" {
+		return nil
+	}
+	pc, err := port.New(port.Config{BaseURL: cfg.Port.BaseURL, ClientID: cfg.Port.ClientID, ClientSecret: cfg.Port.ClientSecret})
+	if err != nil {
+		return nil
+	}
+	refs, err := pc.ListDatasourceEntities(ctx, catalog.IntegrationDatasourcePrefix(cfg.IntegrationIdentifier), catalog.DatasourceSuffix, time.Time{})
+	if err != nil {
+		return nil
+	}
+	out := map[string]int{}
+	for _, r := range refs {
+		out[r.Blueprint]++
+	}
+	return out
+}

@@ -1,0 +1,238 @@
+package awsemu_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+)
+
+// addECS gives the management account in us-east-1 five more clusters, the
+// first with 13 services.
+func (e *svcEnv) addECS(t *testing.T) (clusterARN string) {
+	t.Helper()
+	region := "us-east-1"
+	arn := func(res string) string { return "arn:aws:ecs:" + region + ":" + e.mgmt + ":" + res }
+	e.add(t, e.mgmt, region, awsemu.KindECSCluster, 5, func(i int) *awsemu.Resource {
+		name := fmt.Sprintf("zz-cluster-%d", i)
+		return &awsemu.Resource{ID: name, Name: name, ARN: arn("cluster/" + name), Tags: map[string]string{"team": "t"},
+			CreatedAt: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), Attributes: map[string]any{"RegisteredContainerInstancesCount": int32(i)}}
+	})
+	clusterARN = arn("cluster/zz-cluster-0")
+	e.add(t, e.mgmt, region, awsemu.KindECSService, 13, func(i int) *awsemu.Resource {
+		name := fmt.Sprintf("zz-svc-%d", i)
+		lt := "FARGATE"
+		if i%2 == 1 {
+			lt = "EC2"
+		}
+		return &awsemu.Resource{ID: name, Name: name, ARN: arn("service/zz-cluster-0/" + name), Parent: clusterARN,
+			CreatedAt: time.Date(2023, 2, 3, 4, 5, 6, 0, time.UTC), Tags: map[string]string{"svc": name},
+			Attributes: map[string]any{"ClusterName": "zz-cluster-0", "DesiredCount": int32(3), "RunningCount": int32(2), "PendingCount": int32(1),
+				"LaunchType": lt, "TaskDefinition": arn("task-definition/zz:7"), "Status": "ACTIVE", "SchedulingStrategy": "REPLICA"}}
+	})
+	return clusterARN
+}
+
+func TestECSClustersPaginateAndDescribe(t *testing.T) {
+	e := svcStart(t)
+	e.addECS(t)
+	want := e.resources(e.mgmt, "us-east-1", awsemu.KindECSCluster)
+	client := ecs.NewFromConfig(e.cfg("us-east-1"))
+
+	p := ecs.NewListClustersPaginator(client, &ecs.ListClustersInput{MaxResults: aws.Int32(2)})
+	var arns []string
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(e.ctx)
+		if err != nil {
+			t.Fatalf("list clusters: %v", err)
+		}
+		pages++
+		if len(out.ClusterArns) > 2 {
+			t.Errorf("page of %d clusters", len(out.ClusterArns))
+		}
+		arns = append(arns, out.ClusterArns...)
+	}
+	if len(arns) != len(want) || pages != (len(want)+1)/2 {
+		t.Fatalf("got %d cluster ARNs in %d pages, org holds %d", len(arns), pages, len(want))
+	}
+
+	out, err := client.DescribeClusters(e.ctx, &ecs.DescribeClustersInput{
+		Clusters: append(append([]string{}, arns...), "nope", "arn:aws:ecs:us-east-1:"+e.mgmt+":cluster/gone"),
+		Include:  []ecstypes.ClusterField{"TAGS", "SETTINGS", "STATISTICS", "ATTACHMENTS", "CONFIGURATIONS"},
+	})
+	if err != nil {
+		t.Fatalf("describe clusters: %v", err)
+	}
+	if len(out.Clusters) != len(want) || len(out.Failures) != 2 {
+		t.Fatalf("described %d clusters and %d failures, want %d and 2", len(out.Clusters), len(out.Failures), len(want))
+	}
+	for _, f := range out.Failures {
+		if aws.ToString(f.Reason) != "MISSING" {
+			t.Errorf("failure %s reason %s", aws.ToString(f.Arn), aws.ToString(f.Reason))
+		}
+	}
+	if aws.ToString(out.Failures[0].Arn) != "arn:aws:ecs:us-east-1:"+e.mgmt+":cluster/nope" {
+		t.Errorf("failure arn for a name = %s", aws.ToString(out.Failures[0].Arn))
+	}
+	for _, c := range out.Clusters {
+		if aws.ToString(c.ClusterArn) == "" || aws.ToString(c.ClusterName) == "" || aws.ToString(c.Status) != "ACTIVE" {
+			t.Errorf("cluster identity decoded wrong: %+v", c)
+		}
+		if len(c.Tags) == 0 || len(c.Settings) != 1 || len(c.Statistics) == 0 || c.Configuration == nil || c.Attachments == nil || c.CapacityProviders == nil {
+			t.Errorf("cluster %s include fields missing: tags=%d settings=%d stats=%d config=%v attachments=%v cps=%v", aws.ToString(c.ClusterName),
+				len(c.Tags), len(c.Settings), len(c.Statistics), c.Configuration, c.Attachments, c.CapacityProviders == nil)
+		}
+		if aws.ToString(c.ClusterName) == "zz-cluster-0" {
+			if c.ActiveServicesCount != 13 || c.RunningTasksCount != 26 || c.PendingTasksCount != 13 {
+				t.Errorf("zz-cluster-0 counts: services=%d running=%d pending=%d", c.ActiveServicesCount, c.RunningTasksCount, c.PendingTasksCount)
+			}
+		}
+		if aws.ToString(c.ClusterName) == "zz-cluster-3" && c.RegisteredContainerInstancesCount != 3 {
+			t.Errorf("zz-cluster-3 container instances = %d", c.RegisteredContainerInstancesCount)
+		}
+	}
+
+	// Without include, tags and settings stay out.
+	plain, err := client.DescribeClusters(e.ctx, &ecs.DescribeClustersInput{Clusters: []string{"zz-cluster-0"}})
+	if err != nil || len(plain.Clusters) != 1 {
+		t.Fatalf("plain describe: %v", err)
+	}
+	if len(plain.Clusters[0].Tags) != 0 || plain.Clusters[0].Settings != nil {
+		t.Errorf("tags/settings returned without include: %+v", plain.Clusters[0])
+	}
+
+	_, err = client.ListClusters(e.ctx, &ecs.ListClustersInput{NextToken: aws.String("bogus")})
+	svcAPIError(t, err, "InvalidParameterException", http.StatusBadRequest)
+	var ipe *ecstypes.InvalidParameterException
+	if !errors.As(err, &ipe) {
+		t.Errorf("bad token error is %T, want *types.InvalidParameterException", err)
+	}
+}
+
+func TestECSServicesPaginateAndDescribe(t *testing.T) {
+	e := svcStart(t)
+	clusterARN := e.addECS(t)
+	client := ecs.NewFromConfig(e.cfg("us-east-1"))
+
+	p := ecs.NewListServicesPaginator(client, &ecs.ListServicesInput{Cluster: aws.String("zz-cluster-0"), MaxResults: aws.Int32(4)})
+	var arns []string
+	for p.HasMorePages() {
+		out, err := p.NextPage(e.ctx)
+		if err != nil {
+			t.Fatalf("list services: %v", err)
+		}
+		if len(out.ServiceArns) > 4 {
+			t.Errorf("page of %d services", len(out.ServiceArns))
+		}
+		arns = append(arns, out.ServiceArns...)
+	}
+	if len(arns) != 13 {
+		t.Fatalf("listed %d services, cluster holds 13", len(arns))
+	}
+	// Default page size is 10.
+	first, err := client.ListServices(e.ctx, &ecs.ListServicesInput{Cluster: aws.String(clusterARN)})
+	if err != nil || len(first.ServiceArns) != 10 || first.NextToken == nil {
+		t.Fatalf("default page: %d arns, token %v, err %v", len(first.ServiceArns), first.NextToken, err)
+	}
+	ec2Only, err := client.ListServices(e.ctx, &ecs.ListServicesInput{Cluster: aws.String(clusterARN), LaunchType: ecstypes.LaunchTypeEc2, MaxResults: aws.Int32(100)})
+	if err != nil || len(ec2Only.ServiceArns) != 6 {
+		t.Fatalf("EC2 services: %d, err %v", len(ec2Only.ServiceArns), err)
+	}
+
+	var described []ecstypes.Service
+	for i := 0; i < len(arns); i += 10 {
+		batch := arns[i:min(i+10, len(arns))]
+		out, err := client.DescribeServices(e.ctx, &ecs.DescribeServicesInput{Cluster: aws.String(clusterARN), Services: batch,
+			Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
+		if err != nil {
+			t.Fatalf("describe services: %v", err)
+		}
+		if len(out.Failures) != 0 {
+			t.Errorf("failures: %+v", out.Failures)
+		}
+		described = append(described, out.Services...)
+	}
+	if len(described) != 13 {
+		t.Fatalf("described %d services", len(described))
+	}
+	for _, s := range described {
+		name := aws.ToString(s.ServiceName)
+		if aws.ToString(s.ClusterArn) != clusterARN || aws.ToString(s.Status) != "ACTIVE" || s.DesiredCount != 3 || s.RunningCount != 2 ||
+			s.PendingCount != 1 || aws.ToString(s.TaskDefinition) != "arn:aws:ecs:us-east-1:"+e.mgmt+":task-definition/zz:7" ||
+			aws.ToString(s.ServiceArn) != "arn:aws:ecs:us-east-1:"+e.mgmt+":service/zz-cluster-0/"+name {
+			t.Errorf("service %s decoded wrong: %+v", name, s)
+		}
+		if s.CreatedAt == nil || !s.CreatedAt.Equal(time.Date(2023, 2, 3, 4, 5, 6, 0, time.UTC)) {
+			t.Errorf("service %s createdAt = %v", name, s.CreatedAt)
+		}
+		if s.LaunchType != ecstypes.LaunchTypeFargate && s.LaunchType != ecstypes.LaunchTypeEc2 {
+			t.Errorf("service %s launch type %q", name, s.LaunchType)
+		}
+		if len(s.Tags) != 1 || aws.ToString(s.Tags[0].Value) != name || len(s.Deployments) != 1 {
+			t.Errorf("service %s tags %+v deployments %d", name, s.Tags, len(s.Deployments))
+		}
+	}
+
+	out, err := client.DescribeServices(e.ctx, &ecs.DescribeServicesInput{Cluster: aws.String("zz-cluster-0"), Services: []string{"zz-svc-0", "nope"}})
+	if err != nil || len(out.Services) != 1 || len(out.Failures) != 1 || aws.ToString(out.Failures[0].Reason) != "MISSING" {
+		t.Fatalf("describe with a missing service: %+v, err %v", out, err)
+	}
+	if len(out.Services[0].Tags) != 0 {
+		t.Errorf("tags without include: %+v", out.Services[0].Tags)
+	}
+	_, err = client.DescribeServices(e.ctx, &ecs.DescribeServicesInput{Cluster: aws.String("zz-cluster-0"), Services: arns[:11]})
+	svcAPIError(t, err, "InvalidParameterException", http.StatusBadRequest)
+
+	_, err = client.ListServices(e.ctx, &ecs.ListServicesInput{Cluster: aws.String("no-such-cluster")})
+	var cnf *ecstypes.ClusterNotFoundException
+	if !errors.As(err, &cnf) {
+		t.Fatalf("list services of a missing cluster: %T %v, want *types.ClusterNotFoundException", err, err)
+	}
+	_, err = client.DescribeServices(e.ctx, &ecs.DescribeServicesInput{Cluster: aws.String("no-such-cluster"), Services: []string{"x"}})
+	if !errors.As(err, &cnf) {
+		t.Fatalf("describe services of a missing cluster: %v", err)
+	}
+}
+
+func TestECSCallerAccountAndFaults(t *testing.T) {
+	e := svcStart(t)
+	want := len(e.resources(e.member, "eu-west-1", awsemu.KindECSCluster))
+	client := ecs.NewFromConfig(e.memberCfg("eu-west-1"))
+	out, err := client.ListClusters(e.ctx, &ecs.ListClustersInput{})
+	if err != nil {
+		t.Fatalf("member list clusters: %v", err)
+	}
+	if len(out.ClusterArns) != want {
+		t.Errorf("member sees %d clusters, holds %d", len(out.ClusterArns), want)
+	}
+	for _, a := range out.ClusterArns {
+		if want := ":" + e.member + ":cluster/"; !strings.Contains(a, want) {
+			t.Errorf("member sees cluster %s", a)
+		}
+	}
+
+	e.srv.Faults().DenyAccess(e.member, "ecs", "")
+	_, err = client.ListClusters(e.ctx, &ecs.ListClustersInput{})
+	var ade *ecstypes.AccessDeniedException
+	if !errors.As(err, &ade) {
+		t.Fatalf("denied call: %T %v, want *types.AccessDeniedException", err, err)
+	}
+	e.clearFaults()
+
+	svcThrottleAfterOne(e.srv, "ecs")
+	mgmt := ecs.NewFromConfig(e.cfg("us-east-1"))
+	if _, err := mgmt.ListClusters(e.ctx, &ecs.ListClustersInput{}); err != nil {
+		t.Fatalf("first call under the rate limit: %v", err)
+	}
+	_, err = mgmt.ListClusters(e.ctx, &ecs.ListClustersInput{})
+	svcThrottled(t, err, "ThrottlingException", http.StatusBadRequest)
+}

@@ -1,0 +1,375 @@
+package awsemu_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+)
+
+// contractSide is one endpoint of the contract test (moto or ours) seeded with
+// the same kinds of resources, and the identifiers each operation needs.
+type contractSide struct {
+	name      string
+	cfg       aws.Config // signed for us-east-1
+	bucket    string     // tagged bucket in us-east-1
+	farBucket string     // bucket outside us-east-1
+	cluster   string     // cluster holding the services
+	service   string     // a service of cluster
+	fnARN     string     // tagged Lambda function
+	rootID    string
+	memberID  string // member account moved into an OU
+	// accountParent is a root or OU holding at least two accounts.
+	accountParent string
+	roleARN       string // role the caller may assume
+	webRoleARN    string // role trusting the web identity token
+	webToken      string
+	// counts of seeded items per paginated listing, for the pagination checks.
+	counts map[string]int
+}
+
+func (s *contractSide) s3() *s3.Client {
+	return s3.NewFromConfig(s.cfg, func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+// Seed shapes shared by both sides: 8 instances in 6 reservations (the first of
+// 3, tagged, with public addresses), 3 extra tagged volumes, 3 buckets in 3
+// regions (the first tagged), 3 tagged clusters with 3 Fargate services in the
+// first, 3 tagged functions, and an organization with 2 OUs and 2 members.
+const (
+	contractAMI      = "ami-760aaa0f" // a Linux AMI moto knows (its default AMI is Windows)
+	contractRegion   = "us-east-1"
+	contractServices = 3
+)
+
+var contractBucketRegions = []string{"us-east-1", "us-west-2", "eu-west-1"}
+
+func contractTags() map[string]string { return map[string]string{"Name": "web", "env": "prod"} }
+
+// ---- moto ------------------------------------------------------------------
+
+func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) *contractSide {
+	t.Helper()
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("seed moto: %s: %v", what, err)
+		}
+	}
+	cfg := aws.Config{
+		Region:       contractRegion,
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
+		BaseEndpoint: aws.String(endpoint),
+		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+	}
+	side := &contractSide{name: "moto", cfg: cfg, counts: map[string]int{}}
+	const account = "123456789012" // moto's default account
+
+	// EC2: moto creates a root volume per instance, so volumes = instances + 3.
+	e := ec2.NewFromConfig(cfg)
+	tagSpec := func(rt ec2types.ResourceType) []ec2types.TagSpecification {
+		return []ec2types.TagSpecification{{ResourceType: rt, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("web")}}}}
+	}
+	first, err := e.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(contractAMI), MinCount: aws.Int32(3), MaxCount: aws.Int32(3),
+		InstanceType: ec2types.InstanceTypeT3Micro, TagSpecifications: tagSpec(ec2types.ResourceTypeInstance)})
+	must("RunInstances", err)
+	for i := 0; i < 5; i++ {
+		_, err := e.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(contractAMI), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+		must("RunInstances", err)
+	}
+	_, err = e.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{aws.ToString(first.Instances[0].InstanceId)},
+		Tags: []ec2types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
+	must("CreateTags", err)
+	for i := 0; i < 3; i++ {
+		_, err := e.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(8),
+			TagSpecifications: tagSpec(ec2types.ResourceTypeVolume)})
+		must("CreateVolume", err)
+	}
+	side.counts["instances"], side.counts["volumes"] = 8, 11
+
+	// S3.
+	s := side.s3()
+	for i, region := range contractBucketRegions {
+		in := &s3.CreateBucketInput{Bucket: aws.String(fmt.Sprintf("contract-bucket-%d", i))}
+		if region != "us-east-1" {
+			in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(region)}
+		}
+		_, err := s.CreateBucket(ctx, in, func(o *s3.Options) { o.Region = region })
+		must("CreateBucket", err)
+	}
+	_, err = s.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("contract-bucket-0"),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("team"), Value: aws.String("data")}}}})
+	must("PutBucketTagging", err)
+	side.bucket, side.farBucket, side.counts["buckets"] = "contract-bucket-0", "contract-bucket-1", 3
+
+	// ECS.
+	c := ecs.NewFromConfig(cfg)
+	td, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("contract"),
+		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate}, NetworkMode: ecstypes.NetworkModeAwsvpc,
+		Cpu: aws.String("256"), Memory: aws.String("512"),
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(128)}}})
+	must("RegisterTaskDefinition", err)
+	for i := 0; i < 3; i++ {
+		_, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(fmt.Sprintf("contract-cluster-%d", i)),
+			Tags:     []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}},
+			Settings: []ecstypes.ClusterSetting{{Name: ecstypes.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}}})
+		must("CreateCluster", err)
+	}
+	// Fargate services need a subnet and a security group that exist in moto.
+	subnet := aws.ToString(first.Instances[0].SubnetId)
+	group := aws.ToString(first.Instances[0].NetworkInterfaces[0].Groups[0].GroupId)
+	for i := 0; i < contractServices; i++ {
+		_, err := c.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String("contract-cluster-0"), ServiceName: aws.String(fmt.Sprintf("contract-svc-%d", i)),
+			TaskDefinition: td.TaskDefinition.TaskDefinitionArn, DesiredCount: aws.Int32(2), LaunchType: ecstypes.LaunchTypeFargate,
+			NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+				Subnets: []string{subnet}, SecurityGroups: []string{group}, AssignPublicIp: ecstypes.AssignPublicIpDisabled}},
+			Tags: []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateService", err)
+	}
+	side.cluster, side.service = "contract-cluster-0", "contract-svc-0"
+	side.counts["clusters"], side.counts["services"] = 3, contractServices
+
+	// Lambda needs an existing IAM role; the SDK for IAM is not a dependency, so
+	// CreateRole goes over a hand-signed query request.
+	roleARN := "arn:aws:iam::" + account + ":role/contract-lambda"
+	must("iam CreateRole", motoQuery(ctx, cfg, endpoint, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
+		"RoleName": {"contract-lambda"}, "AssumeRolePolicyDocument": {`{"Version":"2012-10-17","Statement":[]}`}}))
+	l := lambda.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		fn, err := l.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String(fmt.Sprintf("contract-fn-%d", i)),
+			Runtime: lambdatypes.RuntimePython312, Role: aws.String(roleARN), Handler: aws.String("index.handler"),
+			Code: &lambdatypes.FunctionCode{ZipFile: contractZip(t)}, Description: aws.String("contract function")})
+		must("CreateFunction", err)
+		_, err = l.TagResource(ctx, &lambda.TagResourceInput{Resource: fn.FunctionArn, Tags: contractTags()})
+		must("TagResource", err)
+		if i == 0 {
+			side.fnARN = aws.ToString(fn.FunctionArn)
+		}
+	}
+	side.counts["functions"] = 3
+
+	// Organizations: the default account manages; two members, one moved into an OU.
+	o := organizations.NewFromConfig(cfg)
+	_, err = o.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll})
+	must("CreateOrganization", err)
+	roots, err := o.ListRoots(ctx, &organizations.ListRootsInput{})
+	must("ListRoots", err)
+	side.rootID = aws.ToString(roots.Roots[0].Id)
+	var ouID string
+	for i := 0; i < 2; i++ {
+		ou, err := o.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{ParentId: aws.String(side.rootID), Name: aws.String(fmt.Sprintf("OU%d", i))})
+		must("CreateOrganizationalUnit", err)
+		if i == 0 {
+			ouID = aws.ToString(ou.OrganizationalUnit.Id)
+		}
+	}
+	var members []string
+	for i := 0; i < 2; i++ {
+		st, err := o.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: aws.String(fmt.Sprintf("member-%d", i)),
+			Email: aws.String(fmt.Sprintf("member-%d@example.com", i))})
+		must("CreateAccount", err)
+		members = append(members, aws.ToString(st.CreateAccountStatus.AccountId))
+	}
+	side.memberID = members[0]
+	_, err = o.MoveAccount(ctx, &organizations.MoveAccountInput{AccountId: aws.String(side.memberID), SourceParentId: aws.String(side.rootID), DestinationParentId: aws.String(ouID)})
+	must("MoveAccount", err)
+	_, err = o.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(side.memberID),
+		Tags: []orgtypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
+	must("TagResource", err)
+	side.accountParent = side.rootID // the manager and the second member
+	side.counts["accounts"], side.counts["parentAccounts"], side.counts["ous"] = 3, 2, 2
+
+	side.roleARN, side.webRoleARN, side.webToken = roleARN, roleARN, token
+	return side
+}
+
+// motoQuery sends a signed query-protocol request (for services whose SDK is
+// not a dependency of this module).
+func motoQuery(ctx context.Context, cfg aws.Config, endpoint, service string, form url.Values) error {
+	body := form.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", strings.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("build %s request: %w", service, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return fmt.Errorf("credentials: %w", err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), service, cfg.Region, time.Now()); err != nil {
+		return fmt.Errorf("sign %s request: %w", service, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", service, form.Get("Action"), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("%s %s: HTTP %d: %s", service, form.Get("Action"), resp.StatusCode, b)
+	}
+	return nil
+}
+
+func contractZip(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	f, err := zw.Create("index.py")
+	if err != nil {
+		t.Fatalf("zip: %v", err)
+	}
+	if _, err := f.Write([]byte("def handler(event, context):\n    return 1\n")); err != nil {
+		t.Fatalf("zip: %v", err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatalf("zip: %v", err)
+	}
+	return b.Bytes()
+}
+
+// ---- ours ------------------------------------------------------------------
+
+func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
+	t.Helper()
+	// Five accounts over two OUs: two members in each OU.
+	org := awsemu.Generate(awsemu.Spec{Seed: 5, Accounts: 5, OUs: 2, ResourcesPerKind: 0})
+	srv := awsemu.NewServer(org)
+	if err := srv.Start(); err != nil {
+		t.Fatalf("start emulator: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	svcMinLatency(srv)
+	side := &contractSide{name: "ours", counts: map[string]int{}}
+	var mgmt string
+	srv.View(func(o *awsemu.Org) {
+		mgmt, side.rootID = o.ManagementAccountID, o.RootID
+		for _, id := range o.AccountOrder {
+			if a := o.Accounts[id]; id != mgmt && a.ParentID != o.RootID && side.memberID == "" {
+				side.memberID = id
+			}
+		}
+		side.roleARN = o.RoleARN(side.memberID, awsemu.DefaultRoleName)
+		side.webRoleARN = o.RoleARN(mgmt, awsemu.DefaultRoleName)
+		side.counts["accounts"] = len(o.Accounts)
+		side.accountParent = o.Accounts[side.memberID].ParentID
+		for _, a := range o.Accounts {
+			if a.ParentID == side.accountParent {
+				side.counts["parentAccounts"]++
+			}
+		}
+		for _, ou := range o.OUs {
+			if ou.ParentID == o.RootID {
+				side.counts["ous"]++
+			}
+		}
+	})
+	side.webToken = srv.MintWebIdentityToken(awsemu.DefaultOIDCIssuer, awsemu.DefaultServiceAccountSubject, "sts.amazonaws.com", time.Hour)
+	c := srv.ManagementCredentials()
+	side.cfg = aws.Config{
+		Region:       contractRegion,
+		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
+		BaseEndpoint: aws.String(srv.URL()),
+		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+	}
+
+	launched := time.Date(2024, 3, 4, 5, 6, 7, 0, time.UTC)
+	arn := func(svc, region, res string) string { return "arn:aws:" + svc + ":" + region + ":" + mgmt + ":" + res }
+	add := func(region, kind string, r *awsemu.Resource) {
+		srv.Update(func(o *awsemu.Org) {
+			if err := o.AddResource(mgmt, awsemu.ResourceKey{Region: region, Kind: kind}, r); err != nil {
+				t.Fatalf("seed ours: %v", err)
+			}
+		})
+	}
+	var firstInstance string
+	for i := 0; i < 8; i++ {
+		id := fmt.Sprintf("i-0c0ffee%010d", i)
+		reservation := fmt.Sprintf("r-0c0ffee%010d", max(0, i-2))
+		attrs := map[string]any{"InstanceType": "t3.micro", "State": "running", "ImageId": contractAMI, "ReservationId": reservation,
+			"LaunchTime": launched, "AvailabilityZone": "us-east-1a", "Architecture": "x86_64"}
+		var tags map[string]string
+		if i < 3 {
+			attrs["PublicIpAddress"] = fmt.Sprintf("54.1.2.%d", i+1)
+			tags = map[string]string{"Name": "web"}
+			if i == 0 {
+				tags = contractTags()
+			}
+		}
+		if i == 0 {
+			firstInstance = id
+		}
+		add(contractRegion, awsemu.KindEC2Instance, &awsemu.Resource{ID: id, Tags: tags, CreatedAt: launched, Attributes: attrs})
+	}
+	for i := 0; i < 11; i++ {
+		attrs := map[string]any{"Size": int32(8), "VolumeType": "gp2", "AvailabilityZone": "us-east-1a", "CreateTime": launched}
+		if i == 0 {
+			attrs["Attachments"], attrs["Device"] = firstInstance, "/dev/xvda"
+		}
+		add(contractRegion, awsemu.KindEC2Volume, &awsemu.Resource{ID: fmt.Sprintf("vol-0c0ffee%010d", i), CreatedAt: launched, Attributes: attrs})
+	}
+	side.counts["instances"], side.counts["volumes"] = 8, 11
+
+	for i, region := range contractBucketRegions {
+		var tags map[string]string
+		if i == 0 {
+			tags = map[string]string{"team": "data"}
+		}
+		name := fmt.Sprintf("contract-bucket-%d", i)
+		add(region, awsemu.KindS3Bucket, &awsemu.Resource{ID: name, Name: name, ARN: "arn:aws:s3:::" + name, CreatedAt: launched, Tags: tags})
+	}
+	side.bucket, side.farBucket, side.counts["buckets"] = "contract-bucket-0", "contract-bucket-1", 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-cluster-%d", i)
+		add(contractRegion, awsemu.KindECSCluster, &awsemu.Resource{ID: name, Name: name, ARN: arn("ecs", contractRegion, "cluster/"+name),
+			CreatedAt: launched, Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"ContainerInsights": "enabled"}})
+	}
+	clusterARN := arn("ecs", contractRegion, "cluster/contract-cluster-0")
+	for i := 0; i < contractServices; i++ {
+		name := fmt.Sprintf("contract-svc-%d", i)
+		add(contractRegion, awsemu.KindECSService, &awsemu.Resource{ID: name, Name: name, ARN: arn("ecs", contractRegion, "service/contract-cluster-0/"+name),
+			Parent: clusterARN, CreatedAt: launched, Tags: map[string]string{"team": "data"},
+			Attributes: map[string]any{"ClusterName": "contract-cluster-0", "DesiredCount": int32(2), "RunningCount": int32(0), "PendingCount": int32(2),
+				"LaunchType": "FARGATE", "TaskDefinition": arn("ecs", contractRegion, "task-definition/contract:1")}})
+	}
+	side.cluster, side.service = "contract-cluster-0", "contract-svc-0"
+	side.counts["clusters"], side.counts["services"] = 3, contractServices
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-fn-%d", i)
+		fnARN := arn("lambda", contractRegion, "function:"+name)
+		add(contractRegion, awsemu.KindLambdaFunction, &awsemu.Resource{ID: name, Name: name, ARN: fnARN, CreatedAt: launched, Tags: contractTags(),
+			Attributes: map[string]any{"Runtime": "python3.12", "Handler": "index.handler", "Description": "contract function"}})
+		if i == 0 {
+			side.fnARN = fnARN
+		}
+	}
+	side.counts["functions"] = 3
+	return side, srv
+}

@@ -1,0 +1,203 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	enums "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// pageOperations are the AWS calls that fetch one page of a unit (the calls
+// made per item to enrich a page are not pages).
+var pageOperations = map[string]bool{
+	"DescribeInstances": true, "ListBuckets": true, "ListClusters": true, "ListFunctions": true, "ListAccounts": true,
+}
+
+// Done-when 6: a worker process killed with SIGKILL mid-resync is replaced by a
+// new one that finishes the resync; the catalog ends correct, and the AWS pages
+// fetched twice are at most the page activities in flight at the kill.
+func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
+	spec := demoSpec(6)
+	spec.MissingRole, spec.Suspended, spec.ResourcesPerKind = 0, 0, 6
+	s := newStack(t, spec)
+	s.tuning.PageSize = 2
+	s.tuning.MaxConcurrentUnits = 4
+	s.tuning.HeartbeatTimeout = 2 * time.Second
+	// Slow AWS a little so that the kill lands among pages, not after them.
+	for _, svc := range []string{"ec2", "ecs", "lambda", "s3"} {
+		s.aws.Faults().SetLatency(svc, 40*time.Millisecond)
+	}
+	bin := buildWorker(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	id := fmt.Sprintf("aws-port-sync/%s/resync-crash", s.integration)
+	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: s.taskQueue},
+		syncdef.ResyncWorkflowName, syncdef.ResyncInput{Integration: s.integration, Tuning: s.tuning})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	first := s.startWorkerProcess(t, bin, "first")
+	waitFor(t, ctx, "30 AWS pages fetched", func() bool { return countPages(s.aws.Requests()) >= 30 })
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = first.Process.Wait()
+	inFlight := startedPageActivities(t, ctx, s, id)
+	pagesAtKill := countPages(s.aws.Requests())
+	desc, err := s.client.DescribeWorkflow(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := desc.RawResponse.WorkflowExecutionInfo.Status; st != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Fatalf("the resync was %s at the kill; the test must kill mid-resync", st)
+	}
+
+	s.startWorkerProcess(t, bin, "second")
+	var p syncdef.Progress
+	if err := run.Get(ctx, &p); err != nil {
+		t.Fatalf("resync did not finish after the worker was replaced: %v", err)
+	}
+	s.assertCatalog(s.expectedKeys())
+	if p.AccountsFailed != 0 {
+		t.Fatalf("accounts failed after the replacement: %+v", p.Accounts)
+	}
+
+	dups := duplicatePages(s.aws.Requests())
+	t.Logf("pages at kill %d, page activities in flight %d, pages fetched twice %d", pagesAtKill, inFlight, len(dups))
+	if len(dups) > inFlight {
+		t.Fatalf("%d pages fetched twice, more than the %d in flight at the kill: %v", len(dups), inFlight, dups)
+	}
+}
+
+// buildWorker compiles the production worker binary for this test.
+func buildWorker(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "worker")
+	cmd := exec.Command("go", "build", "-o", bin, "../worker")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("build worker: %v", err)
+	}
+	return bin
+}
+
+// startWorkerProcess runs the worker binary configured like production, through
+// the environment, against this stack; the test stops it at the end.
+func (s *stack) startWorkerProcess(t *testing.T, bin, name string) *exec.Cmd {
+	t.Helper()
+	mgmt := s.aws.ManagementCredentials()
+	cmd := exec.Command(bin, "--log-level", "error")
+	cmd.Env = append(os.Environ(),
+		"TEMPORAL_ADDRESS="+devAddress,
+		"TEMPORAL_NAMESPACE=default",
+		"TEMPORAL_TASK_QUEUE="+s.taskQueue,
+		"OCEAN__INTEGRATION__IDENTIFIER="+s.integration,
+		"OCEAN__PORT__BASE_URL="+s.port.URL(),
+		"OCEAN__PORT__CLIENT_ID="+portClientID,
+		"OCEAN__PORT__CLIENT_SECRET="+portClientSecret,
+		"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN="+s.roleARN,
+		"AWS_ENDPOINT_URL="+s.aws.URL(),
+		"AWS_ACCESS_KEY_ID="+mgmt.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY="+mgmt.SecretAccessKey,
+		"AWS_REGION=us-east-1",
+		"AWS_EC2_METADATA_DISABLED=true",
+	)
+	logFile, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_, _ = cmd.Process.Wait()
+		logFile.Close()
+		if t.Failed() {
+			if b, err := os.ReadFile(logFile.Name()); err == nil {
+				t.Logf("%s worker log:\n%s", name, b)
+			}
+		}
+	})
+	return cmd
+}
+
+// startedPageActivities counts CollectPage activities that the server sees as
+// started in the resync's account workflows: those are the pages whose result
+// the killed worker may have fetched without reporting it.
+func startedPageActivities(t *testing.T, ctx context.Context, s *stack, resyncID string) int {
+	t.Helper()
+	n := 0
+	s.aws.View(func(o *awsemu.Org) {
+		for _, a := range o.OrderedAccounts() {
+			d, err := s.client.DescribeWorkflow(ctx, resyncID+"/account/"+a.ID, "")
+			if err != nil {
+				continue // not started yet
+			}
+			for _, pa := range d.RawResponse.PendingActivities {
+				if pa.ActivityType.GetName() == syncdef.CollectPageActivity && pa.State == enums.PENDING_ACTIVITY_STATE_STARTED {
+					n++
+				}
+			}
+		}
+	})
+	return n
+}
+
+func pageKey(r awsemu.RequestRecord) string {
+	return strings.Join([]string{r.AccountID, r.Region, r.Principal, r.Operation, r.Params}, "|")
+}
+
+func countPages(reqs []awsemu.RequestRecord) int {
+	n := 0
+	for _, r := range reqs {
+		if pageOperations[r.Operation] && r.Status == 200 {
+			n++
+		}
+	}
+	return n
+}
+
+func duplicatePages(reqs []awsemu.RequestRecord) []string {
+	seen := map[string]int{}
+	for _, r := range reqs {
+		if pageOperations[r.Operation] && r.Status == 200 {
+			seen[pageKey(r)]++
+		}
+	}
+	var dups []string
+	for k, n := range seen {
+		if n > 1 {
+			dups = append(dups, fmt.Sprintf("%s ×%d", k, n))
+		}
+	}
+	return dups
+}
+
+// waitFor polls a condition with a deadline (no fixed sleeps).
+func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		case <-tick.C:
+		}
+	}
+}

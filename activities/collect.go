@@ -31,12 +31,16 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 	if err != nil {
 		return syncdef.CollectPageOutput{}, awsError(fmt.Sprintf("account %s", in.Account.ID), err)
 	}
+	pageSize := a.settings.PageSize
+	if in.PageSize > 0 {
+		pageSize = in.PageSize
+	}
 	page, err := kind.Collect(ctx, cfg, awscloud.PageRequest{
 		Account:        awscloud.Account{ID: in.Account.ID, Name: in.Account.Name, RoleARN: in.Account.RoleARN},
 		Region:         in.Region,
 		Token:          in.Token,
 		IncludeActions: in.Resource.IncludeActions,
-		PageSize:       a.settings.PageSize,
+		PageSize:       pageSize,
 	})
 	if err != nil {
 		where := "account " + in.Account.ID

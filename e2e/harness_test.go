@@ -24,6 +24,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/aws-port-sync/aws-port-sync/activities"
+	"github.com/aws-port-sync/aws-port-sync/internal/app"
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
@@ -101,7 +102,7 @@ func freeLoopbackAddr() (string, error) {
 
 // stack is one isolated installation: emulators, worker, integration.
 type stack struct {
-	t           *testing.T
+	t           testing.TB
 	aws         *awsemu.Server
 	port        *portemu.Server
 	client      client.Client
@@ -123,7 +124,7 @@ func demoSpec(seed int64) awsemu.Spec {
 	}
 }
 
-func newStack(t *testing.T, spec awsemu.Spec) *stack {
+func newStack(t testing.TB, spec awsemu.Spec) *stack {
 	t.Helper()
 	n := stackSeq.Add(1)
 	s := &stack{
@@ -185,7 +186,7 @@ func (s *stack) activities(ctx context.Context) *activities.Activities {
 // startWorker runs a worker in this process until the test ends.
 func (s *stack) startWorker() {
 	s.t.Helper()
-	w := worker.New(s.client, s.taskQueue, worker.Options{})
+	w := worker.New(s.client, s.taskQueue, app.WorkerOptions())
 	workflows.Register(w)
 	s.activities(context.Background()).Register(w)
 	if err := w.Start(); err != nil {

@@ -62,11 +62,7 @@ func run(configFile string, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
-	w := worker.New(c, cfg.Temporal.TaskQueue, worker.Options{
-		// Give in-flight pages time to finish on SIGTERM; what does not finish
-		// is retried by another worker from the same page token.
-		WorkerStopTimeout: 30 * time.Second,
-	})
+	w := worker.New(c, cfg.Temporal.TaskQueue, app.WorkerOptions())
 	workflows.Register(w)
 	acts.Register(w)
 	logger.Info("Worker polling", "taskQueue", cfg.Temporal.TaskQueue, "namespace", cfg.Temporal.Namespace, "integration", cfg.IntegrationIdentifier)

@@ -180,7 +180,7 @@ func (s *accountSync) runUnit(ctx workflow.Context, pu syncdef.PendingUnit) {
 		}
 		var page syncdef.CollectPageOutput
 		err := workflow.ExecuteActivity(pageCtx, syncdef.CollectPageActivity, syncdef.CollectPageInput{
-			Account: s.in.Account, Resource: resource, Region: pu.Unit.Region, Token: token,
+			Account: s.in.Account, Resource: resource, Region: pu.Unit.Region, Token: token, PageSize: s.in.Tuning.PageSize,
 		}).Get(ctx, &page)
 		if err != nil {
 			where := resource.Kind
@@ -228,39 +228,46 @@ func (s *accountSync) addCounts(c syncdef.Counts) {
 func (s *accountSync) unitDone() { s.progress.UnitsDone++ }
 
 // planDeletes asks Port, for every scope that completed without error, which of
-// its entities were not produced by this run.
+// its entities were not produced by this run. Scopes are planned concurrently;
+// results keep the scopes' (sorted) order.
 func (s *accountSync) planDeletes(ctx workflow.Context) {
 	short := shortActivity(ctx, s.in.Tuning)
 	scopes := append([]*syncdef.ScopeState(nil), s.carry.Scopes...)
 	sort.Slice(scopes, func(i, j int) bool { return scopes[i].Kind < scopes[j].Kind })
-	for _, sc := range scopes {
-		res := syncdef.ScopeResult{Kind: sc.Kind, Produced: len(sc.Produced)}
+	results := make([]syncdef.ScopeResult, len(scopes))
+	futures := make([]workflow.Future, len(scopes))
+	for i, sc := range scopes {
+		results[i] = syncdef.ScopeResult{Kind: sc.Kind, Produced: len(sc.Produced)}
 		if len(sc.Errors) > 0 {
-			res.Error = sc.Errors[0]
+			results[i].Error = sc.Errors[0]
 			if len(sc.Errors) > 1 {
-				res.Error = fmt.Sprintf("%s (and %d more)", sc.Errors[0], len(sc.Errors)-1)
+				results[i].Error = fmt.Sprintf("%s (and %d more)", sc.Errors[0], len(sc.Errors)-1)
 			}
-			s.result.Scopes = append(s.result.Scopes, res)
 			continue
 		}
-		var plan syncdef.PlanDeletesOutput
-		err := workflow.ExecuteActivity(short, syncdef.PlanDeletesActivity, syncdef.PlanDeletesInput{
+		futures[i] = workflow.ExecuteActivity(short, syncdef.PlanDeletesActivity, syncdef.PlanDeletesInput{
 			Scope:           catalog.Scope{Integration: s.in.Integration, AccountID: s.in.Account.ID, Kind: sc.Kind},
 			StartedAt:       s.in.StartedAt,
 			Produced:        sc.Produced,
 			RelationTargets: sc.RelationTargets,
 			Flags:           s.in.Flags,
-		}).Get(ctx, &plan)
-		if err != nil {
-			// Without Port's view of the scope nothing in it may be deleted.
-			res.Error = "plan deletes: " + errorReason(err)
-		} else {
-			res.Complete = true
-			res.Owned = plan.Owned
-			res.Stale = plan.Stale
-		}
-		s.result.Scopes = append(s.result.Scopes, res)
+		})
 	}
+	for i, f := range futures {
+		if f == nil {
+			continue
+		}
+		var plan syncdef.PlanDeletesOutput
+		if err := f.Get(ctx, &plan); err != nil {
+			// Without Port's view of the scope nothing in it may be deleted.
+			results[i].Error = "plan deletes: " + errorReason(err)
+			continue
+		}
+		results[i].Complete = true
+		results[i].Owned = plan.Owned
+		results[i].Stale = plan.Stale
+	}
+	s.result.Scopes = append(s.result.Scopes, results...)
 }
 
 func (s *accountSync) finish() syncdef.AccountResult {

@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
+
+	"go.temporal.io/sdk/worker"
 
 	"github.com/aws-port-sync/aws-port-sync/activities"
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
@@ -114,6 +117,19 @@ func CheckMappingFile(path string) error {
 		return fmt.Errorf("mapping file %s: %w", path, err)
 	}
 	return nil
+}
+
+// WorkerOptions are the worker's options. More pollers than the SDK's default
+// of two: an account's units complete in bursts, and each completion needs a
+// workflow task before the next page is scheduled.
+func WorkerOptions() worker.Options {
+	return worker.Options{
+		MaxConcurrentWorkflowTaskPollers: 8,
+		MaxConcurrentActivityTaskPollers: 8,
+		// Give in-flight pages time to finish on SIGTERM; what does not finish
+		// is retried by another worker from the same page token.
+		WorkerStopTimeout: 30 * time.Second,
+	}
 }
 
 // ResyncInput is what every resync of this configuration starts with.

@@ -67,6 +67,8 @@ type Tuning struct {
 	PagesPerRun            int   `json:"pagesPerRun,omitempty"`
 	MaxConcurrentAccounts  int   `json:"maxConcurrentAccounts,omitempty"`
 	ActivityMaximumRetries int32 `json:"activityMaximumRetries,omitempty"`
+	// PageSize overrides the worker's AWS page size (items per CollectPage).
+	PageSize int32 `json:"pageSize,omitempty"`
 }
 
 // Flags are the port-app-config switches that change how writes and deletes go.
@@ -144,6 +146,7 @@ type CollectPageInput struct {
 	Resource ResourcePlan `json:"resource"`
 	Region   string       `json:"region"`
 	Token    string       `json:"token,omitempty"`
+	PageSize int32        `json:"pageSize,omitempty"` // 0 = the worker's default
 }
 
 // CollectPageOutput carries mapped entities only; raw AWS data stays in the activity.

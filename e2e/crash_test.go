@@ -149,7 +149,12 @@ func startedPageActivities(t *testing.T, ctx context.Context, s *stack, resyncID
 				continue // not started yet
 			}
 			for _, pa := range d.RawResponse.PendingActivities {
-				if pa.ActivityType.GetName() == syncdef.CollectPageActivity && pa.State == enums.PENDING_ACTIVITY_STATE_STARTED {
+				if pa.ActivityType.GetName() != syncdef.CollectPageActivity {
+					continue
+				}
+				// Started, or already timed out on its heartbeat and waiting for
+				// its retry: either way it was running when the worker died.
+				if pa.State == enums.PENDING_ACTIVITY_STATE_STARTED || pa.Attempt > 1 && pa.LastFailure != nil {
 					n++
 				}
 			}

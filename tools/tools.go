@@ -19,6 +19,7 @@ import (
 	_ "github.com/aws/aws-sdk-go-v2/service/sts"
 	_ "github.com/aws/smithy-go"
 	_ "github.com/itchyny/gojq"
+	_ "go.opentelemetry.io/otel"
 	_ "go.temporal.io/api/enums/v1"
 	_ "go.temporal.io/sdk/client"
 	_ "go.temporal.io/sdk/contrib/opentelemetry"
@@ -26,5 +27,4 @@ import (
 	_ "go.temporal.io/sdk/worker"
 	_ "go.temporal.io/sdk/workflow"
 	_ "gopkg.in/yaml.v3"
-	_ "go.opentelemetry.io/otel"
 )

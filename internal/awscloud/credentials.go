@@ -80,7 +80,10 @@ type Identity struct {
 	Expiration     time.Time // zero for credentials that do not expire
 }
 
-type cacheKey struct{ accountID, roleARN string }
+// cacheKey includes the session name: the management account's role is assumed
+// once for discovery (OceanOrgAssumeRoleSession) and once for its own sync
+// (OceanMemberAssumeRoleSession), and CloudTrail must show which is which.
+type cacheKey struct{ accountID, roleARN, sessionName string }
 
 // Provider hands out aws.Config values per (account, role). Credentials live in a
 // per-target aws.CredentialsCache, refreshed ExpiryWindow before they expire;
@@ -321,7 +324,7 @@ func (p *Provider) credentials(t Target) (aws.CredentialsProvider, *translatingP
 	if t.SessionName == "" {
 		t.SessionName = SessionExplicit
 	}
-	key := cacheKey{t.AccountID, t.RoleARN}
+	key := cacheKey{t.AccountID, t.RoleARN, t.SessionName}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -1,0 +1,2 @@
+// Package deploy holds the Helm chart, Dockerfile and IAM templates; its tests keep them honest without helm.
+package deploy

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -85,10 +86,14 @@ func (a *Activities) PrepareResync(ctx context.Context, in syncdef.PrepareInput)
 // ValidateMapping checks kinds and compiles every JQ expression; the worker
 // also calls it at start for a local mapping file, to fail before any write.
 func ValidateMapping(cfg *mapping.Config) (*mapping.Compiled, error) {
-	if err := cfg.Validate(func(kind string) bool { _, ok := awscloud.LookupKind(kind); return ok }); err != nil {
+	// Report every problem at once: a wrong kind and a broken JQ in the same
+	// file should not take two rounds to find.
+	verr := cfg.Validate(func(kind string) bool { _, ok := awscloud.LookupKind(kind); return ok })
+	compiled, cerr := mapping.Compile(cfg)
+	if err := errors.Join(verr, cerr); err != nil {
 		return nil, err
 	}
-	return mapping.Compile(cfg)
+	return compiled, nil
 }
 
 // ensureIntegration returns the integration, creating it (with the default

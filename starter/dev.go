@@ -32,6 +32,7 @@ func runDev(ctx context.Context, args []string) error {
 	bin := fs.String("bin", "bin", "directory with the worker and emulators binaries")
 	temporalPort := fs.Int("temporal-port", 7233, "Temporal frontend port on 127.0.0.1")
 	uiPort := fs.Int("ui-port", 8233, "Temporal Web UI port on 127.0.0.1")
+	codecPort := fs.Int("codec-port", 8234, "payload codec server port on 127.0.0.1 (lets the Web UI show compressed batches)")
 	integration := fs.String("integration", "aws-port-sync-demo", "integration identifier")
 	exitAfterResync := fs.Bool("exit-after-resync", false, "stop everything after the first resync (for scripts)")
 	if err := fs.Parse(args); err != nil {
@@ -40,7 +41,7 @@ func runDev(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return err
 	}
-	for _, p := range []int{*temporalPort, *uiPort} {
+	for _, p := range []int{*temporalPort, *uiPort, *codecPort} {
 		if err := portFree(p); err != nil {
 			return err
 		}
@@ -53,10 +54,18 @@ func runDev(ctx context.Context, args []string) error {
 	var procs processes
 	defer procs.stopAll()
 
+	codecURL := fmt.Sprintf("http://127.0.0.1:%d", *codecPort)
+	stopCodec, err := serveCodec(fmt.Sprintf("127.0.0.1:%d", *codecPort), fmt.Sprintf("http://127.0.0.1:%d", *uiPort))
+	if err != nil {
+		return err
+	}
+	defer stopCodec()
+
 	fmt.Println("Starting the Temporal dev server…")
 	if err := procs.start(*dir, "temporal", nil, temporalCLI, "server", "start-dev",
 		"--ip", "127.0.0.1", "--port", fmt.Sprint(*temporalPort), "--ui-port", fmt.Sprint(*uiPort),
 		"--db-filename", filepath.Join(*dir, "temporal.db"), "--namespace", "default", "--log-level", "warn",
+		"--ui-codec-endpoint", codecURL,
 		"--search-attribute", "AwsAccountId=Keyword", "--search-attribute", "AwsPortSyncIntegration=Keyword"); err != nil {
 		return err
 	}
@@ -108,6 +117,7 @@ func runDev(ctx context.Context, args []string) error {
 	fmt.Printf("Port emulator:    %s  (the catalog as a web page)\n", envValue(emuEnv, "OCEAN__PORT__BASE_URL"))
 	fmt.Printf("Next resync:      temporal schedule trigger -s %s --address %s   (or: TEMPORAL_ADDRESS=%s ./bin/starter trigger --wait)\n",
 		schedule.ID(cfg.IntegrationIdentifier), address, address)
+	fmt.Printf("Progress query:   temporal workflow query --type progress -w %s --address %s --codec-endpoint %s\n", id, address, codecURL)
 	fmt.Printf("Logs:             %s/{temporal,emulators,worker}.log\n", *dir)
 	if followErr != nil {
 		fmt.Println("The first resync failed:", followErr)

@@ -5,6 +5,7 @@
 //	starter run [--wait]      start a one-off resync outside the schedule
 //	starter status            the schedule and the latest resync's progress
 //	starter pause | unpause   stop or resume scheduled resyncs
+//	starter codec-server      the payload codec for the Web UI and the CLI
 //	starter dev               the local stack behind `make run`
 package main
 
@@ -35,6 +36,7 @@ commands:
   run [--wait]      start a one-off resync outside the schedule
   status            show the schedule and the latest resync's progress
   pause | unpause   stop or resume scheduled resyncs
+  codec-server      serve the payload codec for the Web UI / CLI (--addr, --ui-origin)
   dev               run the whole thing locally (make run)
 `
 
@@ -60,8 +62,11 @@ func main() {
 }
 
 func dispatch(ctx context.Context, configFile, cmd string, args []string) error {
-	if cmd == "dev" {
+	switch cmd {
+	case "dev":
 		return runDev(ctx, args)
+	case "codec-server":
+		return runCodecServer(ctx, args)
 	}
 	cfg, err := config.Load(os.Getenv, configFile)
 	if err != nil {

@@ -33,9 +33,10 @@ func DataConverter() converter.DataConverter {
 	return converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), Codec())
 }
 
-// Codec is the payload codec, exposed for a codec server serving the Web UI.
+// Codec is the payload codec, exposed for the codec server the Web UI and the
+// CLI use to show compressed payloads.
 func Codec() converter.PayloadCodec {
-	return converter.NewZlibCodec(converter.ZlibCodecOptions{AlwaysEncode: false})
+	return sizeThresholdCodec{inner: converter.NewZlibCodec(converter.ZlibCodecOptions{}), minBytes: compressFrom}
 }
 
 // ClientOptions turns settings into client options; TLS is on when any TLS file

@@ -112,6 +112,10 @@ type stack struct {
 	mappingFile string
 	tuning      syncdef.Tuning
 	worker      worker.Worker
+	// awsRetries is the SDK retryer's attempt count; tests keep it low so that
+	// denials fail fast, the fault tests raise it to production's.
+	awsRetries    int
+	awsMaxBackoff time.Duration
 }
 
 // demoSpec is a small organization: 4 accounts, one suspended, one with no
@@ -128,10 +132,12 @@ func newStack(t testing.TB, spec awsemu.Spec) *stack {
 	t.Helper()
 	n := stackSeq.Add(1)
 	s := &stack{
-		t:           t,
-		integration: fmt.Sprintf("e2e-%d-%d", n, time.Now().UnixNano()%100000),
-		taskQueue:   fmt.Sprintf("e2e-tq-%d", n),
-		tuning:      syncdef.Tuning{HeartbeatTimeout: 5 * time.Second, ActivityMaximumRetries: 3},
+		t:             t,
+		integration:   fmt.Sprintf("e2e-%d-%d", n, time.Now().UnixNano()%100000),
+		taskQueue:     fmt.Sprintf("e2e-tq-%d", n),
+		tuning:        syncdef.Tuning{HeartbeatTimeout: 5 * time.Second, ActivityMaximumRetries: 3},
+		awsRetries:    3,
+		awsMaxBackoff: 200 * time.Millisecond,
 	}
 	s.aws = awsemu.NewServer(awsemu.Generate(spec))
 	if err := s.aws.Start(); err != nil {
@@ -168,7 +174,7 @@ func (s *stack) activities(ctx context.Context) *activities.Activities {
 	provider, err := awscloud.NewProvider(ctx, awscloud.Settings{
 		AccessKeyID: mgmt.AccessKeyID, SecretAccessKey: mgmt.SecretAccessKey, Region: "us-east-1",
 		CredentialProviderPriority: []string{awscloud.ProviderStatic},
-		RetryMaxAttempts:           3, RetryMaxBackoff: 200 * time.Millisecond,
+		RetryMaxAttempts:           s.awsRetries, RetryMaxBackoff: s.awsMaxBackoff,
 	})
 	if err != nil {
 		s.t.Fatal(err)

@@ -1,0 +1,123 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+	portemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/port"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+)
+
+// AWS throttling, Port 429/503 and a token that expires mid-resync slow the
+// resync down but change nothing in its outcome.
+func TestResyncSurvivesThrottlingAndPortFaults(t *testing.T) {
+	s := newStack(t, demoSpec(7))
+	s.awsRetries, s.awsMaxBackoff = 8, time.Second // production: 8 attempts, 20 s
+	s.startWorker()
+	s.aws.Faults().SetRateLimit("ec2", 3, 1)
+	s.aws.Faults().SetRateLimit("ecs", 3, 1)
+	s.port.AddFault(portemu.Fault{Method: "POST", Path: "/v1/blueprints/", Status: 429, RetryAfter: "0", Count: 3})
+	s.port.AddFault(portemu.Fault{Method: "POST", Path: "/v1/entities/search", Status: 503, Count: 2})
+	s.port.AddFault(portemu.Fault{Method: "POST", Path: "/v1/blueprints/entities/datasource-entities", Status: 502, Count: 1})
+
+	p, _ := s.resync()
+	for _, a := range p.Accounts {
+		if a.Status != syncdef.AccountSynced && a.Reason != "" && !strings.Contains(a.Reason, "Unable to assume role") {
+			t.Errorf("account %s %s: %s", a.AccountID, a.Status, a.Reason)
+		}
+	}
+	s.port.ExpireTokens() // the second resync starts on a token Port no longer accepts
+	s.assertCatalog(s.expectedKeys())
+	if p.Counts.Failed != 0 {
+		t.Fatalf("%d entities failed despite retries", p.Counts.Failed)
+	}
+	throttled := 0
+	for _, r := range s.aws.Requests() {
+		if strings.Contains(r.ErrorCode, "Throttl") || r.ErrorCode == "RequestLimitExceeded" {
+			throttled++
+		}
+	}
+	statuses := map[int]int{}
+	for _, r := range s.port.Requests() {
+		statuses[r.Status]++
+	}
+	if throttled == 0 || statuses[429] != 3 || statuses[503] != 2 || statuses[502] != 1 {
+		t.Fatalf("faults not exercised: %d AWS throttles, Port statuses %v", throttled, statuses)
+	}
+
+	s.port.ResetRequests()
+	p2, _ := s.resync()
+	s.assertCatalog(s.expectedKeys())
+	reauth := 0
+	for _, r := range s.port.Requests() {
+		if r.Status == 401 {
+			reauth++
+		}
+	}
+	if reauth == 0 || p2.Counts.Failed != 0 || p2.Counts.Upserted != 0 {
+		t.Fatalf("after token expiry: %d 401s (want re-auth), counts %+v", reauth, p2.Counts)
+	}
+}
+
+// The heart of the design: a scope whose read failed keeps every entity it had,
+// even ones that really disappeared, while the same account's healthy scopes
+// still reconcile.
+func TestFailedScopeKeepsEntitiesWhileHealthyScopesReconcile(t *testing.T) {
+	s := newStack(t, demoSpec(8))
+	s.startWorker()
+	s.resync()
+
+	var account string
+	var goneInstance, goneBucket catalog.Key
+	s.aws.Update(func(o *awsemu.Org) {
+		for _, a := range o.OrderedAccounts() {
+			if a.State != "ACTIVE" || a.Roles[roleName] == nil || a.ID == o.ManagementAccountID {
+				continue
+			}
+			for key, rs := range a.Resources {
+				if len(rs) == 0 {
+					continue
+				}
+				switch {
+				case key.Kind == "AWS::EC2::Instance" && goneInstance.Identifier == "" && enabled(a, key.Region):
+					goneInstance = catalog.Key{Blueprint: "ec2Instance", Identifier: rs[0].ID}
+					o.RemoveResource(a.ID, key, rs[0].ID)
+				case key.Kind == "AWS::S3::Bucket" && goneBucket.Identifier == "":
+					goneBucket = catalog.Key{Blueprint: "s3Bucket", Identifier: rs[0].ARN}
+					o.RemoveResource(a.ID, key, rs[0].ID)
+				}
+			}
+			if goneInstance.Identifier != "" && goneBucket.Identifier != "" {
+				account = a.ID
+				return
+			}
+			goneInstance, goneBucket = catalog.Key{}, catalog.Key{}
+		}
+	})
+	if account == "" {
+		t.Fatal("no account with both an instance and a bucket")
+	}
+	// EC2 of that account now fails in one region: its EC2 scope is incomplete.
+	s.aws.Faults().DenyAccess(account, "ec2", "eu-west-1")
+
+	p, _ := s.resync()
+	got := s.catalogKeys()
+	if _, ok := got[goneInstance]; !ok {
+		t.Errorf("instance %s was deleted although the EC2 scope of %s could not be read completely", goneInstance.Identifier, account)
+	}
+	if _, ok := got[goneBucket]; ok {
+		t.Errorf("bucket %s is gone from AWS and its scope completed, but it was not deleted", goneBucket.Identifier)
+	}
+	var ap syncdef.AccountProgress
+	for _, a := range p.Accounts {
+		if a.AccountID == account {
+			ap = a
+		}
+	}
+	if ap.Status != syncdef.AccountPartial || !strings.Contains(ap.Reason, "AWS::EC2::Instance in eu-west-1") {
+		t.Fatalf("account %s: status %q reason %q, want partial naming the EC2 scope and region", account, ap.Status, ap.Reason)
+	}
+}

@@ -117,7 +117,7 @@ func dispatch(ctx context.Context, configFile, cmd string, args []string) error 
 }
 
 func dial(cfg *config.Config) (client.Client, error) {
-	opts, err := temporalx.ClientOptions(app.TemporalSettings(cfg), slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	opts, err := temporalx.ClientOptions(cfg.Temporal, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return nil, err
 	}

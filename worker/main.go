@@ -52,7 +52,7 @@ func run(configFile string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	opts, err := temporalx.ClientOptions(app.TemporalSettings(cfg), logger)
+	opts, err := temporalx.ClientOptions(cfg.Temporal, logger)
 	if err != nil {
 		return err
 	}

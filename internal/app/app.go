@@ -20,17 +20,7 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/mapping"
 	"github.com/aws-port-sync/aws-port-sync/internal/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
-	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 )
-
-// TemporalSettings are the Temporal connection settings of cfg.
-func TemporalSettings(cfg *config.Config) temporalx.Settings {
-	t := cfg.Temporal
-	return temporalx.Settings{
-		Address: t.Address, Namespace: t.Namespace, APIKey: t.APIKey,
-		TLSCertPath: t.TLSCertPath, TLSKeyPath: t.TLSKeyPath, TLSCAPath: t.TLSCAPath, TLSServerName: t.TLSServerName,
-	}
-}
 
 // AWSSettings are the credential provider's settings of cfg.
 func AWSSettings(cfg *config.Config, logger *slog.Logger) awscloud.Settings {

@@ -3,6 +3,7 @@ package awscloud
 import (
 	"context"
 	"fmt"
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
 	"log/slog"
 	"net/http"
 	"os"
@@ -314,7 +315,7 @@ func (p *Provider) credentials(t Target) (aws.CredentialsProvider, *translatingP
 		}
 		t = Target{RoleARN: p.baseWeb, SessionName: SessionExplicit}
 	}
-	arn, err := ParseRoleARN(t.RoleARN)
+	arn, err := awsarn.ParseRoleARN(t.RoleARN)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,7 +61,7 @@ func (p *Provider) Discover(ctx context.Context, d DiscoverySettings) (Discovery
 }
 
 func (p *Provider) discoverOrg(ctx context.Context, d DiscoverySettings) (Discovery, error) {
-	orgARN, err := ParseRoleARN(d.AccountRoleARN)
+	orgARN, err := awsarn.ParseRoleARN(d.AccountRoleARN)
 	if err != nil {
 		return Discovery{}, fmt.Errorf("accountRoleArn: %w", err)
 	}
@@ -102,7 +103,7 @@ func (p *Provider) discoverOrg(ctx context.Context, d DiscoverySettings) (Discov
 		}
 		id := aws.ToString(a.Id)
 		out.Accounts = append(out.Accounts, Account{ID: id, Name: aws.ToString(a.Name), Email: aws.ToString(a.Email),
-			RoleARN: MemberRoleARN(orgARN, id), State: string(a.State), SessionName: SessionMember})
+			RoleARN: orgARN.InAccount(id).String(), State: string(a.State), SessionName: SessionMember})
 	}
 	p.log.Info("organization discovery", "accounts", len(out.Accounts), "notActive", skipped, "ous", len(d.OUIDs))
 	if len(out.Accounts) == 0 {
@@ -180,7 +181,7 @@ func discoverExplicit(arns []string) (Discovery, error) {
 		if s == "" {
 			continue
 		}
-		arn, err := ParseRoleARN(s)
+		arn, err := awsarn.ParseRoleARN(s)
 		if err != nil {
 			return Discovery{}, fmt.Errorf("accountRoleArns[%d]: %w", i, err)
 		}

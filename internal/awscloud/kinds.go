@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
+	"golang.org/x/sync/errgroup"
 	"reflect"
 	"sort"
 	"sync"
@@ -116,7 +118,7 @@ func extraContext(req PageRequest, regional bool) map[string]any {
 
 func itemPartition(req PageRequest) string {
 	if req.Account.RoleARN != "" {
-		if arn, err := ParseRoleARN(req.Account.RoleARN); err == nil {
+		if arn, err := awsarn.ParseRoleARN(req.Account.RoleARN); err == nil {
 			return arn.Partition
 		}
 	}
@@ -240,36 +242,12 @@ func lowerCamel(s string) string {
 // first error (the others are cancelled through ctx). Results are written by
 // index by fn itself, so no result can attach to the wrong resource (Ocean #3233).
 func forEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, limit)
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
 	for i := 0; i < n; i++ {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := fn(ctx, i); err != nil {
-				once.Do(func() { first = err; cancel() })
-			}
-		}(i)
+		g.Go(func() error { return fn(ctx, i) })
 	}
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
+	return g.Wait()
 }
 
 // isoTime is the timestamp format of raw items (Ocean dumps datetimes as ISO

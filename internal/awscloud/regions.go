@@ -3,6 +3,7 @@ package awscloud
 import (
 	"context"
 	"fmt"
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,7 +55,7 @@ func (p *Provider) EnabledRegions(ctx context.Context, t Target) ([]string, erro
 // home region's.
 func (p *Provider) partition(t Target) string {
 	if t.RoleARN != "" {
-		if arn, err := ParseRoleARN(t.RoleARN); err == nil {
+		if arn, err := awsarn.ParseRoleARN(t.RoleARN); err == nil {
 			return arn.Partition
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
 	"math"
 	"os"
 	"strconv"
@@ -327,7 +328,7 @@ func derivePartition(a AWS) string {
 		candidates = append(candidates, a.AccountRoleARNs[0])
 	}
 	for _, c := range candidates {
-		if r, err := ParseRoleARN(c); err == nil {
+		if r, err := awsarn.ParseRoleARN(c); err == nil {
 			return r.Partition
 		}
 	}

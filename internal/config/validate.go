@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
 	"net"
 	"net/url"
 	"os"
@@ -100,17 +101,17 @@ func (v *validation) integration(c *Config) {
 
 func (v *validation) aws(c *Config) {
 	a := c.AWS
-	partitionValid := isPartition(a.Partition)
+	partitionValid := awsarn.IsPartition(a.Partition)
 	if !partitionValid {
-		v.fail(FieldPartition, "%q is not a partition: use one of %s", a.Partition, strings.Join(Partitions, ", "))
+		v.fail(FieldPartition, "%q is not a partition: use one of %s", a.Partition, strings.Join(awsarn.Partitions, ", "))
 	}
 	// partitionFrom names where the expected partition came from, for mismatch messages.
 	partitionFrom := FieldPartition.String()
 	if c.partitionDerived {
 		partitionFrom = "the first role ARN"
 	}
-	checkARN := func(name, arn string) (RoleARN, bool) {
-		r, err := ParseRoleARN(arn)
+	checkARN := func(name, arn string) (awsarn.RoleARN, bool) {
+		r, err := awsarn.ParseRoleARN(arn)
 		if err != nil {
 			v.fail(name, "%v", err)
 			return r, false

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"net/http"
 	"net/url"
-	"sync"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
 )
@@ -115,36 +115,15 @@ func (c *Client) UpsertEntities(ctx context.Context, blueprint string, ents []ca
 	}
 
 	size := chunkSize(bodies)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, upsertConcurrency)
-		errOnce  sync.Once
-		firstErr error
-	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(upsertConcurrency)
 	for lo := 0; lo < len(bodies); lo += size {
 		hi := min(lo+size, len(bodies))
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			// Each chunk writes only its own slice of results.
-			if err := c.upsertChunk(ctx, blueprint, bodies[lo:hi], results[lo:hi], o); err != nil {
-				errOnce.Do(func() { firstErr = err; cancel() })
-			}
-		}()
+		// Each chunk writes only its own slice of results.
+		g.Go(func() error { return c.upsertChunk(gctx, blueprint, bodies[lo:hi], results[lo:hi], o) })
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, fmt.Errorf("upsert %d entities of blueprint %q: %w", len(ents), blueprint, firstErr)
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("upsert %d entities of blueprint %q: %w", len(ents), blueprint, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("upsert %d entities of blueprint %q: %w", len(ents), blueprint, err)

@@ -13,18 +13,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
-)
 
-// Settings are Temporal's standard connection settings (TEMPORAL_* env).
-type Settings struct {
-	Address       string
-	Namespace     string
-	APIKey        string
-	TLSCertPath   string
-	TLSKeyPath    string
-	TLSCAPath     string
-	TLSServerName string
-}
+	"github.com/aws-port-sync/aws-port-sync/internal/config"
+)
 
 // DataConverter is the JSON converter with zlib compression: entity batches are
 // repetitive JSON and shrink several times, keeping payloads far from the limits.
@@ -39,9 +30,10 @@ func Codec() converter.PayloadCodec {
 	return sizeThresholdCodec{inner: converter.NewZlibCodec(converter.ZlibCodecOptions{}), minBytes: compressFrom}
 }
 
-// ClientOptions turns settings into client options; TLS is on when any TLS file
-// or an API key is given (API keys require TLS on Temporal Cloud).
-func ClientOptions(s Settings, logger *slog.Logger) (client.Options, error) {
+// ClientOptions turns Temporal's standard settings (TEMPORAL_* env) into client
+// options; TLS is on when any TLS file or an API key is given (API keys require
+// TLS on Temporal Cloud).
+func ClientOptions(s config.Temporal, logger *slog.Logger) (client.Options, error) {
 	opts := client.Options{
 		HostPort:      s.Address,
 		Namespace:     s.Namespace,
@@ -61,7 +53,7 @@ func ClientOptions(s Settings, logger *slog.Logger) (client.Options, error) {
 	return opts, nil
 }
 
-func tlsConfig(s Settings) (*tls.Config, error) {
+func tlsConfig(s config.Temporal) (*tls.Config, error) {
 	if s.TLSCertPath == "" && s.TLSKeyPath == "" && s.TLSCAPath == "" && s.APIKey == "" {
 		return nil, nil
 	}

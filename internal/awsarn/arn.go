@@ -1,4 +1,7 @@
-package config
+// Package awsarn parses IAM role ARNs, the one piece of AWS syntax that users
+// type by hand (Helm values, env). Configuration validation and the AWS side
+// share it so that both accept and reject the same ARNs with the same words.
+package awsarn
 
 import (
 	"fmt"
@@ -66,7 +69,7 @@ func ParseRoleARN(s string) (RoleARN, error) {
 		return bad("it must have the form arn:PARTITION:iam::ACCOUNT_ID:role/NAME")
 	}
 	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
-	if !isPartition(partition) {
+	if !IsPartition(partition) {
 		return bad("the partition %q is not one of %s", partition, strings.Join(Partitions, ", "))
 	}
 	if service != "iam" {
@@ -101,7 +104,8 @@ func ParseRoleARN(s string) (RoleARN, error) {
 	return RoleARN{Partition: partition, AccountID: account, Path: path, Name: name}, nil
 }
 
-func isPartition(p string) bool {
+// IsPartition reports whether p is one of the partitions we accept.
+func IsPartition(p string) bool {
 	for _, known := range Partitions {
 		if p == known {
 			return true

@@ -14,10 +14,10 @@ func (a *Activities) ListAccounts(ctx context.Context, integration string) (sync
 	if err != nil {
 		return syncdef.ListAccountsOutput{}, awsError("discover accounts", err)
 	}
-	out := syncdef.ListAccountsOutput{Mode: disc.Mode, Warnings: disc.Warnings, Complete: len(disc.Warnings) == 0}
+	out := syncdef.ListAccountsOutput{Mode: disc.Mode, Warnings: disc.Warnings, Complete: !disc.FellBack}
 	for _, acct := range disc.Accounts {
 		out.Accounts = append(out.Accounts, syncdef.Account{
-			ID: acct.ID, Name: acct.Name, RoleARN: acct.RoleARN, SessionName: sessionName(disc.Mode, acct.RoleARN),
+			ID: acct.ID, Name: acct.Name, RoleARN: acct.RoleARN, SessionName: acct.SessionName,
 		})
 	}
 	for _, w := range disc.Warnings {
@@ -28,20 +28,6 @@ func (a *Activities) ListAccounts(ctx context.Context, integration string) (sync
 		return out, invalidConfig("no account to sync: discovery in %s mode found no ACTIVE account; check accountRoleArn / accountRoleArns / ouId", disc.Mode)
 	}
 	return out, nil
-}
-
-// sessionName keeps Ocean's session names: customers' CloudTrail queries and IAM
-// conditions may key on them.
-func sessionName(mode, roleARN string) string {
-	if roleARN == "" {
-		return ""
-	}
-	switch mode {
-	case "organization":
-		return "OceanMemberAssumeRoleSession"
-	default:
-		return "OceanRoleSession"
-	}
 }
 
 // AssumeRole verifies that the account's role can be assumed and returns who we

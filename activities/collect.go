@@ -49,6 +49,9 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 		}
 		return syncdef.CollectPageOutput{}, awsError(fmt.Sprintf("collect %s in %s", in.Resource.Kind, where), err)
 	}
+	if page.NotApplicable != "" {
+		return syncdef.CollectPageOutput{Skipped: page.NotApplicable}, nil
+	}
 	res, err := compiled.MapItems(page.Items)
 	if err != nil {
 		// A selector that is not boolean is a mapping error of this kind: the

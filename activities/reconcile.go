@@ -88,10 +88,13 @@ func (a *Activities) DeleteEntities(ctx context.Context, in syncdef.DeleteInput)
 	if in.Flags.DeleteDependentEntities {
 		for _, bp := range blueprints {
 			deleted, err := client.DeleteEntities(ctx, bp, groups[bp], true)
-			out.Deleted += len(deleted)
 			if err != nil {
+				out.Deleted += len(deleted)
 				return out, portError(fmt.Sprintf("delete %d %s entities", len(groups[bp]), bp), err)
 			}
+			// Port lists only what this call removed; ids an earlier cascade
+			// (an account's dependents) already took are gone all the same.
+			out.Deleted += len(groups[bp])
 		}
 		return out, nil
 	}

@@ -213,6 +213,9 @@ func (s *accountSync) runUnit(ctx workflow.Context, pu syncdef.PendingUnit) {
 }
 
 func (s *accountSync) addPage(scope *syncdef.ScopeState, page syncdef.CollectPageOutput) {
+	if page.Skipped != "" {
+		scope.Skipped = page.Skipped
+	}
 	for _, e := range page.Entities {
 		scope.Produced = append(scope.Produced, e.Key())
 	}
@@ -237,7 +240,10 @@ func (s *accountSync) planDeletes(ctx workflow.Context) {
 	results := make([]syncdef.ScopeResult, len(scopes))
 	futures := make([]workflow.Future, len(scopes))
 	for i, sc := range scopes {
-		results[i] = syncdef.ScopeResult{Kind: sc.Kind, Produced: len(sc.Produced)}
+		results[i] = syncdef.ScopeResult{Kind: sc.Kind, Produced: len(sc.Produced), Skipped: sc.Skipped}
+		if sc.Skipped != "" {
+			continue // not applicable to this account: its entities are kept as they are
+		}
 		if len(sc.Errors) > 0 {
 			results[i].Error = sc.Errors[0]
 			if len(sc.Errors) > 1 {
@@ -276,7 +282,7 @@ func (s *accountSync) finish() syncdef.AccountResult {
 	s.result.Status = syncdef.AccountSynced
 	var failed []string
 	for _, sc := range s.result.Scopes {
-		if !sc.Complete {
+		if sc.Error != "" {
 			failed = append(failed, sc.Error)
 		}
 	}

@@ -45,6 +45,10 @@ type Discovery struct {
 	Mode     string
 	Accounts []Account
 	Warnings []string
+	// FellBack is set when organization discovery was denied and only the org
+	// role's own account is listed: the organization's other accounts are
+	// unknown, not gone, so nothing may be swept as departed.
+	FellBack bool
 }
 
 // Discover lists the accounts to sync. It does not assume member roles: account
@@ -89,6 +93,7 @@ func (p *Provider) discoverOrg(ctx context.Context, d DiscoverySettings) (Discov
 				Accounts: []Account{{ID: orgARN.AccountID, Name: "Account " + orgARN.AccountID,
 					RoleARN: orgTarget.RoleARN, State: string(orgtypes.AccountStateActive), SessionName: SessionOrg}},
 				Warnings: []string{warn},
+				FellBack: true,
 			}, nil
 		}
 		return Discovery{}, fmt.Errorf("discover organization accounts with %s: %w", orgTarget.RoleARN, err)

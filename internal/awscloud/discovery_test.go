@@ -144,8 +144,8 @@ func TestDiscoverFallsBackToOrgRoleAccountWhenNotManagement(t *testing.T) {
 	if err != nil {
 		t.Fatalf("discover: %v", err)
 	}
-	if len(d.Accounts) != 1 {
-		t.Fatalf("want the org role's own account only, got %+v", d.Accounts)
+	if len(d.Accounts) != 1 || !d.FellBack {
+		t.Fatalf("want the org role's own account only, marked as a fallback; got %+v (FellBack=%v)", d.Accounts, d.FellBack)
 	}
 	a := d.Accounts[0]
 	if a.ID != member || a.Name != "Account "+member || a.RoleARN != role || a.SessionName != awscloud.SessionOrg {

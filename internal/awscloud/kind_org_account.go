@@ -26,8 +26,9 @@ func (orgAccountKind) Global() bool { return true }
 
 // Collect: only the management account and delegated administrators may list
 // accounts; every other account answers AccessDenied (or NotInUse outside an
-// organization) and yields an empty last page — the expected outcome there,
-// not a failure.
+// organization). That is the expected outcome there, not a failure, but it is
+// no empty listing either: it comes back as NotApplicable, so a management
+// account that lost the permission does not delete the organization's accounts.
 func (orgAccountKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
 	client := organizations.NewFromConfig(cfg)
 	in := &organizations.ListAccountsInput{MaxResults: aws.Int32(pageSize(req, 1, 20))}
@@ -38,7 +39,8 @@ func (orgAccountKind) Collect(ctx context.Context, cfg aws.Config, req PageReque
 	if err != nil {
 		// Mid-listing denial means something changed under us: that is a failure.
 		if req.Token == "" && (Classify(err) == ErrDenied || strings.Contains(ErrorCode(err), "AWSOrganizationsNotInUse")) {
-			return Page{}, nil
+			return Page{NotApplicable: fmt.Sprintf("account %s may not list the organization's accounts (%s): only the management account or a delegated administrator can",
+				req.Account.ID, ErrorCode(err))}, nil
 		}
 		return Page{}, fmt.Errorf("list accounts: %w", err)
 	}

@@ -31,6 +31,10 @@ type PageRequest struct {
 type Page struct {
 	Items []map[string]any
 	Next  string
+	// NotApplicable says why this account cannot serve this kind at all (e.g.
+	// Organizations in a member account). It is not an empty result: the
+	// scope must keep whatever it had, in case the account lost a permission.
+	NotApplicable string
 }
 
 // Kind collects one resource type. Collect fails the whole page when any call it

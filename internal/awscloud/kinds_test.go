@@ -157,15 +157,16 @@ func TestOrgAccountKindListsAllStatesAndEnriches(t *testing.T) {
 		t.Fatalf("states = %v", states)
 	}
 
-	// A member account may not list the organization: an empty last page.
+	// A member account may not list the organization: not an empty listing but
+	// "not applicable", so that the scope keeps what it has.
 	k, _ := awscloud.LookupKind("AWS::Organizations::Account")
 	cfg, err := p.Config(ctxT(t), member.Target(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	page, err := k.Collect(ctxT(t), cfg, awscloud.PageRequest{Account: member})
-	if err != nil || len(page.Items) != 0 || page.Next != "" {
-		t.Fatalf("member: page %+v err %v", page, err)
+	if err != nil || len(page.Items) != 0 || page.Next != "" || !strings.Contains(page.NotApplicable, "AccessDenied") {
+		t.Fatalf("member: page %+v err %v; want NotApplicable naming AccessDenied", page, err)
 	}
 }
 

@@ -158,6 +158,9 @@ type CollectPageOutput struct {
 	Dropped  int              `json:"dropped,omitempty"`
 	// MappingErrors counts property expressions that failed and yielded null.
 	MappingErrors int `json:"mappingErrors,omitempty"`
+	// Skipped says why the kind does not apply to this account; its scope
+	// then keeps every entity it has (no deletion planned).
+	Skipped string `json:"skipped,omitempty"`
 	// RelationTargets are identifiers this page's entities point at; with
 	// createMissingRelatedEntities Port may have created them under this scope.
 	RelationTargets []string `json:"relationTargets,omitempty"`
@@ -286,6 +289,7 @@ type ScopeState struct {
 	Produced        []catalog.Key `json:"produced,omitempty"`
 	RelationTargets []string      `json:"relationTargets,omitempty"`
 	Errors          []string      `json:"errors,omitempty"`
+	Skipped         string        `json:"skipped,omitempty"`
 }
 
 // ScopeResult is a finished scope: complete scopes may carry stale keys.
@@ -293,6 +297,7 @@ type ScopeResult struct {
 	Kind     string        `json:"kind"`
 	Complete bool          `json:"complete"`
 	Error    string        `json:"error,omitempty"`
+	Skipped  string        `json:"skipped,omitempty"` // not applicable here; entities kept
 	Produced int           `json:"produced"`
 	Owned    int           `json:"owned"`
 	Stale    []catalog.Key `json:"stale,omitempty"`

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
 
 // Accounts that leave the organization are swept as whole scopes, but only

@@ -89,7 +89,7 @@ func (p *Provider) hint(e *AccessError) string {
 			return fmt.Sprintf("the web identity token in %s has expired; check the projected service account token is being rotated", p.s.WebIdentityTokenFile)
 		}
 		return "the base credentials' session token has expired; refresh aws_session_token or use long-lived keys or a role"
-	case "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidAccessKeyId":
+	case "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidSignatureException", "InvalidAccessKeyId":
 		return "the base credentials are not valid (unknown access key id or wrong secret); check aws_access_key_id/aws_secret_access_key or the default credential chain"
 	case "RegionDisabledException":
 		return fmt.Sprintf("STS is not activated in region %s; activate it in the account's IAM settings or choose another region", p.s.Region)

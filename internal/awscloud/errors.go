@@ -46,6 +46,7 @@ var deniedCodes = map[string]bool{
 	"UnrecognizedClientException":        true,
 	"InvalidAccessKeyId":                 true,
 	"SignatureDoesNotMatch":              true,
+	"InvalidSignatureException":          true,
 	"IncompleteSignature":                true,
 	"InvalidIdentityToken":               true,
 	"IDPRejectedClaim":                   true,

@@ -16,6 +16,7 @@ func TestClassify(t *testing.T) {
 		"AccessDeniedException":       awscloud.ErrDenied,
 		"UnauthorizedOperation":       awscloud.ErrDenied,
 		"AuthFailure":                 awscloud.ErrDenied,
+		"InvalidSignatureException":   awscloud.ErrDenied,
 		"InvalidClientTokenId":        awscloud.ErrDenied,
 		"UnrecognizedClientException": awscloud.ErrDenied,
 		"InvalidIdentityToken":        awscloud.ErrDenied,

@@ -44,11 +44,11 @@ func TestSigV4WrongSecretAndUnknownKey(t *testing.T) {
 		{"organizations", func(c aws.Config) error {
 			_, err := organizations.NewFromConfig(c).ListRoots(ctx, &organizations.ListRootsInput{})
 			return err
-		}, "UnrecognizedClientException", "SignatureDoesNotMatch"},
+		}, "UnrecognizedClientException", "InvalidSignatureException"},
 		{"account", func(c aws.Config) error {
 			_, err := account.NewFromConfig(c).ListRegions(ctx, &account.ListRegionsInput{})
 			return err
-		}, "UnrecognizedClientException", "SignatureDoesNotMatch"},
+		}, "UnrecognizedClientException", "InvalidSignatureException"},
 		{"ec2", func(c aws.Config) error {
 			_, err := ec2.NewFromConfig(c).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
 			return err
@@ -125,7 +125,7 @@ func TestSigV4TamperedBody(t *testing.T) {
 
 	cfg.HTTPClient = &http.Client{Transport: tamperTransport{from: `"MaxResults":5`, to: `"MaxResults":6`}}
 	_, err = organizations.NewFromConfig(cfg).ListAccounts(ctx, &organizations.ListAccountsInput{MaxResults: aws.Int32(5)})
-	coreAPIError(t, err, "SignatureDoesNotMatch")
+	coreAPIError(t, err, "InvalidSignatureException")
 }
 
 // coreSignedRequest signs an arbitrary request as the SDK's signer does.

@@ -277,8 +277,13 @@ func invalidTokenError(p Protocol) *authError {
 }
 
 func signatureError(p Protocol) *authError {
-	if p == ProtocolEC2Query {
+	switch p {
+	case ProtocolEC2Query:
 		return &authError{http.StatusUnauthorized, "AuthFailure", "AWS was not able to validate the provided access credentials"}
+	case ProtocolJSON11, ProtocolRESTJSON:
+		// The JSON services (Organizations, ECS, Lambda, Account) name it this way.
+		return &authError{http.StatusForbidden, "InvalidSignatureException",
+			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}
 	}
 	return &authError{http.StatusForbidden, "SignatureDoesNotMatch",
 		"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}

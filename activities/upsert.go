@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
 	"github.com/aws-port-sync/aws-port-sync/internal/port"
@@ -18,6 +19,14 @@ const maxFailureReasons = 3
 func (a *Activities) UpsertEntities(ctx context.Context, in syncdef.UpsertInput) (syncdef.UpsertOutput, error) {
 	defer keepAlive(ctx)()
 	client := a.port.WithUserAgent(in.Scope.UserAgent(a.settings.Version))
+	opts := port.UpsertOptions{
+		Merge:                        in.Flags.EnableMergeEntity,
+		CreateMissingRelatedEntities: in.Flags.CreateMissingRelatedEntities,
+		ResyncID:                     in.ResyncID,
+	}
+	if in.Ordered {
+		return a.upsertInOrder(ctx, client, in.Entities, opts)
+	}
 	var out syncdef.UpsertOutput
 	for _, group := range byBlueprint(in.Entities) {
 		changed, err := client.ChangedEntities(ctx, group.entities, in.Scope.DatasourcePrefix(), catalog.DatasourceSuffix)
@@ -30,15 +39,15 @@ func (a *Activities) UpsertEntities(ctx context.Context, in syncdef.UpsertInput)
 		if len(changed) == 0 {
 			continue
 		}
-		results, err := client.UpsertEntities(ctx, group.blueprint, changed, port.UpsertOptions{
-			Merge:                        in.Flags.EnableMergeEntity,
-			CreateMissingRelatedEntities: in.Flags.CreateMissingRelatedEntities,
-			ResyncID:                     in.ResyncID,
-		})
+		results, err := client.UpsertEntities(ctx, group.blueprint, changed, opts)
 		if err != nil {
 			return out, portError(fmt.Sprintf("upsert %d %s entities", len(changed), group.blueprint), err)
 		}
 		for _, r := range results {
+			if r.Failed && missingTarget(r, opts) {
+				out.MissingTargets = append(out.MissingTargets, changed[r.Index])
+				continue
+			}
 			if r.Failed {
 				out.Failed++
 				if len(out.Failures) < maxFailureReasons {
@@ -53,6 +62,65 @@ func (a *Activities) UpsertEntities(ctx context.Context, in syncdef.UpsertInput)
 		a.log.Warn("Some entities were rejected by Port", "scope", in.Scope, "failed", out.Failed, "examples", out.Failures)
 	}
 	return out, nil
+}
+
+// missingTarget tells a rejection that a later write can fix: a relation
+// target that another page (often another kind) has not written yet.
+func missingTarget(r port.UpsertResult, opts port.UpsertOptions) bool {
+	return !opts.CreateMissingRelatedEntities && r.StatusCode == http.StatusNotFound && r.Code == "not_found"
+}
+
+// upsertInOrder writes entities one by one, relation targets first (Ocean's
+// end-of-resync retry); whatever still fails is counted as failed and kept.
+func (a *Activities) upsertInOrder(ctx context.Context, client *port.Client, entities []catalog.Entity, opts port.UpsertOptions) (syncdef.UpsertOutput, error) {
+	var out syncdef.UpsertOutput
+	for _, e := range dependencyOrder(entities) {
+		if err := client.UpsertEntity(ctx, e, opts); err != nil {
+			if ctx.Err() != nil {
+				return out, portError("retry upserts", err)
+			}
+			out.Failed++
+			if len(out.Failures) < maxFailureReasons {
+				out.Failures = append(out.Failures, fmt.Sprintf("%s/%s: %v", e.Blueprint, e.Identifier, err))
+			}
+			continue
+		}
+		out.Upserted++
+	}
+	return out, nil
+}
+
+// dependencyOrder sorts entities so that relation targets come before the
+// entities that point at them (matched by identifier, as Ocean does); a cycle
+// keeps the remaining entities in their original order.
+func dependencyOrder(entities []catalog.Entity) []catalog.Entity {
+	index := map[string]int{}
+	for i, e := range entities {
+		index[e.Identifier] = i
+	}
+	done := make([]bool, len(entities))
+	var out []catalog.Entity
+	var visit func(i int, path map[int]bool)
+	visit = func(i int, path map[int]bool) {
+		if done[i] || path[i] {
+			return
+		}
+		path[i] = true
+		for _, t := range relationTargets(entities[i : i+1]) {
+			if j, ok := index[t]; ok {
+				visit(j, path)
+			}
+		}
+		delete(path, i)
+		if !done[i] {
+			done[i] = true
+			out = append(out, entities[i])
+		}
+	}
+	for i := range entities {
+		visit(i, map[int]bool{})
+	}
+	return out
 }
 
 type blueprintGroup struct {

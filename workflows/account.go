@@ -41,6 +41,7 @@ func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syn
 		next.Carry = &carry
 		return s.result, workflow.NewContinueAsNewError(ctx, syncdef.AccountSyncWorkflowName, next)
 	}
+	s.retryMissingTargets(ctx)
 	s.planDeletes(ctx)
 	return s.finish(), nil
 }
@@ -203,6 +204,7 @@ func (s *accountSync) runUnit(ctx workflow.Context, pu syncdef.PendingUnit) {
 				up = syncdef.UpsertOutput{Failed: len(page.Entities), Failures: []string{errorReason(err)}}
 			}
 			s.addCounts(syncdef.Counts{Upserted: up.Upserted, Unchanged: up.Unchanged, Failed: up.Failed})
+			scope.Retry = append(scope.Retry, up.MissingTargets...)
 		}
 		if page.Next == "" {
 			s.unitDone()
@@ -229,6 +231,30 @@ func (s *accountSync) addCounts(c syncdef.Counts) {
 }
 
 func (s *accountSync) unitDone() { s.progress.UnitsDone++ }
+
+// retryMissingTargets writes again, scope by scope and relation targets first,
+// the entities Port rejected because a target did not exist yet
+// (createMissingRelatedEntities off); by now the account's pages have written
+// their targets. What still fails counts as failed; it stays produced, so it is
+// never deleted for having failed.
+func (s *accountSync) retryMissingTargets(ctx workflow.Context) {
+	pageCtx := pageActivity(ctx, s.in.Tuning)
+	for _, sc := range s.carry.Scopes {
+		if len(sc.Retry) == 0 {
+			continue
+		}
+		var up syncdef.UpsertOutput
+		err := workflow.ExecuteActivity(pageCtx, syncdef.UpsertEntitiesActivity, syncdef.UpsertInput{
+			Scope:    catalog.Scope{Integration: s.in.Integration, AccountID: s.in.Account.ID, Kind: sc.Kind},
+			Entities: sc.Retry, Flags: s.in.Flags, ResyncID: s.in.ResyncID, Ordered: true,
+		}).Get(ctx, &up)
+		if err != nil {
+			up = syncdef.UpsertOutput{Failed: len(sc.Retry)}
+		}
+		s.addCounts(syncdef.Counts{Upserted: up.Upserted, Failed: up.Failed})
+		sc.Retry = nil
+	}
+}
 
 // planDeletes asks Port, for every scope that completed without error, which of
 // its entities were not produced by this run. Scopes are planned concurrently;

@@ -171,6 +171,9 @@ type UpsertInput struct {
 	Entities []catalog.Entity `json:"entities"`
 	Flags    Flags            `json:"flags"`
 	ResyncID string           `json:"resyncId"`
+	// Ordered writes one entity at a time, relation targets first: the retry of
+	// entities Port rejected because a target did not exist yet.
+	Ordered bool `json:"ordered,omitempty"`
 }
 
 type UpsertOutput struct {
@@ -178,6 +181,10 @@ type UpsertOutput struct {
 	Unchanged int      `json:"unchanged"`
 	Failed    int      `json:"failed"`
 	Failures  []string `json:"failures,omitempty"` // first few reasons
+	// MissingTargets are entities Port rejected (404 not_found) because a
+	// relation target did not exist yet, with createMissingRelatedEntities off;
+	// the account workflow retries them in dependency order at its end.
+	MissingTargets []catalog.Entity `json:"missingTargets,omitempty"`
 }
 
 type PlanDeletesInput struct {
@@ -290,6 +297,8 @@ type ScopeState struct {
 	RelationTargets []string      `json:"relationTargets,omitempty"`
 	Errors          []string      `json:"errors,omitempty"`
 	Skipped         string        `json:"skipped,omitempty"`
+	// Retry holds entities to write again once the account's units are done.
+	Retry []catalog.Entity `json:"retry,omitempty"`
 }
 
 // ScopeResult is a finished scope: complete scopes may carry stale keys.

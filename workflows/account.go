@@ -30,7 +30,7 @@ func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syn
 		s.result.Reason = reason
 		return s.result, nil
 	}
-	s.progress = syncdef.AccountSyncProgress{AccountID: in.Account.ID, UnitsTotal: s.unitsTotal(), Counts: s.carry.Counts}
+	s.progress = syncdef.AccountSyncProgress{AccountID: in.Account.ID, UnitsTotal: len(s.carry.Pending), Counts: s.carry.Counts}
 
 	s.runUnits(ctx)
 	if len(s.drained) > 0 {
@@ -99,10 +99,6 @@ func regionAllowed(r syncdef.ResourcePlan, region string) bool {
 		return false
 	}
 	return len(r.RegionAllow) == 0 || containsString(r.RegionAllow, region)
-}
-
-func (s *accountSync) unitsTotal() int {
-	return len(s.carry.Pending) + s.progress.UnitsDone
 }
 
 func (s *accountSync) scope(kind string) *syncdef.ScopeState {

@@ -69,15 +69,25 @@ func (s *accountSync) start(ctx workflow.Context) string {
 		}
 	}
 	for i, r := range s.in.Resources {
-		s.scope(r.Kind) // every configured kind has a scope, even with no unit
+		sc := s.scope(r.Kind) // every configured kind has a scope, even with no unit
 		if r.Global {
 			s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i}})
+			sc.Units++
 			continue
 		}
 		for _, region := range s.carry.Regions {
 			if regionAllowed(r, region) {
 				s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i, Region: region}})
+				sc.Units++
 			}
+		}
+	}
+	for _, sc := range s.carry.Scopes {
+		if sc.Units == 0 {
+			// Nothing was read, so nothing can be known to be gone: a
+			// regionPolicy that matches no enabled region (a typo, often)
+			// must not wipe the kind.
+			sc.Skipped = fmt.Sprintf("no region to collect %s in: regionPolicy allows none of the account's enabled regions %v", sc.Kind, s.carry.Regions)
 		}
 	}
 	return ""

@@ -27,6 +27,8 @@ type fakeAWS struct {
 	deleted   []catalog.Key
 	upserted  int
 	threshold float64
+	// regionAllow is the EC2 resource's regionPolicy.allow.
+	regionAllow []string
 }
 
 func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
@@ -39,7 +41,7 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		return syncdef.PrepareOutput{
 			Resources: []syncdef.ResourcePlan{
 				{Index: 0, Kind: "AWS::S3::Bucket", Global: true},
-				{Index: 1, Kind: "AWS::EC2::Instance", RegionDeny: []string{"eu-west-1"}},
+				{Index: 1, Kind: "AWS::EC2::Instance", RegionDeny: []string{"eu-west-1"}, RegionAllow: f.regionAllow},
 			},
 			Flags:                 syncdef.Flags{EntityDeletionThreshold: f.threshold, DeleteDependentEntities: true},
 			MaxConcurrentAccounts: 2,
@@ -211,6 +213,20 @@ func TestFailedScopeKeepsItsEntitiesButOtherScopesReconcile(t *testing.T) {
 	}
 	if p.Accounts[0].Status != syncdef.AccountPartial {
 		t.Fatalf("account status = %s, want partial", p.Accounts[0].Status)
+	}
+}
+
+func TestScopeWithNoRegionToReadKeepsItsEntities(t *testing.T) {
+	f := newFake()
+	f.regionAllow = []string{"us-east1"} // a typo: matches no enabled region
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "i2")
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3", "gone-bucket")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-bucket" {
+		t.Fatalf("deleted %v; the EC2 scope read nothing and must keep its entities", f.deleted)
+	}
+	if p.Accounts[0].Status != syncdef.AccountSynced {
+		t.Fatalf("account status %q: a skipped scope is not a failure", p.Accounts[0].Status)
 	}
 }
 

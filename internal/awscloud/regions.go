@@ -47,6 +47,11 @@ func (p *Provider) EnabledRegions(ctx context.Context, t Target) ([]string, erro
 			}
 		}
 	}
+	if len(regions) == 0 {
+		// Every account has default-enabled regions; an empty answer is a
+		// broken read, and reading it as "no resources" would delete them all.
+		return nil, fmt.Errorf("list regions of %s: no ENABLED or ENABLED_BY_DEFAULT region returned", describeTarget(t))
+	}
 	sort.Strings(regions)
 	return regions, nil
 }

@@ -299,6 +299,9 @@ type ScopeState struct {
 	Skipped         string        `json:"skipped,omitempty"`
 	// Retry holds entities to write again once the account's units are done.
 	Retry []catalog.Entity `json:"retry,omitempty"`
+	// Units counts the units laid out for the scope; a scope with none was
+	// not read at all and must not plan deletions.
+	Units int `json:"units"`
 }
 
 // ScopeResult is a finished scope: complete scopes may carry stale keys.

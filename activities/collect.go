@@ -58,6 +58,12 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 		// scope fails (and keeps its entities) until the mapping is fixed.
 		return syncdef.CollectPageOutput{}, invalidConfig("resources[%d] (%s): %v", in.Resource.Index, in.Resource.Kind, err)
 	}
+	if res.KeyErrors > 0 {
+		// Those items' entities cannot be known, so the scope must not look
+		// complete: it fails, keeps what it has, and says which expression.
+		return syncdef.CollectPageOutput{}, invalidConfig("resources[%d] (%s): %d item(s) could not be mapped, %s; fix the expression (the scope keeps its entities until then)",
+			in.Resource.Index, in.Resource.Kind, res.KeyErrors, res.KeyError)
+	}
 	return syncdef.CollectPageOutput{
 		Entities:        res.Entities,
 		Next:            page.Next,

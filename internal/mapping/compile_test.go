@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -78,7 +79,7 @@ func TestProgramShortcutsMatchGojq(t *testing.T) {
 		for _, in := range inputs {
 			v1, ok1, err1 := p.first(t.Context(), in)
 			v2, ok2, err2 := slow.first(t.Context(), in)
-			if ok1 != ok2 || (err1 == nil) != (err2 == nil) || previewValue(v1) != previewValue(v2) {
+			if ok1 != ok2 || (err1 == nil) != (err2 == nil) || !reflect.DeepEqual(v1, v2) {
 				t.Errorf("%q on %v: shortcut (%v,%v,%v) vs gojq (%v,%v,%v)", expr, in, v1, ok1, err1, v2, ok2, err2)
 			}
 		}

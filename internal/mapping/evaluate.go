@@ -26,6 +26,12 @@ type Result struct {
 	Dropped int `json:"dropped"`
 	// ItemsToParseSkipped counts raw items whose itemsToParse did not yield an array.
 	ItemsToParseSkipped int `json:"itemsToParseSkipped"`
+	// KeyErrors counts items lost to a JQ *error* (not an empty value) in the
+	// identifier, blueprint or itemsToParse expression; KeyError is the first,
+	// naming the field. Unlike Dropped, the item may exist in Port, so the
+	// caller must not treat its absence as a deletion.
+	KeyErrors int    `json:"keyErrors"`
+	KeyError  string `json:"keyError,omitempty"`
 }
 
 // ByBlueprint groups the entities by blueprint (Port's bulk route takes one
@@ -110,7 +116,11 @@ func (st *evalState) item(i int, raw map[string]any) (err error) {
 	}
 	v, ok, jqErr := r.itemsToParse.first(st.ctx, raw)
 	list, isList := v.([]any)
-	if jqErr != nil || !ok || !isList {
+	if jqErr != nil {
+		st.keyError(r.path+".port.itemsToParse", jqErr)
+		return nil
+	}
+	if !ok || !isList {
 		st.res.ItemsToParseSkipped++
 		st.logOnce(slog.LevelWarn, r.path+".port.itemsToParse", "itemsToParse did not yield an array; item skipped", jqErr, v)
 		return nil
@@ -154,8 +164,6 @@ func (st *evalState) object(i int, obj map[string]any) error {
 	for mi := range r.mappings {
 		if e, ok := st.entity(&r.mappings[mi], obj); ok {
 			st.res.Entities = append(st.res.Entities, e)
-		} else {
-			st.res.Dropped++
 		}
 	}
 	return nil
@@ -163,13 +171,23 @@ func (st *evalState) object(i int, obj map[string]any) error {
 
 func (st *evalState) entity(m *compiledMapping, obj map[string]any) (catalog.Entity, bool) {
 	// Identifier and blueprint first: a dropped entity costs no further JQ runs.
-	id, ok := idString(st.eval(&m.identifier, obj))
+	idv, err := st.key(&m.identifier, obj)
+	if err != nil {
+		return catalog.Entity{}, false
+	}
+	id, ok := idString(idv)
 	if !ok {
+		st.res.Dropped++
 		st.logOnce(slog.LevelDebug, m.identifier.path, "empty, null or non-scalar identifier; entity dropped", nil, nil)
 		return catalog.Entity{}, false
 	}
-	bp, ok := idString(st.eval(&m.blueprint, obj))
+	bpv, err := st.key(&m.blueprint, obj)
+	if err != nil {
+		return catalog.Entity{}, false
+	}
+	bp, ok := idString(bpv)
 	if !ok {
+		st.res.Dropped++
 		st.logOnce(slog.LevelDebug, m.blueprint.path, "empty, null or non-scalar blueprint; entity dropped", nil, nil)
 		return catalog.Entity{}, false
 	}
@@ -198,6 +216,27 @@ func (st *evalState) entity(m *compiledMapping, obj map[string]any) (catalog.Ent
 		}
 	}
 	return e, true
+}
+
+// key runs an identifier or blueprint leaf. A JQ error is a key error (the
+// item's entity cannot be known); no output is an empty value.
+func (st *evalState) key(l *leaf, input any) (any, error) {
+	v, ok, err := l.first(st.ctx, input)
+	if err != nil {
+		st.keyError(l.path, err)
+		return nil, err
+	}
+	if !ok {
+		return nil, nil
+	}
+	return v, nil
+}
+
+func (st *evalState) keyError(path string, err error) {
+	st.res.KeyErrors++
+	if st.res.KeyError == "" {
+		st.res.KeyError = fmt.Sprintf("%s: %v", path, err)
+	}
 }
 
 // eval runs one leaf: first output only; an error or no output is null and counted.
@@ -306,13 +345,23 @@ func numberString(v any) (string, bool) {
 	return "", false
 }
 
+// previewValue describes a JQ value for messages that reach logs and, through
+// activity errors, workflow history. Strings and objects are not shown: raw
+// items carry things like Lambda environment variables, which hold secrets.
 func previewValue(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%v", v)
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return fmt.Sprintf("%v", t)
+	case float64, int, int64, json.Number:
+		return fmt.Sprintf("the number %v", t)
+	case string:
+		return fmt.Sprintf("a string (%d characters)", len(t))
+	case []any:
+		return fmt.Sprintf("an array of %d", len(t))
+	case map[string]any:
+		return "an object"
 	}
-	if len(b) > 80 {
-		return string(b[:77]) + "..."
-	}
-	return string(b)
+	return fmt.Sprintf("a %T", v)
 }

@@ -48,13 +48,13 @@ func TestSelectorSemantics(t *testing.T) {
 	}{
 		{`true`, []string{"1", "2"}, 0, ""},
 		{`false`, nil, 2, ""},
-		{`'true'`, nil, 0, `yielded "true", want true or false`}, // a JQ string, as in Ocean
+		{`'true'`, nil, 0, `yielded a string (4 characters), want true or false`}, // a JQ string, as in Ocean
 		{`.Properties.State == 'running'`, []string{"1"}, 1, ""},
 		{`.Properties.State == "running" and .Properties.N > 0`, []string{"1"}, 1, ""},
-		{`.Properties.State`, nil, 0, `resources[0].selector.query (kind K), raw item 0: yielded "running", want true or false`},
+		{`.Properties.State`, nil, 0, `resources[0].selector.query (kind K), raw item 0: yielded a string (7 characters), want true or false`},
 		{`empty`, nil, 0, "raw item 0: yielded no value"},
 		{`error("boom")`, nil, 0, "raw item 0: JQ error: error: boom"},
-		{`if .Properties.N == 1 then "yes" else true end`, nil, 0, `raw item 0: yielded "yes"`},
+		{`if .Properties.N == 1 then "yes" else true end`, nil, 0, `raw item 0: yielded a string (3 characters)`},
 		{`null`, nil, 0, "yielded null, want true or false"},
 	}
 	for _, c := range cases {
@@ -354,5 +354,43 @@ func TestConcurrentMapItemsShareOneCompiledResource(t *testing.T) {
 		if len(res.Entities) != 50 || res.FilteredOut != 50 || res.Entities[49].Properties["sq"] != 98*98 {
 			t.Errorf("goroutine %d: %d entities, %d filtered", g, len(res.Entities), res.FilteredOut)
 		}
+	}
+}
+
+func TestIdentifierErrorIsAKeyErrorNotADrop(t *testing.T) {
+	cfg, err := Parse([]byte(`
+resources:
+  - kind: AWS::EC2::Instance
+    selector: {query: "true"}
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.Tags | from_entries | .Name
+          blueprint: '"ec2Instance"'
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled, err := Compile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := []map[string]any{
+		{"Properties": map[string]any{"Tags": []any{map[string]any{"Key": "Name", "Value": "web"}}}},
+		{"Properties": map[string]any{"Tags": "not-a-list"}}, // from_entries raises an error
+		{"Properties": map[string]any{"Tags": []any{}}},      // no Name: an empty identifier
+	}
+	res, err := compiled.Resources[0].MapItems(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Entities) != 1 || res.Entities[0].Identifier != "web" {
+		t.Fatalf("entities = %+v", res.Entities)
+	}
+	if res.KeyErrors != 1 || !strings.Contains(res.KeyError, "mappings.identifier") {
+		t.Fatalf("key errors = %d (%q), want 1 naming the identifier", res.KeyErrors, res.KeyError)
+	}
+	if res.Dropped != 1 {
+		t.Fatalf("dropped = %d, want 1 (the empty identifier)", res.Dropped)
 	}
 }

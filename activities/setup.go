@@ -43,6 +43,7 @@ func (a *Activities) PrepareResync(ctx context.Context, in syncdef.PrepareInput)
 		Version:               a.settings.Version,
 		MaxConcurrentAccounts: a.settings.MaxConcurrentAccounts,
 	}
+	var selectorLimits []int
 	for _, r := range compiled.Resources {
 		spec, err := json.Marshal(r.Spec)
 		if err != nil {
@@ -59,10 +60,9 @@ func (a *Activities) PrepareResync(ctx context.Context, in syncdef.PrepareInput)
 			RegionDeny:     res.Selector.RegionPolicy.Deny,
 			IncludeActions: res.Selector.IncludeActions,
 		})
-		// Ocean's maxConcurrentAccounts is per kind; one fan-out serves all kinds
-		// here, so the largest asked for wins.
-		out.MaxConcurrentAccounts = max(out.MaxConcurrentAccounts, res.Selector.MaxConcurrentAccounts)
+		selectorLimits = append(selectorLimits, res.Selector.MaxConcurrentAccounts)
 	}
+	out.MaxConcurrentAccounts = accountLimit(a.settings.MaxConcurrentAccounts, selectorLimits)
 
 	if a.settings.InitializePortResources && !truthy(integration["arePortResourcesInitialized"]) {
 		created, err := a.port.EnsureBlueprints(ctx, mapping.DefaultBlueprints())
@@ -81,6 +81,20 @@ func (a *Activities) PrepareResync(ctx context.Context, in syncdef.PrepareInput)
 		activity.GetLogger(ctx).Warn("Could not mark the resync as running in Port", "error", err)
 	}
 	return out, nil
+}
+
+// accountLimit is how many accounts sync at once. Ocean's maxConcurrentAccounts
+// is per kind; one fan-out serves all kinds here, so the largest value a
+// selector sets wins, else the integration's setting (0 = unset).
+func accountLimit(integration int, selectors []int) int {
+	limit := 0
+	for _, v := range selectors {
+		limit = max(limit, v)
+	}
+	if limit > 0 {
+		return limit
+	}
+	return integration
 }
 
 // ValidateMapping checks kinds and compiles every JQ expression; the worker

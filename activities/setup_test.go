@@ -43,3 +43,20 @@ func TestValidateMappingAcceptsTheDefaultMapping(t *testing.T) {
 		t.Fatalf("default mapping compiled %d resources, want 6", len(compiled.Resources))
 	}
 }
+
+func TestAccountLimitPrefersSelectorsThenTheIntegration(t *testing.T) {
+	for _, c := range []struct {
+		integration int
+		selectors   []int
+		want        int
+	}{
+		{2, []int{0, 0}, 2}, // nothing set on selectors: the integration's 2, not 5
+		{5, []int{0, 3}, 3}, // a selector asks for fewer
+		{5, []int{8, 3}, 8}, // the largest selector wins
+		{5, nil, 5},
+	} {
+		if got := accountLimit(c.integration, c.selectors); got != c.want {
+			t.Errorf("accountLimit(%d, %v) = %d, want %d", c.integration, c.selectors, got, c.want)
+		}
+	}
+}

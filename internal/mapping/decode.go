@@ -49,7 +49,8 @@ func decodeConfig(v any) (*Config, error) {
 
 func (d *decoder) resource(v any, path string) Resource {
 	r := Resource{
-		Selector: Selector{MaxConcurrentAccounts: DefaultMaxConcurrentAccounts},
+		// MaxConcurrentAccounts stays 0 unless the selector sets it: the
+		// integration's own setting applies then.
 		Port:     PortSpec{ItemsToParseName: DefaultItemsToParseName, ItemsToParseTopLevelTransform: true},
 	}
 	m, ok := d.object(v, path)
@@ -62,7 +63,7 @@ func (d *decoder) resource(v any, path string) Resource {
 		if sm, ok := d.object(sel, sp); ok {
 			r.Selector.Query = d.jq(sm, "query", sp+".query")
 			r.Selector.IncludeActions = d.strings(sm, "includeActions", sp+".includeActions")
-			r.Selector.MaxConcurrentAccounts = d.integer(sm, "maxConcurrentAccounts", sp+".maxConcurrentAccounts", DefaultMaxConcurrentAccounts)
+			r.Selector.MaxConcurrentAccounts = d.integer(sm, "maxConcurrentAccounts", sp+".maxConcurrentAccounts", 0)
 			if rp, present := sm["regionPolicy"]; present && rp != nil {
 				rpp := sp + ".regionPolicy"
 				if rpm, ok := d.object(rp, rpp); ok {

@@ -28,7 +28,8 @@ resources:
 		t.Errorf("top-level defaults = %+v, want true,true,true,0.9", cfg)
 	}
 	r := cfg.Resources[0]
-	if r.Selector.MaxConcurrentAccounts != 5 || r.Port.ItemsToParseName != "item" || !r.Port.ItemsToParseTopLevelTransform {
+	// An absent maxConcurrentAccounts is 0: the integration's setting applies.
+	if r.Selector.MaxConcurrentAccounts != 0 || r.Port.ItemsToParseName != "item" || !r.Port.ItemsToParseTopLevelTransform {
 		t.Errorf("resource defaults = %+v", r)
 	}
 	if len(r.Port.Entity.Mappings) != 1 || r.Port.Entity.Mappings[0].Blueprint != `"ec2Instance"` {
@@ -190,7 +191,7 @@ func TestYAMLUnmarshalIntoConfigAppliesDefaults(t *testing.T) {
 	if err := yaml.Unmarshal([]byte("resources:\n- kind: K\n  selector: {query: 'true'}\n"), &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.EnableMergeEntity || cfg.EntityDeletionThreshold != 0.9 || cfg.Resources[0].Selector.MaxConcurrentAccounts != 5 {
+	if !cfg.EnableMergeEntity || cfg.EntityDeletionThreshold != 0.9 || cfg.Resources[0].Selector.MaxConcurrentAccounts != 0 {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
 	var r Resource

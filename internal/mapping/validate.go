@@ -43,8 +43,8 @@ func (c *Config) Validate(knownKind func(string) bool) error {
 		if n := len(r.Selector.IncludeActions); n > MaxIncludeActions {
 			fail(p+".selector.includeActions", "%d actions given, at most %d are allowed; remove %d", n, MaxIncludeActions, n-MaxIncludeActions)
 		}
-		if r.Selector.MaxConcurrentAccounts < 1 {
-			fail(p+".selector.maxConcurrentAccounts", "%d is less than 1; set a positive number (default %d) or remove it", r.Selector.MaxConcurrentAccounts, DefaultMaxConcurrentAccounts)
+		if r.Selector.MaxConcurrentAccounts < 0 {
+			fail(p+".selector.maxConcurrentAccounts", "%d is less than 1; set a positive number, or remove it to use integration.config.maxConcurrentAccounts (default %d)", r.Selector.MaxConcurrentAccounts, DefaultMaxConcurrentAccounts)
 		}
 		for _, list := range []struct {
 			name    string

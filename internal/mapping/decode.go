@@ -51,7 +51,7 @@ func (d *decoder) resource(v any, path string) Resource {
 	r := Resource{
 		// MaxConcurrentAccounts stays 0 unless the selector sets it: the
 		// integration's own setting applies then.
-		Port:     PortSpec{ItemsToParseName: DefaultItemsToParseName, ItemsToParseTopLevelTransform: true},
+		Port: PortSpec{ItemsToParseName: DefaultItemsToParseName, ItemsToParseTopLevelTransform: true},
 	}
 	m, ok := d.object(v, path)
 	if !ok {

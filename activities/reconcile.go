@@ -2,11 +2,14 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	"github.com/aws-port-sync/aws-port-sync/internal/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
@@ -103,12 +106,19 @@ func (a *Activities) DeleteEntities(ctx context.Context, in syncdef.DeleteInput)
 		var retry []catalog.Key
 		var lastErr error
 		for _, k := range pending {
-			if err := client.DeleteEntity(ctx, k.Blueprint, k.Identifier, false); err != nil {
+			err := client.DeleteEntity(ctx, k.Blueprint, k.Identifier, false)
+			switch {
+			case err == nil:
+				out.Deleted++
+			case hasDependents(err):
+				// Its dependents may be among the stale ones: try again after them.
 				retry = append(retry, k)
 				lastErr = err
-				continue
+			default:
+				// Anything else (rate limit, outage) is Temporal's to retry; what
+				// was deleted stays deleted and 404 counts as done next time.
+				return out, portError(fmt.Sprintf("delete %s/%s", k.Blueprint, k.Identifier), err)
 			}
-			out.Deleted++
 		}
 		if len(retry) == len(pending) { // no progress: they have dependents we keep
 			out.Failed = len(retry)
@@ -118,6 +128,13 @@ func (a *Activities) DeleteEntities(ctx context.Context, in syncdef.DeleteInput)
 		pending = retry
 	}
 	return out, nil
+}
+
+// hasDependents tells Port's refusal to delete an entity other entities still
+// relate to (without delete_dependents).
+func hasDependents(err error) bool {
+	var apiErr *port.APIError
+	return errors.As(err, &apiErr) && (apiErr.Status == http.StatusConflict || apiErr.Status == http.StatusUnprocessableEntity)
 }
 
 func setOf(list []string) map[string]bool {

@@ -64,3 +64,41 @@ func TestDepartedAccountsAreSweptOnlyAfterCompleteDiscovery(t *testing.T) {
 		t.Fatalf("departed account %s had %d entities; %d deleted", gone, swept, p.Counts.Deleted)
 	}
 }
+
+// With deleteDependentEntities off, Port refuses to delete an entity that
+// others still relate to; the deletion goes one by one and retries those after
+// their (also stale) dependents, so a departed account disappears entirely.
+func TestDeletionWithoutCascadeDeletesDependentsFirst(t *testing.T) {
+	s := newStack(t, demoSpec(11))
+	s.writeMapping(strings.Replace(defaultMapping(t), "deleteDependentEntities: true", "deleteDependentEntities: false", 1))
+	s.startWorker()
+	s.resync()
+
+	var gone string
+	s.aws.Update(func(o *awsemu.Org) {
+		for _, a := range o.OrderedAccounts() {
+			if a.ID != o.ManagementAccountID && a.State == "ACTIVE" && a.Roles[roleName] != nil {
+				gone = a.ID
+				if err := o.RemoveAccount(a.ID); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		}
+	})
+	s.port.ResetRequests()
+	p, _ := s.resync()
+	s.assertCatalog(s.expectedKeys())
+	refused := 0
+	for _, r := range s.port.Requests() {
+		if r.Method == "DELETE" && r.Status == 422 {
+			refused++
+		}
+		if strings.Contains(r.RawQuery, "delete_dependents=true") {
+			t.Fatalf("a delete cascaded although deleteDependentEntities is off: %s %s?%s", r.Method, r.Path, r.RawQuery)
+		}
+	}
+	if refused == 0 || p.Counts.Deleted == 0 {
+		t.Fatalf("account %s: %d refused deletes, %d deleted; want the account entity refused first, then deleted", gone, refused, p.Counts.Deleted)
+	}
+}

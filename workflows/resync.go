@@ -201,10 +201,13 @@ func deleteStale(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Ti
 		return nil
 	}
 
+	// Deleting one by one (without cascade) under rate limits takes a while:
+	// the heartbeated profile notices a dead worker without cutting it short.
+	deleteCtx := pageActivity(ctx, in.Tuning)
 	for start := 0; start < len(stale); start += deleteChunk {
 		end := min(start+deleteChunk, len(stale))
 		var out syncdef.DeleteOutput
-		if err := workflow.ExecuteActivity(short, syncdef.DeleteEntitiesActivity, syncdef.DeleteInput{
+		if err := workflow.ExecuteActivity(deleteCtx, syncdef.DeleteEntitiesActivity, syncdef.DeleteInput{
 			Integration: in.Integration,
 			Keys:        stale[start:end],
 			Flags:       prep.Flags,

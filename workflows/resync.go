@@ -13,6 +13,9 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
+// accountTimeout bounds one account's sync, continue-as-new chain included.
+const accountTimeout = 12 * time.Hour
+
 // deleteChunk bounds the keys one DeleteEntities activity takes, so its input
 // stays far below the payload limit whatever the organization's size.
 const deleteChunk = 2000
@@ -134,6 +137,9 @@ func syncAccounts(ctx workflow.Context, in syncdef.ResyncInput, resyncID string,
 func childContext(ctx workflow.Context, in syncdef.ResyncInput, resyncID string, account syncdef.Account) workflow.Context {
 	opts := workflow.ChildWorkflowOptions{
 		WorkflowID: resyncID + "/account/" + account.ID,
+		// One account never holds up the resync for good: past this the account
+		// is reported failed and keeps its entities.
+		WorkflowExecutionTimeout: accountTimeout,
 		// A child outliving its resync would write after the deletion decision.
 		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_TERMINATE,
 	}

@@ -33,6 +33,13 @@ func ID(integration string) string { return "aws-port-sync/" + integration }
 // the scheduled time.
 func workflowIDPrefix(integration string) string { return ID(integration) + "/resync" }
 
+// ResyncTimeout bounds one resync: with overlap Skip, a run stuck for good
+// (a payload over the limit, an incompatible deploy) would otherwise skip every
+// later tick without anyone noticing. A day, or two intervals if longer.
+func ResyncTimeout(interval time.Duration) time.Duration {
+	return max(24*time.Hour, 2*interval)
+}
+
 // Ensure creates the schedule, or updates it in place when it exists, so running
 // it on every deploy is safe. Overlap is Skip: a tick while a resync runs is
 // dropped rather than aborting the running one (which would lose its deletions).
@@ -42,10 +49,11 @@ func Ensure(ctx context.Context, c client.Client, s Spec) (created bool, err err
 		return false, fmt.Errorf("scheduledResyncInterval must be at least 1 minute, got %s", s.Interval)
 	}
 	action := &client.ScheduleWorkflowAction{
-		ID:        workflowIDPrefix(s.Integration),
-		Workflow:  syncdef.ResyncWorkflowName,
-		Args:      []any{s.Input},
-		TaskQueue: s.TaskQueue,
+		ID:                       workflowIDPrefix(s.Integration),
+		Workflow:                 syncdef.ResyncWorkflowName,
+		Args:                     []any{s.Input},
+		TaskQueue:                s.TaskQueue,
+		WorkflowExecutionTimeout: ResyncTimeout(s.Interval),
 	}
 	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: s.Interval}}}
 	_, err = c.ScheduleClient().Create(ctx, client.ScheduleOptions{
@@ -122,10 +130,17 @@ func Trigger(ctx context.Context, c client.Client, integration string) (string, 
 	return "", fmt.Errorf("schedule %s was triggered but no run started within 30s; is a worker polling task queue?", ID(integration))
 }
 
-// RunOnce starts a resync outside the schedule (same workflow, its own id).
+// RunOnce starts a resync outside the schedule (same workflow, its own id). It
+// refuses while a scheduled resync runs: two resyncs of one integration would
+// interleave their deletions.
 func RunOnce(ctx context.Context, c client.Client, s Spec) (string, error) {
+	if d, err := Describe(ctx, c, s.Integration); err == nil && len(d.Info.RunningWorkflows) > 0 {
+		return "", fmt.Errorf("resync %s is running; wait for it (starter status) instead of starting another", d.Info.RunningWorkflows[0].WorkflowID)
+	}
 	id := fmt.Sprintf("%s/manual-%s", workflowIDPrefix(s.Integration), time.Now().UTC().Format("20060102T150405.000Z"))
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: s.TaskQueue}, syncdef.ResyncWorkflowName, s.Input)
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: id, TaskQueue: s.TaskQueue, WorkflowExecutionTimeout: ResyncTimeout(s.Interval),
+	}, syncdef.ResyncWorkflowName, s.Input)
 	if err != nil {
 		return "", fmt.Errorf("start resync: %w", err)
 	}

@@ -256,6 +256,11 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 		if req.retry && attempt < s.maxRetries &&
 			(retryableStatus(resp.status) || (req.retryAny5xx && resp.status >= 500)) {
 			wait, fromHeader := s.waitFor(resp, attempt+1)
+			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+				// Waiting would outlive the caller (an activity's timeout): hand
+				// the error and Port's delay back, so the caller's retry honours it.
+				return resp, newAPIError(req.method, req.path, resp, s.maxWait)
+			}
 			s.log.WarnContext(ctx, "port request throttled or unavailable, retrying",
 				"method", req.method, "path", req.path, "status", resp.status,
 				"trace_id", resp.header.Get("x-trace-id"), "attempt", attempt+1, "wait", wait, "from_header", fromHeader)

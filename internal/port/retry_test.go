@@ -176,14 +176,34 @@ func TestContextCancelStopsWaiting(t *testing.T) {
 	seedBucketBlueprint(emu)
 	emu.AddFault(portemu.Fault{Path: bulkPath, Status: 429, RetryAfter: "30"})
 	c := newClient(t, emu, func(cfg *port.Config) { cfg.MaxWait = time.Minute })
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	// No deadline (that case returns at once, see below): a cancel mid-wait.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := c.UpsertEntities(ctx, "s3Bucket", buckets(1), port.UpsertOptions{})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("error = %v, want context.DeadlineExceeded", err)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v, want context.Canceled", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("returned after %v: the 30 s wait ignored the context", d)
+	}
+}
+
+// A wait longer than the caller's deadline is not slept: the error comes back
+// at once with Port's delay, for the caller's own retry (a Temporal activity's).
+func TestRetryAfterBeyondTheDeadlineReturnsTheDelay(t *testing.T) {
+	srv := startEmu(t, portemu.Options{})
+	c := newClient(t, srv, func(cfg *port.Config) { cfg.MaxWait = time.Hour })
+	srv.AddFault(portemu.Fault{Method: "GET", Path: "/v1/blueprints/", Status: 429, RetryAfter: "600", Count: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetBlueprint(ctx, "anything")
+	if err == nil || time.Since(start) > 4*time.Second {
+		t.Fatalf("err=%v after %s; want an immediate error", err, time.Since(start))
+	}
+	if d := port.RetryAfter(err); d != 5*time.Minute {
+		t.Fatalf("RetryAfter = %s, want Port's 600 s capped at Ocean's 300 s", d)
 	}
 }

@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	enums "go.temporal.io/api/enums/v1"
@@ -207,6 +208,14 @@ func deleteStale(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Ti
 		return nil
 	}
 
+	// Port's cascade (deleteDependentEntities) would also remove dependents
+	// that live in a scope whose read failed this time; then delete without it,
+	// dependents first, and keep what still has live dependents.
+	flags := prep.Flags
+	if flags.DeleteDependentEntities && !allSynced(results) {
+		flags.DeleteDependentEntities = false
+		progress.DeletionNote = "deleted without cascade (deleteDependentEntities) because some accounts or scopes failed: entities that still have dependents are kept"
+	}
 	// Deleting one by one (without cascade) under rate limits takes a while:
 	// the heartbeated profile notices a dead worker without cutting it short.
 	deleteCtx := pageActivity(ctx, in.Tuning)
@@ -216,16 +225,26 @@ func deleteStale(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Ti
 		if err := workflow.ExecuteActivity(deleteCtx, syncdef.DeleteEntitiesActivity, syncdef.DeleteInput{
 			Integration: in.Integration,
 			Keys:        stale[start:end],
-			Flags:       prep.Flags,
+			Flags:       flags,
 		}).Get(ctx, &out); err != nil {
 			return fmt.Errorf("delete entities: %w", err)
 		}
 		progress.Counts.Deleted += out.Deleted
 		if out.Failed > 0 {
-			progress.DeletionNote = fmt.Sprintf("%d entities could not be deleted: %v", out.Failed, out.Errors)
+			progress.DeletionNote = strings.TrimPrefix(progress.DeletionNote+"; ", "; ") +
+				fmt.Sprintf("%d entities could not be deleted: %v", out.Failed, out.Errors)
 		}
 	}
 	return nil
+}
+
+func allSynced(results []syncdef.AccountResult) bool {
+	for _, r := range results {
+		if r.Status != syncdef.AccountSynced {
+			return false
+		}
+	}
+	return true
 }
 
 func collectStale(results []syncdef.AccountResult) []catalog.Key {

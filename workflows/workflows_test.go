@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -27,6 +28,7 @@ type fakeAWS struct {
 	deleted   []catalog.Key
 	upserted  int
 	threshold float64
+	cascade   []bool // DeleteDependentEntities of each DeleteEntities call
 	// regionAllow is the EC2 resource's regionPolicy.allow.
 	regionAllow []string
 }
@@ -112,6 +114,7 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		f.deleted = append(f.deleted, in.Keys...)
+		f.cascade = append(f.cascade, in.Flags.DeleteDependentEntities)
 		return syncdef.DeleteOutput{Deleted: len(in.Keys)}, nil
 	}, syncdef.DeleteEntitiesActivity)
 	reg(func(ctx context.Context, in syncdef.FinishInput) error { return nil }, syncdef.FinishResyncActivity)
@@ -177,6 +180,9 @@ func TestStaleEntitiesOfCompletedScopesAreDeleted(t *testing.T) {
 	if len(f.deleted) != 2 || p.Counts.Deleted != 2 {
 		t.Fatalf("deleted %v (progress %d), want the two gone entities", f.deleted, p.Counts.Deleted)
 	}
+	if len(f.cascade) != 1 || !f.cascade[0] {
+		t.Fatalf("cascade flags %v: with every account synced, deleteDependentEntities applies", f.cascade)
+	}
 }
 
 func TestDeniedAccountKeepsItsEntities(t *testing.T) {
@@ -213,6 +219,10 @@ func TestFailedScopeKeepsItsEntitiesButOtherScopesReconcile(t *testing.T) {
 	}
 	if p.Accounts[0].Status != syncdef.AccountPartial {
 		t.Fatalf("account status = %s, want partial", p.Accounts[0].Status)
+	}
+	// Port's cascade could reach into the failed scope: not this time.
+	if len(f.cascade) != 1 || f.cascade[0] || !strings.Contains(p.DeletionNote, "without cascade") {
+		t.Fatalf("cascade flags %v, note %q; want a delete without cascade, said in the note", f.cascade, p.DeletionNote)
 	}
 }
 

@@ -43,6 +43,7 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 		PageSize:       pageSize,
 	})
 	if err != nil {
+		countPage(ctx, in.Resource.Kind, pageOutcome(err))
 		where := "account " + in.Account.ID
 		if in.Region != "" {
 			where += " region " + in.Region
@@ -50,8 +51,10 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 		return syncdef.CollectPageOutput{}, awsError(fmt.Sprintf("collect %s in %s", in.Resource.Kind, where), err)
 	}
 	if page.NotApplicable != "" {
+		countPage(ctx, in.Resource.Kind, syncdef.OutcomeSkipped)
 		return syncdef.CollectPageOutput{Skipped: page.NotApplicable}, nil
 	}
+	countPage(ctx, in.Resource.Kind, syncdef.OutcomeOK)
 	res, err := compiled.MapItems(page.Items)
 	if err != nil {
 		// A selector that is not boolean is a mapping error of this kind: the

@@ -98,6 +98,7 @@ func (a *Activities) DeleteEntities(ctx context.Context, in syncdef.DeleteInput)
 			// Port lists only what this call removed; ids an earlier cascade
 			// (an account's dependents) already took are gone all the same.
 			out.Deleted += len(groups[bp])
+			countEntities(ctx, bp, syncdef.OutcomeDeleted, len(groups[bp]))
 		}
 		return out, nil
 	}
@@ -110,6 +111,7 @@ func (a *Activities) DeleteEntities(ctx context.Context, in syncdef.DeleteInput)
 			switch {
 			case err == nil:
 				out.Deleted++
+				countEntities(ctx, k.Blueprint, syncdef.OutcomeDeleted, 1)
 			case hasDependents(err):
 				// Its dependents may be among the stale ones: try again after them.
 				retry = append(retry, k)

@@ -36,6 +36,7 @@ func (a *Activities) UpsertEntities(ctx context.Context, in syncdef.UpsertInput)
 			changed = group.entities
 		}
 		out.Unchanged += len(group.entities) - len(changed)
+		countEntities(ctx, group.blueprint, syncdef.OutcomeUnchanged, len(group.entities)-len(changed))
 		if len(changed) == 0 {
 			continue
 		}
@@ -43,6 +44,7 @@ func (a *Activities) UpsertEntities(ctx context.Context, in syncdef.UpsertInput)
 		if err != nil {
 			return out, portError(fmt.Sprintf("upsert %d %s entities", len(changed), group.blueprint), err)
 		}
+		upserted, failed := out.Upserted, out.Failed
 		for _, r := range results {
 			if r.Failed && missingTarget(r, opts) {
 				out.MissingTargets = append(out.MissingTargets, changed[r.Index])
@@ -57,6 +59,8 @@ func (a *Activities) UpsertEntities(ctx context.Context, in syncdef.UpsertInput)
 			}
 			out.Upserted++
 		}
+		countEntities(ctx, group.blueprint, syncdef.OutcomeUpserted, out.Upserted-upserted)
+		countEntities(ctx, group.blueprint, syncdef.OutcomeFailed, out.Failed-failed)
 	}
 	if out.Failed > 0 {
 		a.log.Warn("Some entities were rejected by Port", "scope", in.Scope, "failed", out.Failed, "examples", out.Failures)
@@ -79,12 +83,14 @@ func (a *Activities) upsertInOrder(ctx context.Context, client *port.Client, ent
 			if ctx.Err() != nil {
 				return out, portError("retry upserts", err)
 			}
+			countEntities(ctx, e.Blueprint, syncdef.OutcomeFailed, 1)
 			out.Failed++
 			if len(out.Failures) < maxFailureReasons {
 				out.Failures = append(out.Failures, fmt.Sprintf("%s/%s: %v", e.Blueprint, e.Identifier, err))
 			}
 			continue
 		}
+		countEntities(ctx, e.Blueprint, syncdef.OutcomeUpserted, 1)
 		out.Upserted++
 	}
 	return out, nil

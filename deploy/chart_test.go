@@ -536,3 +536,28 @@ func mountedFiles(t *testing.T, objs map[string]map[string]any, pod any) map[str
 	}
 	return files
 }
+
+func TestMetricsSwitch(t *testing.T) {
+	c := loadChart(t)
+	base := map[string]any{
+		"port.clientId": "id", "port.clientSecret": "secret", "integration.identifier": "aws",
+		"temporal.address": "temporal:7233",
+	}
+	off := c.mustRender(t, withSets(t, c.defaults, base)).objects(t)
+	if env := resolveEnv(t, off, envOf(t, dig(object(t, off, "Deployment/demo-aws-port-sync"), "spec", "template", "spec"))); env["AWS_PORT_SYNC_METRICS_ADDR"] != "" {
+		t.Errorf("metrics on by default: %v", env["AWS_PORT_SYNC_METRICS_ADDR"])
+	}
+	base["metrics.enabled"] = true
+	on := c.mustRender(t, withSets(t, c.defaults, base)).objects(t)
+	dep := object(t, on, "Deployment/demo-aws-port-sync")
+	pod := dig(dep, "spec", "template", "spec")
+	if env := resolveEnv(t, on, envOf(t, pod)); env["AWS_PORT_SYNC_METRICS_ADDR"] != ":9464" {
+		t.Errorf("AWS_PORT_SYNC_METRICS_ADDR = %q, want :9464", env["AWS_PORT_SYNC_METRICS_ADDR"])
+	}
+	if port := dig(pod, "containers", 0, "ports", 0, "containerPort"); strval(port) != "9464" {
+		t.Errorf("containerPort = %v, want 9464", port)
+	}
+	if ann := dig(dep, "spec", "template", "metadata", "annotations", "prometheus.io/scrape"); ann != "true" {
+		t.Errorf("prometheus.io/scrape = %v", ann)
+	}
+}

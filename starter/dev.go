@@ -33,6 +33,7 @@ func runDev(ctx context.Context, args []string) error {
 	temporalPort := fs.Int("temporal-port", 7233, "Temporal frontend port on 127.0.0.1")
 	uiPort := fs.Int("ui-port", 8233, "Temporal Web UI port on 127.0.0.1")
 	codecPort := fs.Int("codec-port", 8234, "payload codec server port on 127.0.0.1 (lets the Web UI show compressed batches)")
+	metricsPort := fs.Int("metrics-port", 9464, "worker's Prometheus metrics port on 127.0.0.1")
 	integration := fs.String("integration", "aws-port-sync-demo", "integration identifier")
 	exitAfterResync := fs.Bool("exit-after-resync", false, "stop everything after the first resync (for scripts)")
 	if err := fs.Parse(args); err != nil {
@@ -41,7 +42,7 @@ func runDev(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return err
 	}
-	for _, p := range []int{*temporalPort, *uiPort, *codecPort} {
+	for _, p := range []int{*temporalPort, *uiPort, *codecPort, *metricsPort} {
 		if err := portFree(p); err != nil {
 			return err
 		}
@@ -87,6 +88,7 @@ func runDev(ctx context.Context, args []string) error {
 		"TEMPORAL_NAMESPACE=default",
 		"OCEAN__INTEGRATION__IDENTIFIER="+*integration,
 		"OCEAN__SCHEDULED_RESYNC_INTERVAL=60",
+		fmt.Sprintf("AWS_PORT_SYNC_METRICS_ADDR=127.0.0.1:%d", *metricsPort),
 	)
 	cfg, err := config.Load(envLookup(workerEnv), "")
 	if err != nil {
@@ -118,6 +120,7 @@ func runDev(ctx context.Context, args []string) error {
 	fmt.Printf("Next resync:      temporal schedule trigger -s %s --address %s   (or: TEMPORAL_ADDRESS=%s ./bin/starter trigger --wait)\n",
 		schedule.ID(cfg.IntegrationIdentifier), address, address)
 	fmt.Printf("Progress query:   temporal workflow query --type progress -w %s --address %s --codec-endpoint %s\n", id, address, codecURL)
+	fmt.Printf("Worker metrics:   http://127.0.0.1:%d/metrics\n", *metricsPort)
 	fmt.Printf("Logs:             %s/{temporal,emulators,worker}.log\n", *dir)
 	if followErr != nil {
 		fmt.Println("The first resync failed:", followErr)

@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/app"
+	"github.com/aws-port-sync/aws-port-sync/internal/telemetry"
 	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 	"github.com/aws-port-sync/aws-port-sync/workflows"
 )
@@ -22,13 +25,39 @@ import (
 func main() {
 	configFile := flag.String("config", os.Getenv("AWS_PORT_SYNC_CONFIG"), "optional YAML configuration file (Helm-values names); the environment overrides it")
 	logLevel := flag.String("log-level", "info", "debug, info, warn or error")
+	metricsAddr := flag.String("metrics-addr", os.Getenv("AWS_PORT_SYNC_METRICS_ADDR"), "serve Prometheus metrics on this address (e.g. :9464); empty = off")
 	flag.Parse()
 
 	logger := newLogger(*logLevel)
-	if err := run(*configFile, logger); err != nil {
+	if err := run(*configFile, *metricsAddr, logger); err != nil {
 		fmt.Fprintln(os.Stderr, "aws-port-sync worker:", err)
 		os.Exit(1)
 	}
+}
+
+// serveMetrics exports the Temporal SDK's metrics and aws-port-sync's counters
+// (aws_port_sync_entities_total, _pages_total, _accounts_total,
+// _deletions_blocked_total) on addr/metrics for Prometheus.
+func serveMetrics(addr string, logger *slog.Logger) (stop func(), handler client.MetricsHandler, err error) {
+	m, err := telemetry.NewPrometheus()
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("metrics address %s (--metrics-addr, AWS_PORT_SYNC_METRICS_ADDR): %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	logger.Info("Serving metrics", "address", l.Addr().String()+"/metrics")
+	return func() {
+		_ = srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = m.Shutdown(ctx)
+	}, m.TemporalHandler(), nil
 }
 
 func newLogger(level string) *slog.Logger {
@@ -39,7 +68,7 @@ func newLogger(level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 }
 
-func run(configFile string, logger *slog.Logger) error {
+func run(configFile, metricsAddr string, logger *slog.Logger) error {
 	cfg, err := app.LoadConfig(configFile)
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
@@ -55,6 +84,14 @@ func run(configFile string, logger *slog.Logger) error {
 	opts, err := temporalx.ClientOptions(cfg.Temporal, logger)
 	if err != nil {
 		return err
+	}
+	if metricsAddr != "" {
+		stop, handler, err := serveMetrics(metricsAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		opts.MetricsHandler = handler
 	}
 	c, err := client.Dial(opts)
 	if err != nil {

@@ -127,6 +127,7 @@ func syncAccounts(ctx workflow.Context, in syncdef.ResyncInput, resyncID string,
 			}
 			results[i] = r
 			recordAccount(progress, i, r)
+			workflow.GetMetricsHandler(ctx).WithTags(map[string]string{syncdef.TagStatus: r.Status}).Counter(syncdef.AccountsMetric).Inc(1)
 		})
 	}
 	for running > 0 {
@@ -205,6 +206,7 @@ func deleteStale(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Ti
 			"nothing deleted: %d of %d owned entities are stale (%.0f%%), above entityDeletionThreshold %.2f; raise the threshold or check why the entities disappeared",
 			len(stale), sweep.Owned, ratio*100, threshold)
 		workflow.GetLogger(ctx).Warn(progress.DeletionNote)
+		workflow.GetMetricsHandler(ctx).Counter(syncdef.DeletionsBlockedMetric).Inc(1)
 		return nil
 	}
 

@@ -218,3 +218,27 @@ func svcContains(list []string, s string) bool {
 	}
 	return false
 }
+
+// ec2ListParams reads what EC2's Describe* list calls share: ids (which exclude
+// MaxResults, named after the id set as AWS does), MaxResults (5..limit, capped
+// or refused), and filters, each of which must be known. It answers the error
+// itself and returns ok=false.
+func ec2ListParams(c *Call, idParam, setName string, limit int, capAtLimit bool, known func(string) bool) (ids []string, size int, filters []svcFilter, ok bool) {
+	form := c.Params()
+	ids = svcIndexed(form, idParam)
+	if len(ids) > 0 && form.Get("MaxResults") != "" {
+		c.Error(http.StatusBadRequest, "InvalidParameterCombination", fmt.Sprintf("The parameter %s cannot be used with the parameter maxResults", setName))
+		return nil, 0, nil, false
+	}
+	if size, ok = ec2MaxResults(c, 5, limit, capAtLimit); !ok {
+		return nil, 0, nil, false
+	}
+	filters = svcFilters(form)
+	for _, f := range filters {
+		if !known(f.Name) {
+			c.Error(http.StatusBadRequest, "InvalidParameterValue", fmt.Sprintf("The filter '%s' is invalid", f.Name))
+			return nil, 0, nil, false
+		}
+	}
+	return ids, size, filters, true
+}

@@ -196,22 +196,9 @@ func ec2InstanceStateName(r *Resource) string {
 }
 
 func ec2DescribeInstances(c *Call) {
-	form := c.Params()
-	ids := svcIndexed(form, "InstanceId")
-	if len(ids) > 0 && form.Get("MaxResults") != "" {
-		c.Error(http.StatusBadRequest, "InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults")
-		return
-	}
-	size, ok := ec2MaxResults(c, 5, 1000, false)
+	ids, size, filters, ok := ec2ListParams(c, "InstanceId", "instancesSet", 1000, false, ec2InstanceFilterKnown)
 	if !ok {
 		return
-	}
-	filters := svcFilters(form)
-	for _, f := range filters {
-		if !ec2InstanceFilterKnown(f.Name) {
-			c.Error(http.StatusBadRequest, "InvalidParameterValue", fmt.Sprintf("The filter '%s' is invalid", f.Name))
-			return
-		}
 	}
 	all := svcResources(c, KindEC2Instance)
 	var selected []*Resource

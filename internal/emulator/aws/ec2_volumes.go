@@ -59,27 +59,16 @@ func ec2VolumeState(r *Resource) string {
 	return svcStr(r, "State", def)
 }
 
+func ec2VolumeFilterKnown(name string) bool {
+	return strings.HasPrefix(name, "tag:") ||
+		svcContains([]string{"volume-id", "status", "volume-type", "availability-zone", "attachment.instance-id", "encrypted", "size", "tag-key"}, name)
+}
+
 func ec2DescribeVolumes(c *Call) {
-	form := c.Params()
-	ids := svcIndexed(form, "VolumeId")
-	if len(ids) > 0 && form.Get("MaxResults") != "" {
-		c.Error(http.StatusBadRequest, "InvalidParameterCombination", "The parameter volumeSet cannot be used with the parameter maxResults")
-		return
-	}
 	// DescribeVolumes caps a larger MaxResults at 500 rather than failing.
-	size, ok := ec2MaxResults(c, 5, 500, true)
+	ids, size, filters, ok := ec2ListParams(c, "VolumeId", "volumeSet", 500, true, ec2VolumeFilterKnown)
 	if !ok {
 		return
-	}
-	filters := svcFilters(form)
-	for _, f := range filters {
-		switch {
-		case strings.HasPrefix(f.Name, "tag:"):
-		case svcContains([]string{"volume-id", "status", "volume-type", "availability-zone", "attachment.instance-id", "encrypted", "size", "tag-key"}, f.Name):
-		default:
-			c.Error(http.StatusBadRequest, "InvalidParameterValue", fmt.Sprintf("The filter '%s' is invalid", f.Name))
-			return
-		}
 	}
 	all := svcResources(c, KindEC2Volume)
 	if len(ids) > 0 {

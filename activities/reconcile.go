@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
@@ -40,7 +40,7 @@ func (a *Activities) PlanDeletes(ctx context.Context, in syncdef.PlanDeletesInpu
 		}
 		out.Stale = append(out.Stale, k)
 	}
-	sortKeys(out.Stale)
+	slices.SortFunc(out.Stale, catalog.Key.Compare)
 	return out, nil
 }
 
@@ -69,7 +69,7 @@ func (a *Activities) PlanSweep(ctx context.Context, in syncdef.PlanSweepInput) (
 			out.Stale = append(out.Stale, catalog.Key{Blueprint: ref.Blueprint, Identifier: ref.Identifier})
 		}
 	}
-	sortKeys(out.Stale)
+	slices.SortFunc(out.Stale, catalog.Key.Compare)
 	return out, nil
 }
 
@@ -145,13 +145,4 @@ func setOf(list []string) map[string]bool {
 		m[s] = true
 	}
 	return m
-}
-
-func sortKeys(keys []catalog.Key) {
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].Blueprint != keys[j].Blueprint {
-			return keys[i].Blueprint < keys[j].Blueprint
-		}
-		return keys[i].Identifier < keys[j].Identifier
-	})
 }

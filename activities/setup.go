@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"gopkg.in/yaml.v3"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 	"github.com/aws-port-sync/aws-port-sync/internal/mapping"
@@ -121,7 +122,7 @@ func (a *Activities) ensureIntegration(ctx context.Context, id string) (map[stri
 		return nil, portError("read integration "+id, err)
 	}
 	var defaults map[string]any
-	if err := yamlToMap(mapping.DefaultConfigYAML(), &defaults); err != nil {
+	if err := yaml.Unmarshal(mapping.DefaultConfigYAML(), &defaults); err != nil {
 		return nil, fmt.Errorf("decode default mapping: %w", err)
 	}
 	created, err := a.port.CreateIntegration(ctx, map[string]any{

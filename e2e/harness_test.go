@@ -27,6 +27,7 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/app"
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
+	"github.com/aws-port-sync/aws-port-sync/internal/config"
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 	portemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/port"
@@ -71,9 +72,10 @@ func runMain(m *testing.M) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	opts := clientOptions(addr)
 	devServer, err = testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  cli,
-		ClientOptions: &client.Options{HostPort: addr, Namespace: "default", DataConverter: temporalx.DataConverter()},
+		ClientOptions: &opts,
 		LogLevel:      "error",
 		SearchAttributes: temporal.NewSearchAttributes(
 			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrAccountID).ValueSet(""),
@@ -89,6 +91,16 @@ func runMain(m *testing.M) int {
 	devAddress = devServer.FrontendHostPort()
 	defer func() { _ = devServer.Stop() }()
 	return m.Run()
+}
+
+// clientOptions are the production client options (codec included) for the
+// dev server, as the worker builds them from TEMPORAL_* settings.
+func clientOptions(address string) client.Options {
+	opts, err := temporalx.ClientOptions(config.Temporal{Address: address, Namespace: "default"}, nil)
+	if err != nil {
+		panic(err) // no TLS file or key is involved: cannot fail
+	}
+	return opts
 }
 
 func freeLoopbackAddr() (string, error) {
@@ -151,7 +163,7 @@ func newStack(t testing.TB, spec awsemu.Spec) *stack {
 	t.Cleanup(s.port.Close)
 	s.aws.View(func(o *awsemu.Org) { s.roleARN = o.RoleARN(o.ManagementAccountID, roleName) })
 
-	c, err := client.Dial(client.Options{HostPort: devAddress, Namespace: "default", DataConverter: temporalx.DataConverter()})
+	c, err := client.Dial(clientOptions(devAddress))
 	if err != nil {
 		t.Fatal(err)
 	}

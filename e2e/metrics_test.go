@@ -13,7 +13,6 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/app"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 	"github.com/aws-port-sync/aws-port-sync/internal/telemetry"
-	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 	"github.com/aws-port-sync/aws-port-sync/workflows"
 )
 
@@ -24,8 +23,9 @@ func TestMetricsMatchTheResync(t *testing.T) {
 	s := newStack(t, demoSpec(13))
 	reader := sdkmetric.NewManualReader()
 	m := telemetry.New(reader)
-	c, err := client.Dial(client.Options{HostPort: devAddress, Namespace: "default",
-		DataConverter: temporalx.DataConverter(), MetricsHandler: m.TemporalHandler()})
+	opts := clientOptions(devAddress)
+	opts.MetricsHandler = m.TemporalHandler()
+	c, err := client.Dial(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

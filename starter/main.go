@@ -40,6 +40,9 @@ commands:
   dev               run the whole thing locally (make run)
 `
 
+// errUsage marks errors answered with the usage text.
+var errUsage = errors.New("usage")
+
 func main() {
 	configFile := flag.String("config", os.Getenv("AWS_PORT_SYNC_CONFIG"), "optional YAML configuration file; the environment overrides it")
 	flag.Usage = func() { fmt.Fprint(os.Stderr, usage) }
@@ -51,7 +54,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := dispatch(ctx, *configFile, flag.Arg(0), flag.Args()[1:])
-	if errors.Is(err, app.ErrUsage) {
+	if errors.Is(err, errUsage) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -84,7 +87,7 @@ func dispatch(ctx context.Context, configFile, cmd string, args []string) error 
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	wait := fs.Bool("wait", false, "follow the resync with a progress bar and print the report")
 	if err := fs.Parse(args); err != nil {
-		return app.ErrUsage
+		return errUsage
 	}
 	switch cmd {
 	case "ensure":
@@ -113,7 +116,7 @@ func dispatch(ctx context.Context, configFile, cmd string, args []string) error 
 		fmt.Printf("schedule %s %sd\n", schedule.ID(cfg.IntegrationIdentifier), cmd)
 		return nil
 	}
-	return app.ErrUsage
+	return errUsage
 }
 
 func dial(cfg *config.Config) (client.Client, error) {

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"go.temporal.io/sdk/workflow"
@@ -18,7 +19,9 @@ import (
 func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syncdef.AccountResult, error) {
 	s := &accountSync{in: in, result: syncdef.AccountResult{AccountID: in.Account.ID, Name: in.Account.Name}}
 	if err := workflow.SetQueryHandler(ctx, syncdef.ProgressQuery, func() (syncdef.AccountSyncProgress, error) {
-		return s.progress, nil
+		p := s.progress
+		p.Counts = s.carry.Counts
+		return p, nil
 	}); err != nil {
 		return s.result, fmt.Errorf("register progress query: %w", err)
 	}
@@ -30,7 +33,7 @@ func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syn
 		s.result.Reason = reason
 		return s.result, nil
 	}
-	s.progress = syncdef.AccountSyncProgress{AccountID: in.Account.ID, UnitsTotal: len(s.carry.Pending), Counts: s.carry.Counts}
+	s.progress = syncdef.AccountSyncProgress{AccountID: in.Account.ID, UnitsTotal: len(s.carry.Pending)}
 
 	s.runUnits(ctx)
 	if len(s.drained) > 0 {
@@ -50,7 +53,7 @@ type accountSync struct {
 	in       syncdef.AccountSyncInput
 	carry    syncdef.AccountCarry
 	result   syncdef.AccountResult
-	progress syncdef.AccountSyncProgress
+	progress syncdef.AccountSyncProgress // Counts filled from carry at query time
 	// drained are units stopped early so that the workflow can continue as new.
 	drained  []syncdef.PendingUnit
 	draining bool
@@ -105,10 +108,10 @@ func needsRegions(resources []syncdef.ResourcePlan) bool {
 // regionAllowed is Ocean's regionPolicy: deny wins, then an allow list (if any)
 // must name the region.
 func regionAllowed(r syncdef.ResourcePlan, region string) bool {
-	if containsString(r.RegionDeny, region) {
+	if slices.Contains(r.RegionDeny, region) {
 		return false
 	}
-	return len(r.RegionAllow) == 0 || containsString(r.RegionAllow, region)
+	return len(r.RegionAllow) == 0 || slices.Contains(r.RegionAllow, region)
 }
 
 func (s *accountSync) scope(kind string) *syncdef.ScopeState {
@@ -233,7 +236,6 @@ func (s *accountSync) addPage(scope *syncdef.ScopeState, page syncdef.CollectPag
 
 func (s *accountSync) addCounts(c syncdef.Counts) {
 	s.carry.Counts.Add(c)
-	s.progress.Counts = s.carry.Counts
 }
 
 func (s *accountSync) unitDone() { s.progress.UnitsDone++ }

@@ -81,7 +81,7 @@ func errorReason(err error) string {
 		return ""
 	}
 	var app *temporal.ApplicationError
-	if asApplicationError(err, &app) && app.Message() != "" {
+	if errors.As(err, &app) && app.Message() != "" {
 		return app.Message()
 	}
 	var timeout *temporal.TimeoutError

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -262,39 +263,19 @@ func collectStale(results []syncdef.AccountResult) []catalog.Key {
 }
 
 func dedupeKeys(keys []catalog.Key) []catalog.Key {
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].Blueprint != keys[j].Blueprint {
-			return keys[i].Blueprint < keys[j].Blueprint
-		}
-		return keys[i].Identifier < keys[j].Identifier
-	})
-	out := keys[:0]
-	for i, k := range keys {
-		if i == 0 || k != keys[i-1] {
-			out = append(out, k)
-		}
-	}
-	return out
+	slices.SortFunc(keys, catalog.Key.Compare)
+	return slices.Compact(keys)
 }
 
 func configuredKinds(resources []syncdef.ResourcePlan) []string {
 	var kinds []string
 	for _, r := range resources {
-		if !containsString(kinds, r.Kind) {
+		if !slices.Contains(kinds, r.Kind) {
 			kinds = append(kinds, r.Kind)
 		}
 	}
 	sort.Strings(kinds)
 	return kinds
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // finishResync reports the outcome to Port; a failure there must not fail the

@@ -6,7 +6,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -126,6 +125,3 @@ func WorkerOptions() worker.Options {
 func ResyncInput(cfg *config.Config, useSearchAttributes bool) syncdef.ResyncInput {
 	return syncdef.ResyncInput{Integration: cfg.IntegrationIdentifier, UseSearchAttributes: useSearchAttributes}
 }
-
-// ErrUsage marks errors the caller should answer with usage help.
-var ErrUsage = errors.New("usage")

@@ -22,6 +22,14 @@ type Key struct {
 	Identifier string `json:"identifier"`
 }
 
+// Compare orders keys by blueprint, then identifier (for slices.SortFunc).
+func (k Key) Compare(o Key) int {
+	if c := strings.Compare(k.Blueprint, o.Blueprint); c != 0 {
+		return c
+	}
+	return strings.Compare(k.Identifier, o.Identifier)
+}
+
 // Key returns the entity's (blueprint, identifier).
 func (e Entity) Key() Key { return Key{Blueprint: e.Blueprint, Identifier: e.Identifier} }
 

@@ -170,6 +170,13 @@ func TestResyncCollectsEveryPageAndHonoursRegionPolicy(t *testing.T) {
 	if p.AccountsTotal != 3 || p.AccountsDone != 3 || p.AccountsFailed != 0 || p.Phase != "done" {
 		t.Fatalf("progress = %+v", p)
 	}
+	// A collected denied region fails its scope, which makes the account
+	// partial (not failed): check every account synced completely.
+	for _, a := range p.Accounts {
+		if a.Status != syncdef.AccountSynced {
+			t.Fatalf("account %s is %s (%s); eu-west-1 is denied for EC2 and must not be collected", a.AccountID, a.Status, a.Reason)
+		}
+	}
 }
 
 func TestStaleEntitiesOfCompletedScopesAreDeleted(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 // ListAccounts discovers the accounts to sync. It assumes no member role: one
 // account that denies access must not fail discovery for the others.
 func (a *Activities) ListAccounts(ctx context.Context, integration string) (syncdef.ListAccountsOutput, error) {
+	defer keepAlive(ctx)()
 	disc, err := a.aws.Discover(ctx, a.settings.Discovery)
 	if err != nil {
 		return syncdef.ListAccountsOutput{}, awsError("discover accounts", err)
@@ -33,6 +34,7 @@ func (a *Activities) ListAccounts(ctx context.Context, integration string) (sync
 // AssumeRole verifies that the account's role can be assumed and returns who we
 // are there. The credentials stay in the worker's cache for the pages to come.
 func (a *Activities) AssumeRole(ctx context.Context, acct syncdef.Account) (syncdef.AssumeRoleOutput, error) {
+	defer keepAlive(ctx)()
 	id, err := a.aws.Verify(ctx, target(acct))
 	if err != nil {
 		return syncdef.AssumeRoleOutput{}, awsError(fmt.Sprintf("account %s", acct.ID), err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
@@ -38,6 +39,7 @@ type Activities struct {
 	port     *port.Client
 	aws      *awscloud.Provider
 	log      *slog.Logger
+	temporal client.Client // optional: see SetTemporalClient
 }
 
 // New wires the activities to their clients.
@@ -61,6 +63,7 @@ func New(s Settings, portClient *port.Client, aws *awscloud.Provider, logger *sl
 func (a *Activities) Register(w worker.ActivityRegistry) {
 	reg := func(fn any, name string) { w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
 	reg(a.PrepareResync, syncdef.PrepareResyncActivity)
+	reg(a.LeaseHolder, syncdef.LeaseHolderActivity)
 	reg(a.FinishResync, syncdef.FinishResyncActivity)
 	reg(a.ListAccounts, syncdef.ListAccountsActivity)
 	reg(a.AssumeRole, syncdef.AssumeRoleActivity)

@@ -14,7 +14,9 @@ func keepAlive(ctx context.Context) (stop func()) {
 	if info.HeartbeatTimeout <= 0 {
 		return func() {}
 	}
-	every := info.HeartbeatTimeout / 3
+	// Five beats per timeout: one late or lost beat never times a live
+	// activity out, and a dead worker is noticed within the timeout.
+	every := info.HeartbeatTimeout / 5
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(every)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
@@ -35,7 +36,16 @@ func (a *Activities) PlanDeletes(ctx context.Context, in syncdef.PlanDeletesInpu
 	out := syncdef.PlanDeletesOutput{Owned: len(owned)}
 	for _, ref := range owned {
 		k := catalog.Key{Blueprint: ref.Blueprint, Identifier: ref.Identifier}
-		if produced[k] || targets[ref.Identifier] {
+		if produced[k] {
+			continue
+		}
+		if targets[ref.Identifier] {
+			// Owned by this scope yet not produced by it: Port created it as
+			// a bare relation target of this scope's entities.
+			if out.Stubs == nil {
+				out.Stubs = map[string]int{}
+			}
+			out.Stubs[ref.Blueprint]++
 			continue
 		}
 		out.Stale = append(out.Stale, k)
@@ -60,15 +70,32 @@ func (a *Activities) PlanSweep(ctx context.Context, in syncdef.PlanSweepInput) (
 	}
 	accounts := setOf(in.Accounts)
 	kinds := setOf(in.Kinds)
+	swept := map[syncdef.SweptScope]int{}
 	for _, ref := range owned {
 		scope, ok := catalog.ParseDatasource(in.Integration, ref.Datasource)
 		if !ok || !ref.UpdatedAt.Before(in.StartedAt) {
 			continue
 		}
-		if !accounts[scope.AccountID] || !kinds[scope.Kind] {
-			out.Stale = append(out.Stale, catalog.Key{Blueprint: ref.Blueprint, Identifier: ref.Identifier})
+		switch {
+		case !accounts[scope.AccountID]:
+			swept[syncdef.SweptScope{AccountID: scope.AccountID}]++
+		case !kinds[scope.Kind]:
+			swept[syncdef.SweptScope{AccountID: scope.AccountID, Kind: scope.Kind}]++
+		default:
+			continue
 		}
+		out.Stale = append(out.Stale, catalog.Key{Blueprint: ref.Blueprint, Identifier: ref.Identifier})
 	}
+	for sc, n := range swept {
+		sc.Entities = n
+		out.Swept = append(out.Swept, sc)
+	}
+	slices.SortFunc(out.Swept, func(a, b syncdef.SweptScope) int {
+		if c := strings.Compare(a.AccountID, b.AccountID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Kind, b.Kind)
+	})
 	slices.SortFunc(out.Stale, catalog.Key.Compare)
 	return out, nil
 }

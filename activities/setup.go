@@ -21,6 +21,7 @@ import (
 // registers the integration in Port when missing, creates the default
 // blueprints when asked to, and marks the resync as running.
 func (a *Activities) PrepareResync(ctx context.Context, in syncdef.PrepareInput) (syncdef.PrepareOutput, error) {
+	defer keepAlive(ctx)()
 	integration, err := a.ensureIntegration(ctx, in.Integration)
 	if err != nil {
 		return syncdef.PrepareOutput{}, err

@@ -54,15 +54,38 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := dispatch(ctx, *configFile, flag.Arg(0), flag.Args()[1:])
-	if errors.Is(err, errUsage) {
+	os.Exit(exitCode(err))
+}
+
+// exitCode prints err and says how the starter exits: 0 synced, 1 failed,
+// 2 usage, 3 degraded, 4 refused (see schedule.Exit*).
+func exitCode(err error) int {
+	var outcome *outcomeError
+	switch {
+	case err == nil:
+		return schedule.ExitSynced
+	case errors.Is(err, errUsage):
 		flag.Usage()
-		os.Exit(2)
-	}
-	if err != nil {
+		return schedule.ExitUsage
+	case errors.As(err, &outcome):
+		// The report has been printed; the code says how it went.
+		return outcome.code
+	case schedule.IsRefused(err):
 		fmt.Fprintln(os.Stderr, "starter:", err)
-		os.Exit(1)
+		return schedule.ExitRefused
+	default:
+		fmt.Fprintln(os.Stderr, "starter:", err)
+		return schedule.ExitFailed
 	}
 }
+
+// outcomeError carries a followed resync's exit code once its report is out.
+type outcomeError struct {
+	code   int
+	status string
+}
+
+func (e *outcomeError) Error() string { return "resync " + e.status }
 
 func dispatch(ctx context.Context, configFile, cmd string, args []string) error {
 	switch cmd {
@@ -71,12 +94,11 @@ func dispatch(ctx context.Context, configFile, cmd string, args []string) error 
 	case "codec-server":
 		return runCodecServer(ctx, args)
 	}
-	cfg, err := config.Load(os.Getenv, configFile)
+	// The worker's own validation: a configuration the worker refuses must
+	// not start a resync that then waits for a worker that never comes.
+	cfg, err := app.LoadConfig(configFile)
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
-	}
-	if cfg.IntegrationIdentifier == "" {
-		return errors.New("integration.identifier (OCEAN__INTEGRATION__IDENTIFIER) is required: it names the schedule and the integration in Port")
 	}
 	c, err := dial(cfg)
 	if err != nil {
@@ -163,10 +185,32 @@ func maybeFollow(ctx context.Context, c client.Client, cfg *config.Config, id st
 		return nil
 	}
 	bar := newProgressBar(os.Stdout)
-	p, err := schedule.Follow(ctx, c, id, 500*time.Millisecond, bar.update)
+	p, err := schedule.FollowWith(ctx, c, id, schedule.FollowOptions{
+		Every:      500 * time.Millisecond,
+		OnProgress: bar.update,
+		TaskQueue:  cfg.Temporal.TaskQueue,
+		OnNoWorker: func(live bool) {
+			bar.interrupt()
+			if live {
+				fmt.Fprintf(os.Stderr, "starter: a worker is polling task queue %q again\n", cfg.Temporal.TaskQueue)
+				return
+			}
+			fmt.Fprintf(os.Stderr, "starter: no worker is polling task queue %q in namespace %q at %s: start one (./bin/worker, or the Helm release) with the same TEMPORAL_* settings; resync %s waits for it\n",
+				cfg.Temporal.TaskQueue, cfg.Temporal.Namespace, cfg.Temporal.Address, id)
+		},
+	})
 	bar.done()
+	if schedule.IsRefused(err) {
+		return err
+	}
 	printReport(os.Stdout, id, p, ownedByBlueprint(ctx, cfg))
-	return err
+	if err != nil {
+		return err
+	}
+	if code := schedule.ExitCode(p); code != schedule.ExitSynced {
+		return &outcomeError{code: code, status: p.ResyncStatus()}
+	}
+	return nil
 }
 
 func status(ctx context.Context, c client.Client, cfg *config.Config) error {
@@ -183,6 +227,11 @@ func status(ctx context.Context, c client.Client, cfg *config.Config) error {
 	var latest string
 	if n := len(d.Info.RecentActions); n > 0 && d.Info.RecentActions[n-1].StartWorkflowResult != nil {
 		latest = d.Info.RecentActions[n-1].StartWorkflowResult.WorkflowID
+	}
+	// A one-off run (starter run, temporal CLI) is not among the schedule's actions.
+	if running, err := schedule.RunningResync(ctx, c, cfg.IntegrationIdentifier); err == nil && running != "" {
+		fmt.Println("running:", running)
+		latest = running
 	}
 	if latest == "" {
 		fmt.Println("no resync has run yet")

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,14 @@ func (b *progressBar) update(p syncdef.Progress) {
 	fmt.Fprintln(b.w, line)
 }
 
+// interrupt ends the redrawn line so that a message can be printed.
+func (b *progressBar) interrupt() {
+	if b.tty && b.last != "" {
+		fmt.Fprintln(b.w)
+		b.last = ""
+	}
+}
+
 func (b *progressBar) done() {
 	if b.tty && b.last != "" {
 		fmt.Fprintln(b.w)
@@ -55,13 +64,21 @@ func (b *progressBar) done() {
 }
 
 // printReport is the final summary: accounts with their outcome and reason,
-// entity counts, deletions, and (when Port could be read) entities per blueprint.
+// rejected writes, entity counts, departed accounts, deletions, and (when Port
+// could be read) entities per blueprint, stubs apart.
 func printReport(w io.Writer, id string, p syncdef.Progress, perBlueprint map[string]int) {
 	took := ""
 	if !p.FinishedAt.IsZero() {
 		took = " in " + p.FinishedAt.Sub(p.StartedAt).Round(100*time.Millisecond).String()
 	}
-	fmt.Fprintf(w, "\nResync %s: %s%s (%s mode, %d accounts)\n", id, p.Phase, took, p.Mode, p.AccountsTotal)
+	header := fmt.Sprintf("\nResync %s: %s%s", id, p.Phase, took)
+	if p.Mode != "" {
+		header += fmt.Sprintf(" (%s mode, %d accounts)", p.Mode, p.AccountsTotal)
+	}
+	if st := p.ResyncStatus(); p.Phase == "done" {
+		header += ": " + st
+	}
+	fmt.Fprintln(w, header)
 	if p.Error != "" {
 		fmt.Fprintln(w, "  error:", p.Error)
 	}
@@ -70,28 +87,46 @@ func printReport(w io.Writer, id string, p syncdef.Progress, perBlueprint map[st
 	}
 	for _, a := range p.Accounts {
 		line := fmt.Sprintf("  %-8s %s %-28s %4d upserted %4d unchanged", a.Status, a.AccountID, a.Name, a.Counts.Upserted, a.Counts.Unchanged)
+		if a.Counts.Failed > 0 {
+			line += fmt.Sprintf(" %4d failed", a.Counts.Failed)
+		}
 		if a.Reason != "" {
 			line += "  — " + a.Reason
 		}
 		fmt.Fprintln(w, line)
+		for _, f := range a.WriteFailures {
+			fmt.Fprintln(w, "           rejected by Port:", f)
+		}
+		if more := a.Counts.Failed - len(a.WriteFailures); more > 0 && len(a.WriteFailures) > 0 {
+			fmt.Fprintf(w, "           … and %d more rejected\n", more)
+		}
 	}
 	c := p.Counts
 	fmt.Fprintf(w, "Entities: %d upserted, %d unchanged, %d failed, %d filtered out; %d stale of %d owned, %d deleted\n",
 		c.Upserted, c.Unchanged, c.Failed, c.Filtered, c.Stale, p.Owned, c.Deleted)
+	for _, d := range p.Departed {
+		if d.Kind != "" {
+			fmt.Fprintf(w, "Removed from the mapping: %s in account %s (%d entities)\n", d.Kind, d.AccountID, d.Entities)
+			continue
+		}
+		fmt.Fprintf(w, "Departed: account %s left the organization or is no longer synced (%d entities)\n", d.AccountID, d.Entities)
+	}
 	if p.DeletionNote != "" {
 		fmt.Fprintln(w, "Deletion:", p.DeletionNote)
 	}
 	if len(perBlueprint) > 0 {
-		names := make([]string, 0, len(perBlueprint))
-		for bp := range perBlueprint {
-			names = append(names, bp)
-		}
-		sort.Strings(names)
 		fmt.Fprint(w, "In Port:")
-		for _, bp := range names {
+		for _, bp := range slices.Sorted(maps.Keys(perBlueprint)) {
 			fmt.Fprintf(w, " %s=%d", bp, perBlueprint[bp])
 		}
 		fmt.Fprintln(w)
+		if len(p.Stubs) > 0 {
+			fmt.Fprint(w, "  of which relation stubs (created by Port for createMissingRelatedEntities, not resources):")
+			for _, bp := range slices.Sorted(maps.Keys(p.Stubs)) {
+				fmt.Fprintf(w, " %s=%d", bp, p.Stubs[bp])
+			}
+			fmt.Fprintln(w)
+		}
 	}
 }
 

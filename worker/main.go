@@ -17,6 +17,8 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/app"
+	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 	"github.com/aws-port-sync/aws-port-sync/internal/telemetry"
 	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 	"github.com/aws-port-sync/aws-port-sync/workflows"
@@ -99,8 +101,18 @@ func run(configFile, metricsAddr string, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
+	// Schedules made by an older starter may already ask for the search
+	// attributes; make sure the namespace has every one (where allowed).
+	saCtx, saCancel := context.WithTimeout(context.Background(), 30*time.Second)
+	if ok, _ := schedule.EnsureSearchAttributes(saCtx, c, cfg.Temporal.Namespace); !ok {
+		logger.Warn("Search attributes could not be registered; resyncs started with them would fail. Run `starter ensure` with operator rights",
+			"attributes", syncdef.SearchAttributes, "namespace", cfg.Temporal.Namespace)
+	}
+	saCancel()
+
 	w := worker.New(c, cfg.Temporal.TaskQueue, app.WorkerOptions())
 	workflows.Register(w)
+	acts.SetTemporalClient(c)
 	acts.Register(w)
 	logger.Info("Worker polling", "taskQueue", cfg.Temporal.TaskQueue, "namespace", cfg.Temporal.Namespace, "integration", cfg.IntegrationIdentifier)
 	if err := w.Run(worker.InterruptCh()); err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
@@ -31,6 +32,7 @@ func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syn
 	} else if reason := s.start(ctx); reason != "" {
 		s.result.Status = syncdef.AccountFailed
 		s.result.Reason = reason
+		s.setStatus(ctx)
 		return s.result, nil
 	}
 	s.progress = syncdef.AccountSyncProgress{AccountID: in.Account.ID, UnitsTotal: len(s.carry.Pending)}
@@ -46,7 +48,21 @@ func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syn
 	}
 	s.retryMissingTargets(ctx)
 	s.planDeletes(ctx)
-	return s.finish(), nil
+	s.finish()
+	s.setStatus(ctx)
+	return s.result, nil
+}
+
+// setStatus records the account's outcome as AwsPortSyncStatus, so that
+// `AwsPortSyncStatus="failed"` lists failed accounts in the Web UI.
+func (s *accountSync) setStatus(ctx workflow.Context) {
+	if !s.in.UseSearchAttributes {
+		return
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx,
+		temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrStatus).ValueSet(s.result.Status)); err != nil {
+		workflow.GetLogger(ctx).Warn("Could not set the account's status search attribute", "error", err)
+	}
 }
 
 type accountSync struct {
@@ -210,8 +226,10 @@ func (s *accountSync) runUnit(ctx workflow.Context, pu syncdef.PendingUnit) {
 			}).Get(ctx, &up); err != nil {
 				// The entities stay in the produced set: a failed write never
 				// turns into a deletion.
-				up = syncdef.UpsertOutput{Failed: len(page.Entities), Failures: []string{errorReason(err)}}
+				up = syncdef.UpsertOutput{Failed: len(page.Entities), Failures: []string{
+					fmt.Sprintf("%d %s entities: %s", len(page.Entities), resource.Kind, errorReason(err))}}
 			}
+			s.addWriteFailures(up.Failures)
 			s.addCounts(syncdef.Counts{Upserted: up.Upserted, Unchanged: up.Unchanged, Failed: up.Failed})
 			scope.Retry = append(scope.Retry, up.MissingTargets...)
 		}
@@ -232,6 +250,17 @@ func (s *accountSync) addPage(scope *syncdef.ScopeState, page syncdef.CollectPag
 	}
 	scope.RelationTargets = append(scope.RelationTargets, page.RelationTargets...)
 	s.addCounts(syncdef.Counts{Raw: page.Raw, Filtered: page.Filtered, Dropped: page.Dropped, MappingErrors: page.MappingErrors})
+}
+
+// addWriteFailures keeps the first few rejections as examples; the count of
+// all of them is Counts.Failed.
+func (s *accountSync) addWriteFailures(failures []string) {
+	for _, f := range failures {
+		if len(s.carry.WriteFailures) >= syncdef.MaxWriteFailureExamples {
+			return
+		}
+		s.carry.WriteFailures = append(s.carry.WriteFailures, f)
+	}
 }
 
 func (s *accountSync) addCounts(c syncdef.Counts) {
@@ -257,8 +286,10 @@ func (s *accountSync) retryMissingTargets(ctx workflow.Context) {
 			Entities: sc.Retry, Flags: s.in.Flags, ResyncID: s.in.ResyncID, Ordered: true,
 		}).Get(ctx, &up)
 		if err != nil {
-			up = syncdef.UpsertOutput{Failed: len(sc.Retry)}
+			up = syncdef.UpsertOutput{Failed: len(sc.Retry), Failures: []string{
+				fmt.Sprintf("%d %s entities (retried for missing relation targets): %s", len(sc.Retry), sc.Kind, errorReason(err))}}
 		}
+		s.addWriteFailures(up.Failures)
 		s.addCounts(syncdef.Counts{Upserted: up.Upserted, Failed: up.Failed})
 		sc.Retry = nil
 	}
@@ -306,13 +337,15 @@ func (s *accountSync) planDeletes(ctx workflow.Context) {
 		results[i].Complete = true
 		results[i].Owned = plan.Owned
 		results[i].Stale = plan.Stale
+		results[i].Stubs = plan.Stubs
 	}
 	s.result.Scopes = append(s.result.Scopes, results...)
 }
 
-func (s *accountSync) finish() syncdef.AccountResult {
+func (s *accountSync) finish() {
 	s.result.Counts = s.carry.Counts
 	s.result.Runs = s.carry.Runs + 1
+	s.result.WriteFailures = s.carry.WriteFailures
 	s.result.Status = syncdef.AccountSynced
 	var failed []string
 	for _, sc := range s.result.Scopes {
@@ -330,5 +363,20 @@ func (s *accountSync) finish() syncdef.AccountResult {
 			s.result.Reason = fmt.Sprintf("%s (and %d more scopes failed)", failed[0], len(failed)-1)
 		}
 	}
-	return s.result
+	if n := s.carry.Counts.Failed; n > 0 {
+		// Entities Port rejected are kept (never deleted for it), but the
+		// catalog is not what AWS holds: the account is not synced.
+		if s.result.Status == syncdef.AccountSynced {
+			s.result.Status = syncdef.AccountPartial
+		}
+		note := fmt.Sprintf("Port rejected %d entities", n)
+		if len(s.carry.WriteFailures) > 0 {
+			note += ", e.g. " + s.carry.WriteFailures[0]
+		}
+		if s.result.Reason == "" {
+			s.result.Reason = note
+		} else {
+			s.result.Reason += "; " + note
+		}
+	}
 }

@@ -24,7 +24,11 @@ var nonRetryable = []string{
 }
 
 const (
-	defaultHeartbeatTimeout    = 60 * time.Second
+	// A dead worker's pages are retried elsewhere after this long without a
+	// heartbeat. Activities heartbeat every fifth of it from a goroutine of
+	// their own (activities/heartbeat.go) and the worker sends them at most 2 s
+	// late (app.WorkerOptions), so a busy worker keeps 6 s of slack.
+	defaultHeartbeatTimeout    = 10 * time.Second
 	defaultMaxConcurrentUnits  = 8
 	defaultContinueAsNewEvents = 8000
 	defaultPagesPerRun         = 500
@@ -51,18 +55,25 @@ func shortActivity(ctx workflow.Context, t syncdef.Tuning) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    2 * time.Minute,
 		ScheduleToCloseTimeout: 15 * time.Minute,
-		RetryPolicy:            rp,
+		// Heartbeated too: a worker that dies during discovery or planning
+		// is noticed in seconds, not after the two-minute timeout.
+		HeartbeatTimeout: heartbeatTimeout(t),
+		RetryPolicy:      rp,
 	})
+}
+
+func heartbeatTimeout(t syncdef.Tuning) time.Duration {
+	if t.HeartbeatTimeout > 0 {
+		return t.HeartbeatTimeout
+	}
+	return defaultHeartbeatTimeout
 }
 
 // pageActivity is for one AWS page or one Port batch: heartbeated, so a worker
 // that dies mid-call is noticed within the heartbeat timeout and the call retried
 // elsewhere, starting from the same page token.
 func pageActivity(ctx workflow.Context, t syncdef.Tuning) workflow.Context {
-	hb := t.HeartbeatTimeout
-	if hb == 0 {
-		hb = defaultHeartbeatTimeout
-	}
+	hb := heartbeatTimeout(t)
 	rp := retryPolicy(t)
 	if rp.MaximumAttempts == 0 {
 		rp.MaximumAttempts = 10

@@ -7,8 +7,9 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
-// Register registers both workflows under the names schedules and children use.
+// Register registers the workflows under the names schedules and children use.
 func Register(w worker.WorkflowRegistry) {
 	w.RegisterWorkflowWithOptions(ResyncWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncWorkflowName})
 	w.RegisterWorkflowWithOptions(AccountSyncWorkflow, workflow.RegisterOptions{Name: syncdef.AccountSyncWorkflowName})
+	w.RegisterWorkflowWithOptions(ResyncLeaseWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncLeaseWorkflowName})
 }

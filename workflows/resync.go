@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -32,30 +33,57 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 	resyncID := info.WorkflowExecution.ID
 	startedAt := workflow.Now(ctx).UTC()
 
-	progress := syncdef.Progress{Phase: "preparing", StartedAt: startedAt}
+	progress := syncdef.Progress{Phase: "discovering", StartedAt: startedAt}
 	if err := workflow.SetQueryHandler(ctx, syncdef.ProgressQuery, func() (syncdef.Progress, error) {
 		return progress, nil
 	}); err != nil {
 		return progress, fmt.Errorf("register progress query: %w", err)
 	}
+	setStatus := func(status string) {
+		progress.Status = status
+		if !in.UseSearchAttributes {
+			return
+		}
+		if err := workflow.UpsertTypedSearchAttributes(ctx,
+			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrIntegration).ValueSet(in.Integration),
+			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrStatus).ValueSet(status),
+		); err != nil {
+			logger.Warn("Could not set the resync's search attributes", "error", err)
+		}
+	}
+	setStatus(syncdef.StatusRunning)
+	progress.Status = ""
 
 	short := shortActivity(ctx, in.Tuning)
+	prepared := false
 	fail := func(phase string, err error) (syncdef.Progress, error) {
 		progress.Phase = "failed"
-		progress.Error = fmt.Sprintf("%s: %s", phase, errorReason(err))
+		progress.Error = errorReason(err)
+		if !strings.HasPrefix(progress.Error, phase+":") {
+			progress.Error = phase + ": " + progress.Error
+		}
 		progress.FinishedAt = workflow.Now(ctx).UTC()
-		finishResync(ctx, in, startedAt, "failed")
+		if prepared {
+			// Port's resync-state is only touched once credentials and the
+			// mapping have been checked.
+			finishResync(ctx, in, startedAt, "failed")
+		}
+		setStatus(syncdef.AccountFailed)
 		return progress, temporal.NewNonRetryableApplicationError(progress.Error, "ResyncFailed", err)
 	}
 
-	var prep syncdef.PrepareOutput
-	if err := workflow.ExecuteActivity(short, syncdef.PrepareResyncActivity, syncdef.PrepareInput{
-		Integration: in.Integration, ResyncID: resyncID, StartedAt: startedAt,
-	}).Get(ctx, &prep); err != nil {
-		return fail("prepare", err)
+	// One resync per integration at a time, however it was started.
+	held, ok, err := acquireLease(ctx, in, resyncID)
+	if err != nil {
+		return fail("lease", err)
 	}
+	if !ok {
+		return refuse(ctx, in, short, &progress, setStatus), nil
+	}
+	defer held.release(ctx)
 
-	progress.Phase = "discovering"
+	// Discovery first: a missing role or a bad web identity token fails here,
+	// before anything is written to Port.
 	var disc syncdef.ListAccountsOutput
 	if err := workflow.ExecuteActivity(short, syncdef.ListAccountsActivity, in.Integration).Get(ctx, &disc); err != nil {
 		return fail("discover accounts", err)
@@ -67,8 +95,21 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 		progress.Accounts = append(progress.Accounts, syncdef.AccountProgress{AccountID: a.ID, Name: a.Name, Status: "pending"})
 	}
 
+	progress.Phase = "preparing"
+	var prep syncdef.PrepareOutput
+	if err := workflow.ExecuteActivity(short, syncdef.PrepareResyncActivity, syncdef.PrepareInput{
+		Integration: in.Integration, ResyncID: resyncID, StartedAt: startedAt,
+	}).Get(ctx, &prep); err != nil {
+		prepared = true // it may have marked the resync running in Port
+		return fail("prepare", err)
+	}
+	prepared = true
+
 	progress.Phase = "syncing"
 	results := syncAccounts(ctx, in, resyncID, startedAt, prep, disc.Accounts, &progress)
+	if progress.Counts.Raw == 0 && progress.AccountsFailed < progress.AccountsTotal {
+		progress.Warnings = append(progress.Warnings, noResourcesWarning)
+	}
 
 	progress.Phase = "deleting"
 	status := "completed"
@@ -80,13 +121,41 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 	if err := deleteStale(ctx, in, startedAt, prep, disc, results, &progress); err != nil {
 		logger.Error("Deletion phase failed; the catalog keeps its entities", "error", err)
 		progress.DeletionNote = "deletion failed: " + errorReason(err)
+		progress.DeletionFailed = true
 		status = "failed"
 	}
 
 	finishResync(ctx, in, startedAt, status)
 	progress.Phase = "done"
 	progress.FinishedAt = workflow.Now(ctx).UTC()
+	setStatus(progress.ResyncStatus())
 	return progress, nil
+}
+
+// noResourcesWarning is Ocean's troubleshooting for a resync that read nothing.
+const noResourcesWarning = "No resources discovered: no AWS resource was read in any account. Check that " +
+	"(1) the member roles have ReadOnlyAccess (or the permissions of deploy/iam/member-role.yaml), " +
+	"(2) each kind's regionPolicy allows the regions the resources are in, and " +
+	"(3) the worker has network access to AWS's endpoints (proxy, VPC endpoints, firewall)"
+
+// refuse ends a resync that found another one of its integration running: it
+// read and wrote nothing, and says which resync holds the integration.
+func refuse(ctx workflow.Context, in syncdef.ResyncInput, short workflow.Context, progress *syncdef.Progress, setStatus func(string)) syncdef.Progress {
+	var holder string
+	if err := workflow.ExecuteActivity(short, syncdef.LeaseHolderActivity, in.Integration).Get(ctx, &holder); err != nil {
+		workflow.GetLogger(ctx).Warn("Could not tell which resync holds the lease", "error", err)
+	}
+	progress.Phase = syncdef.StatusRefused
+	progress.RunningResync = holder
+	running := "another resync"
+	if holder != "" {
+		running = "resync " + holder
+	}
+	progress.Error = fmt.Sprintf("not started: %s of integration %s is running; one resync at a time (follow it with `starter status`)", running, in.Integration)
+	progress.FinishedAt = workflow.Now(ctx).UTC()
+	workflow.GetLogger(ctx).Warn(progress.Error)
+	setStatus(syncdef.StatusRefused)
+	return *progress
 }
 
 // syncAccounts runs one child per account, at most maxConcurrentAccounts at a
@@ -118,6 +187,8 @@ func syncAccounts(ctx workflow.Context, in syncdef.ResyncInput, resyncID string,
 			Flags:       prep.Flags,
 			Version:     prep.Version,
 			Tuning:      in.Tuning,
+
+			UseSearchAttributes: in.UseSearchAttributes,
 		})
 		i, account := i, account
 		selector.AddFuture(child, func(f workflow.Future) {
@@ -145,14 +216,25 @@ func childContext(ctx workflow.Context, in syncdef.ResyncInput, resyncID string,
 		WorkflowExecutionTimeout: accountTimeout,
 		// A child outliving its resync would write after the deletion decision.
 		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_TERMINATE,
+		// The Web UI's list shows it, so the children read without opening each.
+		StaticSummary: accountSummary(account),
 	}
 	if in.UseSearchAttributes {
 		opts.TypedSearchAttributes = temporal.NewSearchAttributes(
 			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrAccountID).ValueSet(account.ID),
 			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrIntegration).ValueSet(in.Integration),
+			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrStatus).ValueSet(syncdef.StatusRunning),
 		)
 	}
 	return workflow.WithChildOptions(ctx, opts)
+}
+
+// accountSummary names the account in the Web UI's list of children.
+func accountSummary(a syncdef.Account) string {
+	if a.Name == "" || a.Name == "Account "+a.ID {
+		return "account " + a.ID
+	}
+	return fmt.Sprintf("account %s (%s)", a.ID, a.Name)
 }
 
 func recordAccount(progress *syncdef.Progress, i int, r syncdef.AccountResult) {
@@ -161,6 +243,15 @@ func recordAccount(progress *syncdef.Progress, i int, r syncdef.AccountResult) {
 	p.Reason = r.Reason
 	p.Counts = r.Counts
 	p.Runs = r.Runs
+	p.WriteFailures = r.WriteFailures
+	for _, sc := range r.Scopes {
+		for _, bp := range slices.Sorted(maps.Keys(sc.Stubs)) {
+			if progress.Stubs == nil {
+				progress.Stubs = map[string]int{}
+			}
+			progress.Stubs[bp] += sc.Stubs[bp]
+		}
+	}
 	progress.AccountsDone++
 	if r.Status == syncdef.AccountFailed {
 		progress.AccountsFailed++
@@ -191,6 +282,7 @@ func deleteStale(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Ti
 		return fmt.Errorf("plan sweep: %w", err)
 	}
 	progress.Owned = sweep.Owned
+	progress.Departed = sweep.Swept
 
 	stale := dedupeKeys(append(collectStale(results), sweep.Stale...))
 	progress.Counts.Stale = len(stale)
@@ -234,6 +326,7 @@ func deleteStale(ctx workflow.Context, in syncdef.ResyncInput, startedAt time.Ti
 		}
 		progress.Counts.Deleted += out.Deleted
 		if out.Failed > 0 {
+			progress.DeletionFailed = true
 			progress.DeletionNote = strings.TrimPrefix(progress.DeletionNote+"; ", "; ") +
 				fmt.Sprintf("%d entities could not be deleted: %v", out.Failed, out.Errors)
 		}

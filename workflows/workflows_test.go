@@ -31,6 +31,12 @@ type fakeAWS struct {
 	cascade   []bool // DeleteDependentEntities of each DeleteEntities call
 	// regionAllow is the EC2 resource's regionPolicy.allow.
 	regionAllow []string
+	// rejected: identifier -> Port's answer when writing it.
+	rejected map[string]string
+	// discoveryErr fails ListAccounts.
+	discoveryErr error
+	// portWrites lists the activities that write to Port outside entity writes.
+	portWrites []string
 }
 
 func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
@@ -38,8 +44,13 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(ResyncWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncWorkflowName})
 	env.RegisterWorkflowWithOptions(AccountSyncWorkflow, workflow.RegisterOptions{Name: syncdef.AccountSyncWorkflowName})
+	env.RegisterWorkflowWithOptions(ResyncLeaseWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncLeaseWorkflowName})
 	reg := func(fn any, name string) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	reg(func(ctx context.Context, integration string) (string, error) { return "", nil }, syncdef.LeaseHolderActivity)
 	reg(func(ctx context.Context, in syncdef.PrepareInput) (syncdef.PrepareOutput, error) {
+		f.mu.Lock()
+		f.portWrites = append(f.portWrites, "prepare")
+		f.mu.Unlock()
 		return syncdef.PrepareOutput{
 			Resources: []syncdef.ResourcePlan{
 				{Index: 0, Kind: "AWS::S3::Bucket", Global: true},
@@ -50,6 +61,9 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		}, nil
 	}, syncdef.PrepareResyncActivity)
 	reg(func(ctx context.Context, integration string) (syncdef.ListAccountsOutput, error) {
+		if f.discoveryErr != nil {
+			return syncdef.ListAccountsOutput{}, f.discoveryErr
+		}
 		return syncdef.ListAccountsOutput{Mode: "organization", Accounts: f.accounts, Complete: true}, nil
 	}, syncdef.ListAccountsActivity)
 	reg(func(ctx context.Context, a syncdef.Account) (syncdef.AssumeRoleOutput, error) {
@@ -86,8 +100,17 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	reg(func(ctx context.Context, in syncdef.UpsertInput) (syncdef.UpsertOutput, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		f.upserted += len(in.Entities)
-		return syncdef.UpsertOutput{Upserted: len(in.Entities)}, nil
+		out := syncdef.UpsertOutput{}
+		for _, e := range in.Entities {
+			if reason, ok := f.rejected[e.Identifier]; ok {
+				out.Failed++
+				out.Failures = append(out.Failures, e.Blueprint+"/"+e.Identifier+": "+reason)
+				continue
+			}
+			out.Upserted++
+		}
+		f.upserted += out.Upserted
+		return out, nil
 	}, syncdef.UpsertEntitiesActivity)
 	reg(func(ctx context.Context, in syncdef.PlanDeletesInput) (syncdef.PlanDeletesOutput, error) {
 		produced := map[catalog.Key]bool{}
@@ -117,7 +140,12 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		f.cascade = append(f.cascade, in.Flags.DeleteDependentEntities)
 		return syncdef.DeleteOutput{Deleted: len(in.Keys)}, nil
 	}, syncdef.DeleteEntitiesActivity)
-	reg(func(ctx context.Context, in syncdef.FinishInput) error { return nil }, syncdef.FinishResyncActivity)
+	reg(func(ctx context.Context, in syncdef.FinishInput) error {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.portWrites = append(f.portWrites, "finish "+in.Status)
+		return nil
+	}, syncdef.FinishResyncActivity)
 	return env
 }
 
@@ -273,5 +301,82 @@ func TestAccountContinuesAsNewAndKeepsItsState(t *testing.T) {
 	}
 	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-instance" {
 		t.Fatalf("deleted %v, want gone-instance only (produced set must survive continue-as-new)", f.deleted)
+	}
+}
+
+// A write Port rejects (an entity over 1 MiB: 413) leaves the entity counted
+// as failed, makes its account partial (never synced), and the account's
+// report names the entity, its blueprint and Port's answer.
+func TestRejectedWritesMakeTheAccountPartialAndNameTheEntity(t *testing.T) {
+	f := newFake()
+	f.rejected = map[string]string{"i2": "413 payload_too_large: entity exceeds 1 MiB"}
+	p := runResync(t, f, syncdef.Tuning{})
+	if p.Counts.Failed != 1 {
+		t.Fatalf("failed = %d, want 1", p.Counts.Failed)
+	}
+	var got syncdef.AccountProgress
+	for _, a := range p.Accounts {
+		if a.AccountID == "111111111111" {
+			got = a
+		} else if a.Status != syncdef.AccountSynced {
+			t.Errorf("account %s is %s, want synced", a.AccountID, a.Status)
+		}
+	}
+	if got.Status != syncdef.AccountPartial {
+		t.Fatalf("account with a rejected write is %q, want partial", got.Status)
+	}
+	want := "AWS::EC2::Instance/i2: 413 payload_too_large: entity exceeds 1 MiB"
+	if len(got.WriteFailures) != 1 || got.WriteFailures[0] != want || !strings.Contains(got.Reason, want) {
+		t.Fatalf("write failures %q, reason %q: want them to name %q", got.WriteFailures, got.Reason, want)
+	}
+	if p.ResyncStatus() != syncdef.AccountPartial {
+		t.Fatalf("resync status %q, want partial", p.ResyncStatus())
+	}
+}
+
+// Only the first few rejections are named; all are counted.
+func TestRejectedWriteExamplesAreBounded(t *testing.T) {
+	f := newFake()
+	f.items["111111111111"]["AWS::S3::Bucket"] = []string{"b1", "b2", "b3", "b6", "b7", "b8", "b9"}
+	f.rejected = map[string]string{}
+	for _, id := range f.items["111111111111"]["AWS::S3::Bucket"] {
+		f.rejected[id] = "422 invalid"
+	}
+	p := runResync(t, f, syncdef.Tuning{})
+	a := p.Accounts[0]
+	if a.Counts.Failed != 7 || len(a.WriteFailures) != syncdef.MaxWriteFailureExamples {
+		t.Fatalf("failed %d with %d examples, want 7 counted and %d named", a.Counts.Failed, len(a.WriteFailures), syncdef.MaxWriteFailureExamples)
+	}
+}
+
+// Discovery runs before anything is written to Port: a role that cannot be
+// assumed (or a garbage token) fails the resync with no Port write at all.
+func TestFailedDiscoveryWritesNothingToPort(t *testing.T) {
+	f := newFake()
+	f.discoveryErr = temporal.NewNonRetryableApplicationError("Unable to assume role arn:aws:iam::111111111111:role/R: AccessDenied", syncdef.ErrTypeAccessDenied, nil)
+	env := f.env(t)
+	env.ExecuteWorkflow(syncdef.ResyncWorkflowName, syncdef.ResyncInput{Integration: "it"})
+	err := env.GetWorkflowError()
+	if err == nil || !strings.Contains(err.Error(), "discover accounts: Unable to assume role") {
+		t.Fatalf("error = %v, want the discovery failure", err)
+	}
+	if len(f.portWrites) != 0 {
+		t.Fatalf("Port was written before credentials were verified: %v", f.portWrites)
+	}
+}
+
+// A resync that read nothing at all says so in the words of Ocean's
+// troubleshooting, with the three things to check.
+func TestNoResourcesDiscoveredIsReported(t *testing.T) {
+	f := newFake()
+	for _, kinds := range f.items {
+		for k := range kinds {
+			kinds[k] = nil
+		}
+	}
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(p.Warnings) != 1 || !strings.HasPrefix(p.Warnings[0], "No resources discovered") ||
+		!strings.Contains(p.Warnings[0], "ReadOnlyAccess") || !strings.Contains(p.Warnings[0], "regionPolicy") || !strings.Contains(p.Warnings[0], "network") {
+		t.Fatalf("warnings = %q", p.Warnings)
 	}
 }

@@ -118,6 +118,10 @@ func WorkerOptions() worker.Options {
 		// Give in-flight pages time to finish on SIGTERM; what does not finish
 		// is retried by another worker from the same page token.
 		WorkerStopTimeout: 30 * time.Second,
+		// The SDK batches heartbeats up to 80% of the timeout by default;
+		// sending them within 2 s keeps a short heartbeat timeout safe.
+		MaxHeartbeatThrottleInterval:     2 * time.Second,
+		DefaultHeartbeatThrottleInterval: 2 * time.Second,
 	}
 }
 

@@ -96,17 +96,64 @@ func isAlreadyExists(err error) bool {
 	return errors.As(err, &started) || errors.Is(err, temporal.ErrScheduleAlreadyRunning)
 }
 
+// RefusedError says a resync was not started because another resync of the
+// integration is running.
+type RefusedError struct {
+	Integration string
+	Running     string // the running resync's workflow id
+	Message     string // the refused resync's own words, when it ran
+}
+
+func (e *RefusedError) Error() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return fmt.Sprintf("not started: resync %s of integration %s is running; one resync at a time — follow it with `starter status`, or wait for it to end",
+		e.Running, e.Integration)
+}
+
+// RunningResync returns the id of the integration's running resync, "" when
+// none runs. It asks the resync lease (held by every resync however it was
+// started) and the schedule's own running actions.
+func RunningResync(ctx context.Context, c client.Client, integration string) (string, error) {
+	d, err := c.DescribeWorkflowExecution(ctx, syncdef.LeaseID(integration), "")
+	switch {
+	case err == nil:
+		info := d.GetWorkflowExecutionInfo()
+		if info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			if holder := info.GetParentExecution().GetWorkflowId(); holder != "" {
+				return holder, nil
+			}
+		}
+	case !isNotFound(err):
+		return "", fmt.Errorf("look for a running resync of %s: %w", integration, err)
+	}
+	if sd, err := Describe(ctx, c, integration); err == nil && len(sd.Info.RunningWorkflows) > 0 {
+		return sd.Info.RunningWorkflows[0].WorkflowID, nil
+	}
+	return "", nil
+}
+
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
+
 // Trigger starts a resync now, like `temporal schedule trigger -s <id>`, and
-// returns the id of the run it started (empty when one was already running
-// and the overlap policy skipped the trigger).
+// returns the id of the run it started. While another resync of the
+// integration runs it starts nothing and returns a *RefusedError.
 func Trigger(ctx context.Context, c client.Client, integration string) (string, error) {
 	h := c.ScheduleClient().GetHandle(ctx, ID(integration))
 	before, err := h.Describe(ctx)
 	if err != nil {
 		return "", fmt.Errorf("describe schedule %s (run `starter ensure` first): %w", ID(integration), err)
 	}
-	if len(before.Info.RunningWorkflows) > 0 {
-		return before.Info.RunningWorkflows[0].WorkflowID, nil
+	running, err := RunningResync(ctx, c, integration)
+	if err != nil {
+		return "", err
+	}
+	if running != "" {
+		return "", &RefusedError{Integration: integration, Running: running}
 	}
 	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
 		return "", fmt.Errorf("trigger schedule %s: %w", ID(integration), err)
@@ -123,23 +170,33 @@ func Trigger(ctx context.Context, c client.Client, integration string) (string, 
 				return d.Info.RecentActions[n-1].StartWorkflowResult.WorkflowID, nil
 			}
 		}
+		if d.Info.NumActionsSkippedOverlap > before.Info.NumActionsSkippedOverlap {
+			running, _ := RunningResync(ctx, c, integration)
+			return "", &RefusedError{Integration: integration, Running: running}
+		}
 		if err := pause(ctx, 200*time.Millisecond); err != nil {
 			return "", err
 		}
 	}
-	return "", fmt.Errorf("schedule %s was triggered but no run started within 30s; is a worker polling task queue?", ID(integration))
+	return "", fmt.Errorf("schedule %s was triggered but no run started within 30s", ID(integration))
 }
 
 // RunOnce starts a resync outside the schedule (same workflow, its own id). It
-// refuses while a scheduled resync runs: two resyncs of one integration would
-// interleave their deletions.
+// refuses, with a *RefusedError, while another resync of the integration runs:
+// two resyncs would interleave their reads, writes and deletions. (A start
+// that races another one is refused by the resync itself.)
 func RunOnce(ctx context.Context, c client.Client, s Spec) (string, error) {
-	if d, err := Describe(ctx, c, s.Integration); err == nil && len(d.Info.RunningWorkflows) > 0 {
-		return "", fmt.Errorf("resync %s is running; wait for it (starter status) instead of starting another", d.Info.RunningWorkflows[0].WorkflowID)
+	running, err := RunningResync(ctx, c, s.Integration)
+	if err != nil {
+		return "", err
+	}
+	if running != "" {
+		return "", &RefusedError{Integration: s.Integration, Running: running}
 	}
 	id := fmt.Sprintf("%s/manual-%s", workflowIDPrefix(s.Integration), time.Now().UTC().Format("20060102T150405.000Z"))
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.TaskQueue, WorkflowExecutionTimeout: ResyncTimeout(s.Interval),
+		StaticSummary: "one-off resync of " + s.Integration,
 	}, syncdef.ResyncWorkflowName, s.Input)
 	if err != nil {
 		return "", fmt.Errorf("start resync: %w", err)
@@ -171,7 +228,7 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 		return false, nil
 	}
 	want := map[string]enums.IndexedValueType{}
-	for _, name := range []string{syncdef.SearchAttrAccountID, syncdef.SearchAttrIntegration} {
+	for _, name := range syncdef.SearchAttributes {
 		if _, ok := have.GetCustomAttributes()[name]; !ok {
 			want[name] = enums.INDEXED_VALUE_TYPE_KEYWORD
 		}

@@ -17,8 +17,13 @@ const (
 
 	ResyncWorkflowName      = "ResyncWorkflow"
 	AccountSyncWorkflowName = "AccountSyncWorkflow"
+	// ResyncLeaseWorkflowName is the child a resync holds while it runs: its
+	// fixed id makes the server refuse a second resync of the integration,
+	// however that one was started.
+	ResyncLeaseWorkflowName = "ResyncLease"
 
 	PrepareResyncActivity  = "PrepareResync"
+	LeaseHolderActivity    = "LeaseHolder"
 	ListAccountsActivity   = "ListAccounts"
 	AssumeRoleActivity     = "AssumeRole"
 	ListRegionsActivity    = "ListRegions"
@@ -31,10 +36,18 @@ const (
 
 	ProgressQuery = "progress"
 
-	// Search attributes (Keyword) so the Web UI can filter runs by account.
+	// Search attributes (Keyword) so the Web UI can filter runs by account,
+	// integration and outcome (AwsPortSyncStatus="failed").
 	SearchAttrAccountID   = "AwsAccountId"
 	SearchAttrIntegration = "AwsPortSyncIntegration"
+	SearchAttrStatus      = "AwsPortSyncStatus"
 )
+
+// SearchAttributes are the Keyword attributes the starter registers.
+var SearchAttributes = []string{SearchAttrAccountID, SearchAttrIntegration, SearchAttrStatus}
+
+// LeaseID is the workflow id of the lease child a running resync holds.
+func LeaseID(integration string) string { return "aws-port-sync/" + integration + "/running" }
 
 // Error types of non-retryable application errors; the workflows read them to
 // report reasons, and the activities set them.
@@ -198,6 +211,10 @@ type PlanDeletesInput struct {
 type PlanDeletesOutput struct {
 	Stale []catalog.Key `json:"stale,omitempty"`
 	Owned int           `json:"owned"`
+	// Stubs counts, per blueprint, the scope's entities that exist only as
+	// relation targets Port created (createMissingRelatedEntities): bare
+	// identifiers, not resources.
+	Stubs map[string]int `json:"stubs,omitempty"`
 }
 
 // PlanSweepInput counts what the integration owns and, when discovery was
@@ -214,6 +231,9 @@ type PlanSweepInput struct {
 type PlanSweepOutput struct {
 	Owned int           `json:"owned"`
 	Stale []catalog.Key `json:"stale,omitempty"`
+	// Swept names the scopes behind Stale, so the report can say which
+	// accounts departed.
+	Swept []SweptScope `json:"swept,omitempty"`
 }
 
 type DeleteInput struct {
@@ -270,6 +290,8 @@ type AccountSyncInput struct {
 	Flags       Flags          `json:"flags"`
 	Version     string         `json:"version"`
 	Tuning      Tuning         `json:"tuning,omitempty"`
+	// UseSearchAttributes: set AwsPortSyncStatus to the account's outcome.
+	UseSearchAttributes bool `json:"useSearchAttributes,omitempty"`
 	// Carry is the state handed over by continue-as-new; nil on the first run.
 	Carry *AccountCarry `json:"carry,omitempty"`
 }
@@ -282,6 +304,8 @@ type AccountCarry struct {
 	Counts   Counts           `json:"counts"`
 	Identity AssumeRoleOutput `json:"identity"`
 	Runs     int              `json:"runs"`
+	// WriteFailures: the first few entities Port rejected, with its answer.
+	WriteFailures []string `json:"writeFailures,omitempty"`
 }
 
 // PendingUnit is a unit with the token of its next page ("" = first page).
@@ -306,21 +330,32 @@ type ScopeState struct {
 
 // ScopeResult is a finished scope: complete scopes may carry stale keys.
 type ScopeResult struct {
-	Kind     string        `json:"kind"`
-	Complete bool          `json:"complete"`
-	Error    string        `json:"error,omitempty"`
-	Skipped  string        `json:"skipped,omitempty"` // not applicable here; entities kept
-	Produced int           `json:"produced"`
-	Owned    int           `json:"owned"`
-	Stale    []catalog.Key `json:"stale,omitempty"`
+	Kind     string         `json:"kind"`
+	Complete bool           `json:"complete"`
+	Error    string         `json:"error,omitempty"`
+	Skipped  string         `json:"skipped,omitempty"` // not applicable here; entities kept
+	Produced int            `json:"produced"`
+	Owned    int            `json:"owned"`
+	Stale    []catalog.Key  `json:"stale,omitempty"`
+	Stubs    map[string]int `json:"stubs,omitempty"`
 }
 
-// Account statuses in results and progress.
+// Account statuses in results and progress; a resync's status
+// (Progress.Status, the AwsPortSyncStatus search attribute) uses the same words.
 const (
 	AccountSynced  = "synced"
-	AccountPartial = "partial" // some scopes failed; their entities are kept
+	AccountPartial = "partial" // some scopes or writes failed; their entities are kept
 	AccountFailed  = "failed"  // nothing collected (role, regions); entities kept
+	// StatusRunning marks a resync or account in flight (search attribute only).
+	StatusRunning = "running"
+	// StatusRefused is a resync that did not start because another resync of
+	// the integration was running; it read and wrote nothing.
+	StatusRefused = "refused"
 )
+
+// MaxWriteFailureExamples bounds the rejected entities an account names; the
+// rest are counted (Counts.Failed).
+const MaxWriteFailureExamples = 5
 
 type AccountResult struct {
 	AccountID string        `json:"accountId"`
@@ -331,6 +366,9 @@ type AccountResult struct {
 	Scopes    []ScopeResult `json:"scopes,omitempty"`
 	// Runs counts the workflow runs the account took (continue-as-new chain).
 	Runs int `json:"runs"`
+	// WriteFailures names a few entities Port rejected ("blueprint/identifier:
+	// Port's answer"); Counts.Failed has the total.
+	WriteFailures []string `json:"writeFailures,omitempty"`
 }
 
 // AccountProgress is the live state of one account in the resync's progress.
@@ -341,11 +379,15 @@ type AccountProgress struct {
 	Reason    string `json:"reason,omitempty"`
 	Counts    Counts `json:"counts"`
 	Runs      int    `json:"runs,omitempty"`
+	// WriteFailures: a few entities Port rejected, with Port's answer.
+	WriteFailures []string `json:"writeFailures,omitempty"`
 }
 
 // Progress answers the resync's progress query and is also its result.
 type Progress struct {
-	Phase          string            `json:"phase"` // preparing | discovering | syncing | deleting | done | failed
+	Phase string `json:"phase"` // discovering | preparing | syncing | deleting | done | failed | refused
+	// Status is the outcome once the resync ended: synced | partial | failed | refused.
+	Status         string            `json:"status,omitempty"`
 	StartedAt      time.Time         `json:"startedAt"`
 	FinishedAt     time.Time         `json:"finishedAt,omitempty"`
 	Mode           string            `json:"mode,omitempty"`
@@ -356,8 +398,48 @@ type Progress struct {
 	Accounts       []AccountProgress `json:"accounts"`
 	Counts         Counts            `json:"counts"`
 	Owned          int               `json:"owned"`
-	DeletionNote   string            `json:"deletionNote,omitempty"`
-	Error          string            `json:"error,omitempty"`
+	// Stubs counts, per blueprint, entities Port created only as relation
+	// targets (createMissingRelatedEntities), as opposed to real resources.
+	Stubs map[string]int `json:"stubs,omitempty"`
+	// DeletionFailed: planned deletions could not (all) be carried out.
+	DeletionFailed bool   `json:"deletionFailed,omitempty"`
+	DeletionNote   string `json:"deletionNote,omitempty"`
+	Error          string `json:"error,omitempty"`
+	// Departed are the scopes swept because their account left the
+	// organization (or their kind left the mapping), with entity counts.
+	Departed []SweptScope `json:"departed,omitempty"`
+	// RunningResync names the resync that made this one refuse to start.
+	RunningResync string `json:"runningResync,omitempty"`
+}
+
+// SweptScope is an account (or kind) nobody collects any more, swept whole.
+type SweptScope struct {
+	AccountID string `json:"accountId"`
+	Kind      string `json:"kind,omitempty"` // set when only the kind left the mapping
+	Entities  int    `json:"entities"`
+}
+
+// ResyncStatus is the outcome of a finished resync: failed when it could not
+// run or no account synced, partial when some account, scope, write or
+// deletion failed, else synced.
+func (p Progress) ResyncStatus() string {
+	switch {
+	case p.Phase == StatusRefused:
+		return StatusRefused
+	case p.Phase == "failed" || p.Error != "":
+		return AccountFailed
+	case p.AccountsTotal > 0 && p.AccountsFailed == p.AccountsTotal:
+		return AccountFailed
+	}
+	for _, a := range p.Accounts {
+		if a.Status != AccountSynced {
+			return AccountPartial
+		}
+	}
+	if p.Counts.Failed > 0 || p.DeletionFailed {
+		return AccountPartial
+	}
+	return AccountSynced
 }
 
 // AccountSyncProgress answers an account workflow's progress query.

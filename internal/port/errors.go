@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -103,16 +104,35 @@ func RetryAfter(err error) time.Duration {
 }
 
 // transportError is a request that never got an HTTP answer (after retries).
+// It names the whole URL, so a wrong host or port is visible in the message.
 type transportError struct {
-	method, path string
-	err          error
+	method, url string
+	err         error
+	attempts    int
 }
 
 func (e *transportError) Error() string {
-	return fmt.Sprintf("port: %s %s: %v", e.method, e.path, e.err)
+	cause := e.err
+	// *url.Error repeats the method and URL, quoted; say them once.
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		cause = ue.Err
+	}
+	msg := fmt.Sprintf("port: %s %s: %v", e.method, e.url, cause)
+	if e.attempts > 1 {
+		msg += fmt.Sprintf(" (%d attempts)", e.attempts)
+	}
+	return msg
 }
 
 func (e *transportError) Unwrap() error { return e.err }
+
+// IsUnreachable reports whether err is a Port call that got no HTTP answer:
+// connection refused, DNS, TLS, timeouts.
+func IsUnreachable(err error) bool {
+	var te *transportError
+	return errors.As(err, &te)
+}
 
 // permanentError marks failures that repeating cannot fix (bad input).
 type permanentError struct{ err error }

@@ -59,6 +59,9 @@ type Config struct {
 	Logger *slog.Logger
 	// UserAgent is sent on every request (default "aws-port-sync").
 	UserAgent string
+	// BaseURLSetting names where the user sets BaseURL, for the message of a
+	// *BaseURLError (default "the Port base URL").
+	BaseURLSetting string
 }
 
 // Client talks to one Port organization. Create it with New.
@@ -76,6 +79,8 @@ type shared struct {
 	baseBackoff time.Duration
 	log         *slog.Logger
 	auth        *tokenSource
+	// baseURLSetting names the setting behind baseURL, for *BaseURLError.
+	baseURLSetting string
 }
 
 // New validates cfg and returns a Client. No request is made until first use.
@@ -136,6 +141,10 @@ func New(cfg Config) (*Client, error) {
 		maxWait:     maxWait,
 		baseBackoff: backoff,
 		log:         logger.With("component", "port"),
+	}
+	s.baseURLSetting = cfg.BaseURLSetting
+	if s.baseURLSetting == "" {
+		s.baseURLSetting = "the Port base URL"
 	}
 	s.auth = &tokenSource{s: s, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret, userAgent: ua}
 	return &Client{shared: s, userAgent: ua}, nil

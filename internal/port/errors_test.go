@@ -3,16 +3,31 @@ package port_test
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	portemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/port"
 )
+
+// loopbackServer starts an httptest server on 127.0.0.1 with h.
+func loopbackServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
 
 func clientAt(t *testing.T, baseURL string, mod ...func(*port.Config)) *port.Client {
 	t.Helper()
@@ -29,6 +44,61 @@ func clientAt(t *testing.T, baseURL string, mod ...func(*port.Config)) *port.Cli
 		t.Fatal(err)
 	}
 	return c
+}
+
+// A base URL whose token endpoint answers 404 is wrong (missing /v1, wrong
+// host, Port's app URL): it must not pass for "integration not found yet".
+func TestTokenEndpoint404IsAWrongBaseURL(t *testing.T) {
+	srv, calls := loopbackServer(t, http.NotFound)
+	c := clientAt(t, srv.URL, func(cfg *port.Config) { cfg.BaseURLSetting = "port.baseUrl (OCEAN__PORT__BASE_URL)" })
+	_, err := c.GetIntegration(context.Background(), "int1")
+	if err == nil {
+		t.Fatal("GetIntegration succeeded against a server that answers 404 everywhere")
+	}
+	if port.IsNotFound(err) {
+		t.Fatalf("IsNotFound(%v) = true: a 404 from the token endpoint reads as \"integration not created yet\"", err)
+	}
+	var be *port.BaseURLError
+	if !errors.As(err, &be) {
+		t.Fatalf("error = %v, want a *port.BaseURLError", err)
+	}
+	want := "Port API not found at " + srv.URL + "/v1/auth/access_token (404): check port.baseUrl (OCEAN__PORT__BASE_URL), e.g. https://api.getport.io or https://api.us.getport.io"
+	if be.Error() != want {
+		t.Fatalf("error = %q\nwant    %q", be.Error(), want)
+	}
+	if port.IsRetryable(err) || port.IsAuthFailure(err) {
+		t.Fatalf("IsRetryable = %v, IsAuthFailure = %v; want false, false", port.IsRetryable(err), port.IsAuthFailure(err))
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("requests = %d, want the token request only", n)
+	}
+}
+
+// A web page where the token should be: not Port's API either.
+func TestTokenEndpointHTMLIsAWrongBaseURL(t *testing.T) {
+	srv, _ := loopbackServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, "<!doctype html><title>Port</title>")
+	})
+	c := clientAt(t, srv.URL)
+	_, err := c.GetBlueprint(context.Background(), "s3Bucket")
+	var be *port.BaseURLError
+	if !errors.As(err, &be) || be.Status != http.StatusOK {
+		t.Fatalf("error = %v, want a *port.BaseURLError with status 200", err)
+	}
+	if !strings.Contains(err.Error(), "Port API not found at "+srv.URL+"/v1/auth/access_token (200, not a JSON answer): check the Port base URL") {
+		t.Fatalf("error = %q", err)
+	}
+}
+
+// A 404 from the API itself, after a token was issued, still means "not found".
+func TestIntegration404IsNotFound(t *testing.T) {
+	emu := startEmu(t, portemu.Options{})
+	_, err := newClient(t, emu).GetIntegration(context.Background(), "never-created")
+	var be *port.BaseURLError
+	if !port.IsNotFound(err) || errors.As(err, &be) {
+		t.Fatalf("GetIntegration of an unknown integration = %v, want a plain not found", err)
+	}
 }
 
 // closedPort returns a loopback address nothing listens on.

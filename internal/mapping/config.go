@@ -46,7 +46,7 @@ type Selector struct {
 	Query                 string       `json:"query" yaml:"query"`
 	RegionPolicy          RegionPolicy `json:"regionPolicy" yaml:"regionPolicy"`
 	IncludeActions        []string     `json:"includeActions,omitempty" yaml:"includeActions,omitempty"`
-	MaxConcurrentAccounts int          `json:"maxConcurrentAccounts" yaml:"maxConcurrentAccounts"`
+	MaxConcurrentAccounts int          `json:"maxConcurrentAccounts,omitempty" yaml:"maxConcurrentAccounts,omitempty"` // 0 = not set
 }
 
 // RegionPolicy limits the regions a kind is collected in; deny wins over allow.

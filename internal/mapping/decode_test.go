@@ -202,3 +202,67 @@ func TestYAMLUnmarshalIntoConfigAppliesDefaults(t *testing.T) {
 		t.Errorf("resource defaults not applied: %+v", r)
 	}
 }
+
+// A maxConcurrentAccounts of 0 or less that the user wrote is refused; only an
+// absent one means "use the integration's setting".
+func TestParseRefusesANonPositiveAccountLimit(t *testing.T) {
+	const doc = `
+resources:
+  - kind: AWS::S3::Bucket
+    selector: {query: 'true', maxConcurrentAccounts: 2}
+    port: {entity: {mappings: {identifier: .a, blueprint: '"b"'}}}
+  - kind: AWS::EC2::Instance
+    selector:
+      query: 'true'
+      maxConcurrentAccounts: %s
+    port: {entity: {mappings: {identifier: .a, blueprint: '"b"'}}}
+`
+	for _, v := range []string{"0", "-3"} {
+		_, err := Parse([]byte(strings.Replace(doc, "%s", v, 1)))
+		want := "resources[1].selector.maxConcurrentAccounts: " + v + " is not a positive integer: set how many accounts this kind syncs at once, or remove it to use the integration's maxConcurrentAccounts (integration.config.maxConcurrentAccounts, default 5)"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("maxConcurrentAccounts %s: Parse error = %v\nwant %s", v, err, want)
+		}
+	}
+	// The integration's config in Port is held to the same rule.
+	_, err := FromMap(map[string]any{"resources": []any{map[string]any{
+		"kind": "AWS::S3::Bucket", "selector": map[string]any{"query": "true", "maxConcurrentAccounts": 0},
+	}}})
+	if err == nil || !strings.Contains(err.Error(), "resources[0].selector.maxConcurrentAccounts: 0 is not a positive integer") {
+		t.Errorf("FromMap error = %v, want maxConcurrentAccounts 0 refused", err)
+	}
+	// Absent, or null, it is 0: the integration's setting applies.
+	cfg, err := Parse([]byte(strings.Replace(doc, "%s", "null", 1)))
+	if err != nil || cfg.Resources[1].Selector.MaxConcurrentAccounts != 0 || cfg.Resources[0].Selector.MaxConcurrentAccounts != 2 {
+		t.Fatalf("Parse = %+v, %v; want limits 2 and unset", cfg, err)
+	}
+	// A value that is not a whole number gets one error, not two.
+	_, err = Parse([]byte(strings.Replace(doc, "%s", "1.5", 1)))
+	if err == nil || strings.Count(err.Error(), "maxConcurrentAccounts") != 1 {
+		t.Errorf("Parse error = %v, want one problem for 1.5", err)
+	}
+}
+
+// Resource specs encoded before maxConcurrentAccounts was omitted when unset
+// carry an explicit 0, and running workflows still hand them to activities.
+func TestOldSpecsWithAZeroAccountLimitStillDecode(t *testing.T) {
+	old := `{"index":0,"resource":{"kind":"AWS::S3::Bucket","selector":{"query":"true","regionPolicy":{},"maxConcurrentAccounts":0},` +
+		`"port":{"entity":{"mappings":[{"identifier":".a","blueprint":"\"b\""}]},"itemsToParseName":"item","itemsToParseTopLevelTransform":true}},` +
+		`"deleteDependentEntities":true,"createMissingRelatedEntities":true,"enableMergeEntity":true,"entityDeletionThreshold":0.9}`
+	var spec ResourceSpec
+	if err := json.Unmarshal([]byte(old), &spec); err != nil {
+		t.Fatalf("decode an older spec: %v", err)
+	}
+	if spec.Resource.Selector.MaxConcurrentAccounts != 0 {
+		t.Fatalf("limit = %d, want 0 (unset)", spec.Resource.Selector.MaxConcurrentAccounts)
+	}
+	// New specs and configs leave an unset limit out, so they round-trip
+	// through the user-input decoder too.
+	data, err := json.Marshal(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "maxConcurrentAccounts") {
+		t.Fatalf("an unset limit is encoded: %s", data)
+	}
+}

@@ -266,3 +266,53 @@ func TestOldSpecsWithAZeroAccountLimitStillDecode(t *testing.T) {
 		t.Fatalf("an unset limit is encoded: %s", data)
 	}
 }
+
+// A syntax error names the line in the user's file: deep inside the document
+// (yaml.v3 names the line of the enclosing mapping's context), and after
+// leading blank lines (which Parse used to trim, shifting every line).
+func TestParseSyntaxErrorsNameTheLineInTheFile(t *testing.T) {
+	for name, tc := range map[string]struct{ doc, want string }{
+		"key indented one space too little": {`
+
+# port-app-config for the production organization
+deleteDependentEntities: true
+resources:
+  - kind: AWS::S3::Bucket
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.BucketName
+          blueprint: '"s3Bucket"'
+  - kind: AWS::EC2::Instance
+    selector:
+      query: 'true'
+      regionPolicy:
+        allow: [us-east-1, eu-west-1]
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.InstanceId
+          title: .Properties.Tags | map(select(.Key == "Name")) | first | .Value
+         blueprint: '"ec2Instance"'
+          properties:
+            state: .Properties.State.Name
+`, "parse port-app-config (YAML): yaml: line 24: did not find expected key"},
+		"unclosed flow sequence": {"\n\nresources:\n  - kind: AWS::EC2::Instance\n    selector:\n      query: 'true'\n      regionPolicy: {allow: [us-east-1}\n",
+			"parse port-app-config (YAML): yaml: line 7: did not find expected ',' or ']'"},
+		"JSON": {"\n{\n  \"resources\": [\n    {\"kind\": \"K\",}\n  ]\n}\n",
+			`parse port-app-config (JSON): line 4, column 18: invalid character '}' looking for beginning of object key string`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.doc))
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("Parse error = %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+	// A first line that is indented (as a whole block pasted in) still parses.
+	if _, err := Parse([]byte("  resources:\n  - kind: K\n  deleteDependentEntities: true\n")); err != nil {
+		t.Fatalf("an indented document: %v", err)
+	}
+}

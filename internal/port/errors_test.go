@@ -203,3 +203,22 @@ func TestCancelWhileWaitingKeepsTheCause(t *testing.T) {
 		}
 	})
 }
+
+// A token that cannot be had fails the whole bulk call with its reason; it
+// must not turn into one "Not Found" per entity.
+func TestTokenFailureDuringUpsertFailsTheCall(t *testing.T) {
+	emu := startEmu(t, portemu.Options{})
+	seedBucketBlueprint(emu)
+	c := newClient(t, emu)
+	ctx := context.Background()
+	if _, err := c.UpsertEntities(ctx, "s3Bucket", buckets(2), port.UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	emu.ExpireTokens()
+	emu.AddFault(portemu.Fault{Method: http.MethodPost, Path: tokenPath, Status: http.StatusNotFound})
+	res, err := c.UpsertEntities(ctx, "s3Bucket", buckets(2), port.UpsertOptions{})
+	var be *port.BaseURLError
+	if !errors.As(err, &be) {
+		t.Fatalf("UpsertEntities = %+v, %v; want the call to fail with a *port.BaseURLError", res, err)
+	}
+}

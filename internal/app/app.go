@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -78,18 +79,41 @@ func NewActivities(ctx context.Context, cfg *config.Config, logger *slog.Logger)
 	}
 	pc, err := port.New(port.Config{
 		BaseURL: cfg.Port.BaseURL, ClientID: cfg.Port.ClientID, ClientSecret: cfg.Port.ClientSecret, Logger: logger,
+		BaseURLSetting: config.FieldBaseURL.String(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("port: %w", err)
 	}
-	if _, err := pc.GetIntegration(ctx, cfg.IntegrationIdentifier); err != nil && !port.IsNotFound(err) {
-		return nil, fmt.Errorf("port rejected the credentials or is unreachable at %s (port.clientId / OCEAN__PORT__CLIENT_ID, port.baseUrl / OCEAN__PORT__BASE_URL): %w", cfg.Port.BaseURL, err)
+	if err := CheckPort(ctx, pc, cfg); err != nil {
+		return nil, err
 	}
 	provider, err := awscloud.NewProvider(ctx, AWSSettings(cfg, logger))
 	if err != nil {
 		return nil, fmt.Errorf("aws credentials: %w", err)
 	}
 	return activities.New(ActivitySettings(cfg), pc, provider, logger), nil
+}
+
+// CheckPort reads the integration once: Port is reachable at the base URL and
+// accepts the credentials. An integration that does not exist yet is fine (the
+// first resync creates it); a 404 from the token endpoint is not (the base URL
+// is wrong). The message says which setting to fix and keeps Port's answer or
+// the network error.
+func CheckPort(ctx context.Context, pc *port.Client, cfg *config.Config) error {
+	_, err := pc.GetIntegration(ctx, cfg.IntegrationIdentifier)
+	var wrongURL *port.BaseURLError
+	switch {
+	case err == nil, port.IsNotFound(err):
+		return nil
+	case errors.As(err, &wrongURL):
+		return wrongURL
+	case port.IsUnreachable(err):
+		return fmt.Errorf("cannot reach Port at %s: %w: check %s and that this worker can reach it", cfg.Port.BaseURL, err, config.FieldBaseURL)
+	case port.IsAuthFailure(err):
+		return fmt.Errorf("port rejected the credentials: %w: check %s and %s", err, config.FieldClientID, config.FieldClientSecret)
+	default:
+		return fmt.Errorf("port check at %s failed: %w", cfg.Port.BaseURL, err)
+	}
 }
 
 // CheckMappingFile parses and compiles a port-app-config file: every JQ and kind.

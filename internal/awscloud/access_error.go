@@ -1,6 +1,7 @@
 package awscloud
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -64,7 +65,8 @@ func (p *Provider) hint(e *AccessError) string {
 	switch e.Code {
 	case "AccessDenied", "AccessDeniedException":
 		if web {
-			iss, sub := p.tokenClaims()
+			tok, _ := p.webToken()
+			iss, sub := tok.iss, tok.sub
 			return fmt.Sprintf("check the role's trust policy allows sts:AssumeRoleWithWebIdentity for the federated principal %s (OIDC provider in account %s) and the subject %s",
 				orUnknown(iss), account, orUnknown(sub))
 		}
@@ -79,9 +81,15 @@ func (p *Provider) hint(e *AccessError) string {
 		}
 		return h
 	case "InvalidIdentityToken":
-		iss, _ := p.tokenClaims()
+		tok, readable := p.webToken()
+		if readable && !tok.isJWT {
+			// AWS says the same for a token that is not a JWT at all; adding an
+			// OIDC provider would not help.
+			return fmt.Sprintf("the web identity token in %s is not a JWT: check AWS_WEB_IDENTITY_TOKEN_FILE points at the projected service account token",
+				p.s.WebIdentityTokenFile)
+		}
 		return fmt.Sprintf("add the OIDC provider %s (audience sts.amazonaws.com) to account %s as an IAM identity provider",
-			orUnknown(iss), account)
+			orUnknown(tok.iss), account)
 	case "IDPRejectedClaim":
 		return "the identity provider rejected the token; check its audience is sts.amazonaws.com and the subject matches the trust policy"
 	case "ExpiredToken", "ExpiredTokenException":
@@ -110,27 +118,45 @@ func orUnknown(s string) string {
 	return s
 }
 
-// tokenClaims reads iss and sub from the web identity token, without verifying
-// it, only to make hints concrete.
-func (p *Provider) tokenClaims() (iss, sub string) {
+// webToken is what the hints need from the web identity token.
+type webToken struct {
+	isJWT    bool   // three base64url parts, header and payload JSON objects
+	iss, sub string // from the payload, iss without https://
+}
+
+// webToken reads the web identity token file, without verifying the token,
+// only to make hints concrete; readable is false when the file cannot be read.
+func (p *Provider) webToken() (tok webToken, readable bool) {
 	raw, err := os.ReadFile(p.s.WebIdentityTokenFile)
 	if err != nil {
-		return "", ""
+		return tok, false
 	}
 	parts := strings.Split(strings.TrimSpace(string(raw)), ".")
-	if len(parts) < 2 {
-		return "", ""
+	if len(parts) != 3 {
+		return tok, true
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return "", ""
+	var header map[string]any
+	if !decodeSegment(parts[0], &header) {
+		return tok, true
 	}
-	var c struct {
+	var claims struct {
 		Iss string `json:"iss"`
 		Sub string `json:"sub"`
 	}
-	if json.Unmarshal(payload, &c) != nil {
-		return "", ""
+	if !decodeSegment(parts[1], &claims) {
+		return tok, true
 	}
-	return strings.TrimPrefix(c.Iss, "https://"), c.Sub
+	if _, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[2], "=")); err != nil {
+		return tok, true
+	}
+	return webToken{isJWT: true, iss: strings.TrimPrefix(claims.Iss, "https://"), sub: claims.Sub}, true
+}
+
+// decodeSegment decodes one base64url JWT segment holding a JSON object.
+func decodeSegment(seg string, v any) bool {
+	data, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
+	if err != nil {
+		return false
+	}
+	return bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) && json.Unmarshal(data, v) == nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
 	"math"
 	"os"
 	"strconv"
@@ -12,6 +11,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
+	"github.com/aws-port-sync/aws-port-sync/internal/yamlline"
 )
 
 // Load builds the configuration: defaults, then the YAML file (when file is
@@ -133,7 +135,7 @@ func applyFile(cfg *Config, file string) error {
 		return fmt.Errorf("config file: %w", err)
 	}
 	var fc fileConfig
-	if err := yaml.Unmarshal(data, &fc); err != nil {
+	if err := yamlline.Unmarshal(data, &fc); err != nil {
 		return fmt.Errorf("config file %s: %w", file, err)
 	}
 	setStr(&cfg.Port.ClientID, fc.Port.ClientID)

@@ -239,3 +239,34 @@ func TestLoadDedupesAndCanonicalizes(t *testing.T) {
 		t.Errorf("ou %v providers %v", cfg.AWS.OUIDs, cfg.AWS.CredentialProviderPriority)
 	}
 }
+
+// A syntax error deep in the file names the offending line, not the line
+// before the mapping that holds it (yaml.v3 reports the parser's context).
+func TestFileSyntaxErrorNamesTheOffendingLine(t *testing.T) {
+	file := writeFile(t, "values.yaml", `# aws-port-sync values
+port:
+  clientId: abc
+  baseUrl: https://api.getport.io
+integration:
+  identifier: my-aws
+  config:
+    accountRoleArn: arn:aws:iam::123456789012:role/PortOceanReadRole
+    externalId: x
+   region: eu-west-1
+temporal:
+  address: 127.0.0.1:7233
+`)
+	_, err := Load(env(nil), file)
+	want := "config file " + file + ": yaml: line 10: did not find expected key"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Load error = %v\nwant %s", err, want)
+	}
+	// Type errors already name the value's line; they stay as they are.
+	file = writeFile(t, "values.yaml", "\n\nintegration:\n  config:\n    ouId:\n      a: b\n    maxConcurrentAccounts: many\n")
+	_, err = Load(env(nil), file)
+	for _, want := range []string{"line 6: want a list or a comma-separated string", "line 7: cannot unmarshal !!str `many` into int"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("Load error = %v\nwant it to contain %q", err, want)
+		}
+	}
+}

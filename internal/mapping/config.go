@@ -10,6 +10,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/yamlline"
 )
 
 // Ocean's coded defaults (port_ocean/core/handlers/port_app_config/models.py);
@@ -46,7 +48,7 @@ type Selector struct {
 	Query                 string       `json:"query" yaml:"query"`
 	RegionPolicy          RegionPolicy `json:"regionPolicy" yaml:"regionPolicy"`
 	IncludeActions        []string     `json:"includeActions,omitempty" yaml:"includeActions,omitempty"`
-	MaxConcurrentAccounts int          `json:"maxConcurrentAccounts" yaml:"maxConcurrentAccounts"`
+	MaxConcurrentAccounts int          `json:"maxConcurrentAccounts,omitempty" yaml:"maxConcurrentAccounts,omitempty"` // 0 = not set
 }
 
 // RegionPolicy limits the regions a kind is collected in; deny wins over allow.
@@ -151,7 +153,8 @@ func (m Mappings) MarshalJSON() ([]byte, error) {
 }
 
 // Parse reads a port-app-config in YAML or JSON. A document that starts with
-// '{' is decoded as JSON directly (exact numbers, JSON error offsets).
+// '{' is decoded as JSON directly (exact numbers). Syntax errors name the line
+// in data, which is parsed as given: trimming it would shift every line.
 func Parse(data []byte) (*Config, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -159,12 +162,12 @@ func Parse(data []byte) (*Config, error) {
 	}
 	var generic any
 	if trimmed[0] == '{' {
-		g, err := jsonToGeneric(trimmed)
+		g, err := jsonToGeneric(data)
 		if err != nil {
-			return nil, fmt.Errorf("parse port-app-config (JSON): %w", err)
+			return nil, fmt.Errorf("parse port-app-config (JSON): %w", jsonPosition(data, err))
 		}
 		generic = g
-	} else if err := yaml.Unmarshal(trimmed, &generic); err != nil {
+	} else if err := yamlline.Unmarshal(data, &generic); err != nil {
 		return nil, fmt.Errorf("parse port-app-config (YAML): %w", err)
 	}
 	cfg, err := decodeConfig(generic)
@@ -184,6 +187,20 @@ func FromMap(m map[string]any) (*Config, error) {
 		return nil, fmt.Errorf("integration config: %w", err)
 	}
 	return cfg, nil
+}
+
+// jsonPosition adds the line and column to a JSON syntax error, which knows
+// only its byte offset and does not say it.
+func jsonPosition(data []byte, err error) error {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return err
+	}
+	// Offset counts the bytes read, the offending one included.
+	before := data[:max(min(int(se.Offset), len(data))-1, 0)]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := len(before) - bytes.LastIndexByte(before, '\n')
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
 }
 
 func jsonToGeneric(data []byte) (any, error) {

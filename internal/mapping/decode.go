@@ -12,7 +12,13 @@ import (
 // decoder turns the generic tree (from YAML or JSON) into Config, applying
 // Ocean's defaults and collecting every type problem with its field path, so a
 // user fixes the whole file in one round instead of one error at a time.
-type decoder struct{ errs []error }
+type decoder struct {
+	errs []error
+	// userInput is set when decoding what a user wrote (a port-app-config file
+	// or the integration's config in Port), as opposed to a resource spec this
+	// program encoded itself (workflow history may hold older specs).
+	userInput bool
+}
 
 func (d *decoder) fail(path, format string, args ...any) {
 	d.errs = append(d.errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
@@ -21,7 +27,7 @@ func (d *decoder) fail(path, format string, args ...any) {
 func (d *decoder) err() error { return errors.Join(d.errs...) }
 
 func decodeConfig(v any) (*Config, error) {
-	d := &decoder{}
+	d := &decoder{userInput: true}
 	m, ok := d.object(v, "port-app-config")
 	if !ok {
 		return nil, d.err()
@@ -63,7 +69,7 @@ func (d *decoder) resource(v any, path string) Resource {
 		if sm, ok := d.object(sel, sp); ok {
 			r.Selector.Query = d.jq(sm, "query", sp+".query")
 			r.Selector.IncludeActions = d.strings(sm, "includeActions", sp+".includeActions")
-			r.Selector.MaxConcurrentAccounts = d.integer(sm, "maxConcurrentAccounts", sp+".maxConcurrentAccounts", 0)
+			r.Selector.MaxConcurrentAccounts = d.accountLimit(sm, sp+".maxConcurrentAccounts")
 			if rp, present := sm["regionPolicy"]; present && rp != nil {
 				rpp := sp + ".regionPolicy"
 				if rpm, ok := d.object(rp, rpp); ok {
@@ -279,6 +285,28 @@ func (d *decoder) integer(m map[string]any, key, path string, def int) int {
 		return def
 	}
 	return int(f)
+}
+
+// accountLimit reads selector.maxConcurrentAccounts. Absent, it is 0: the
+// integration's maxConcurrentAccounts applies. Present, it must be positive:
+// a 0 written by the user would otherwise read as "not set" without a word.
+// Specs encoded before the JSON tag had omitempty carry an explicit 0 that
+// means "not set", so only user input is held to this.
+func (d *decoder) accountLimit(m map[string]any, path string) int {
+	v, present := m["maxConcurrentAccounts"]
+	errs := len(d.errs)
+	n := d.integer(m, "maxConcurrentAccounts", path, 0)
+	if !d.userInput || !present || v == nil || len(d.errs) > errs || n >= 1 {
+		return n
+	}
+	d.fail(path, "%s", accountLimitProblem(n))
+	return 0
+}
+
+// accountLimitProblem says what is wrong with selector.maxConcurrentAccounts n
+// and how to fix it.
+func accountLimitProblem(n int) string {
+	return fmt.Sprintf("%d is not a positive integer: set how many accounts this kind syncs at once, or remove it to use the integration's maxConcurrentAccounts (integration.config.maxConcurrentAccounts, default %d)", n, DefaultMaxConcurrentAccounts)
 }
 
 func toFloat(v any) (float64, bool) {

@@ -202,3 +202,117 @@ func TestYAMLUnmarshalIntoConfigAppliesDefaults(t *testing.T) {
 		t.Errorf("resource defaults not applied: %+v", r)
 	}
 }
+
+// A maxConcurrentAccounts of 0 or less that the user wrote is refused; only an
+// absent one means "use the integration's setting".
+func TestParseRefusesANonPositiveAccountLimit(t *testing.T) {
+	const doc = `
+resources:
+  - kind: AWS::S3::Bucket
+    selector: {query: 'true', maxConcurrentAccounts: 2}
+    port: {entity: {mappings: {identifier: .a, blueprint: '"b"'}}}
+  - kind: AWS::EC2::Instance
+    selector:
+      query: 'true'
+      maxConcurrentAccounts: %s
+    port: {entity: {mappings: {identifier: .a, blueprint: '"b"'}}}
+`
+	for _, v := range []string{"0", "-3"} {
+		_, err := Parse([]byte(strings.Replace(doc, "%s", v, 1)))
+		want := "resources[1].selector.maxConcurrentAccounts: " + v + " is not a positive integer: set how many accounts this kind syncs at once, or remove it to use the integration's maxConcurrentAccounts (integration.config.maxConcurrentAccounts, default 5)"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("maxConcurrentAccounts %s: Parse error = %v\nwant %s", v, err, want)
+		}
+	}
+	// The integration's config in Port is held to the same rule.
+	_, err := FromMap(map[string]any{"resources": []any{map[string]any{
+		"kind": "AWS::S3::Bucket", "selector": map[string]any{"query": "true", "maxConcurrentAccounts": 0},
+	}}})
+	if err == nil || !strings.Contains(err.Error(), "resources[0].selector.maxConcurrentAccounts: 0 is not a positive integer") {
+		t.Errorf("FromMap error = %v, want maxConcurrentAccounts 0 refused", err)
+	}
+	// Absent, or null, it is 0: the integration's setting applies.
+	cfg, err := Parse([]byte(strings.Replace(doc, "%s", "null", 1)))
+	if err != nil || cfg.Resources[1].Selector.MaxConcurrentAccounts != 0 || cfg.Resources[0].Selector.MaxConcurrentAccounts != 2 {
+		t.Fatalf("Parse = %+v, %v; want limits 2 and unset", cfg, err)
+	}
+	// A value that is not a whole number gets one error, not two.
+	_, err = Parse([]byte(strings.Replace(doc, "%s", "1.5", 1)))
+	if err == nil || strings.Count(err.Error(), "maxConcurrentAccounts") != 1 {
+		t.Errorf("Parse error = %v, want one problem for 1.5", err)
+	}
+}
+
+// Resource specs encoded before maxConcurrentAccounts was omitted when unset
+// carry an explicit 0, and running workflows still hand them to activities.
+func TestOldSpecsWithAZeroAccountLimitStillDecode(t *testing.T) {
+	old := `{"index":0,"resource":{"kind":"AWS::S3::Bucket","selector":{"query":"true","regionPolicy":{},"maxConcurrentAccounts":0},` +
+		`"port":{"entity":{"mappings":[{"identifier":".a","blueprint":"\"b\""}]},"itemsToParseName":"item","itemsToParseTopLevelTransform":true}},` +
+		`"deleteDependentEntities":true,"createMissingRelatedEntities":true,"enableMergeEntity":true,"entityDeletionThreshold":0.9}`
+	var spec ResourceSpec
+	if err := json.Unmarshal([]byte(old), &spec); err != nil {
+		t.Fatalf("decode an older spec: %v", err)
+	}
+	if spec.Resource.Selector.MaxConcurrentAccounts != 0 {
+		t.Fatalf("limit = %d, want 0 (unset)", spec.Resource.Selector.MaxConcurrentAccounts)
+	}
+	// New specs and configs leave an unset limit out, so they round-trip
+	// through the user-input decoder too.
+	data, err := json.Marshal(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "maxConcurrentAccounts") {
+		t.Fatalf("an unset limit is encoded: %s", data)
+	}
+}
+
+// A syntax error names the line in the user's file: deep inside the document
+// (yaml.v3 names the line of the enclosing mapping's context), and after
+// leading blank lines (which Parse used to trim, shifting every line).
+func TestParseSyntaxErrorsNameTheLineInTheFile(t *testing.T) {
+	for name, tc := range map[string]struct{ doc, want string }{
+		"key indented one space too little": {`
+
+# port-app-config for the production organization
+deleteDependentEntities: true
+resources:
+  - kind: AWS::S3::Bucket
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.BucketName
+          blueprint: '"s3Bucket"'
+  - kind: AWS::EC2::Instance
+    selector:
+      query: 'true'
+      regionPolicy:
+        allow: [us-east-1, eu-west-1]
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.InstanceId
+          title: .Properties.Tags | map(select(.Key == "Name")) | first | .Value
+         blueprint: '"ec2Instance"'
+          properties:
+            state: .Properties.State.Name
+`, "parse port-app-config (YAML): yaml: line 24: did not find expected key"},
+		"unclosed flow sequence": {"\n\nresources:\n  - kind: AWS::EC2::Instance\n    selector:\n      query: 'true'\n      regionPolicy: {allow: [us-east-1}\n",
+			"parse port-app-config (YAML): yaml: line 7: did not find expected ',' or ']'"},
+		"JSON": {"\n{\n  \"resources\": [\n    {\"kind\": \"K\",}\n  ]\n}\n",
+			`parse port-app-config (JSON): line 4, column 18: invalid character '}' looking for beginning of object key string`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.doc))
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("Parse error = %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+	// A first line that is indented (as a whole block pasted in) still parses.
+	if _, err := Parse([]byte("  resources:\n  - kind: K\n  deleteDependentEntities: true\n")); err != nil {
+		t.Fatalf("an indented document: %v", err)
+	}
+}

@@ -43,8 +43,9 @@ func (c *Config) Validate(knownKind func(string) bool) error {
 		if n := len(r.Selector.IncludeActions); n > MaxIncludeActions {
 			fail(p+".selector.includeActions", "%d actions given, at most %d are allowed; remove %d", n, MaxIncludeActions, n-MaxIncludeActions)
 		}
+		// 0 is "not set" here: the decoder refuses a 0 the user wrote.
 		if r.Selector.MaxConcurrentAccounts < 0 {
-			fail(p+".selector.maxConcurrentAccounts", "%d is less than 1; set a positive number, or remove it to use integration.config.maxConcurrentAccounts (default %d)", r.Selector.MaxConcurrentAccounts, DefaultMaxConcurrentAccounts)
+			fail(p+".selector.maxConcurrentAccounts", "%s", accountLimitProblem(r.Selector.MaxConcurrentAccounts))
 		}
 		for _, list := range []struct {
 			name    string

@@ -44,7 +44,7 @@ func TestValidate(t *testing.T) {
 		{"threshold negative", func(c *Config) { c.EntityDeletionThreshold = -0.1 },
 			[]string{"entityDeletionThreshold: -0.1 is outside [0, 1]"}},
 		{"accounts negative", func(c *Config) { c.Resources[0].Selector.MaxConcurrentAccounts = -1 },
-			[]string{"resources[0].selector.maxConcurrentAccounts: -1 is less than 1"}},
+			[]string{"resources[0].selector.maxConcurrentAccounts: -1 is not a positive integer"}},
 		{"bad region", func(c *Config) { c.Resources[0].Selector.RegionPolicy.Deny = []string{"us-east1"} },
 			[]string{`resources[0].selector.regionPolicy.deny[0]: "us-east1" is not an AWS region name`}},
 		{"bad property id", func(c *Config) { c.Resources[0].Port.Entity.Mappings[0].Properties["bad id"] = ".x" },

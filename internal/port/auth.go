@@ -104,10 +104,17 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Time, error) {
 		TokenType   string  `json:"tokenType"`
 	}
 	body := map[string]string{"clientId": ts.clientID, "clientSecret": ts.clientSecret}
-	_, err := c.do(ctx, request{method: http.MethodPost, path: tokenPath, body: body, retry: true, noAuth: true, retryAny5xx: true}, &out)
+	resp, err := c.do(ctx, request{method: http.MethodPost, path: tokenPath, body: body, retry: true, noAuth: true, retryAny5xx: true}, &out)
 	if err != nil {
 		var ae *APIError
-		if errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden || ae.Status == http.StatusNotFound) {
+		isAPI := errors.As(err, &ae)
+		// A 404 here is not "no such thing": the base URL does not lead to
+		// Port's API. Nor is a 2xx that is not JSON (a web page).
+		if (isAPI && ae.Status == http.StatusNotFound) ||
+			(!isAPI && resp != nil && resp.status >= 200 && resp.status < 300) {
+			return "", time.Time{}, &BaseURLError{URL: ts.s.baseURL + tokenPath, Status: resp.status, Setting: ts.s.baseURLSetting, Err: err}
+		}
+		if IsAuthFailure(err) {
 			return "", time.Time{}, fmt.Errorf("port: authentication failed for client id %q (check the Port client id and secret): %w", ts.clientID, err)
 		}
 		return "", time.Time{}, fmt.Errorf("port: get access token for client id %q: %w", ts.clientID, err)

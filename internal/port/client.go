@@ -59,6 +59,9 @@ type Config struct {
 	Logger *slog.Logger
 	// UserAgent is sent on every request (default "aws-port-sync").
 	UserAgent string
+	// BaseURLSetting names where the user sets BaseURL, for the message of a
+	// *BaseURLError (default "the Port base URL").
+	BaseURLSetting string
 }
 
 // Client talks to one Port organization. Create it with New.
@@ -76,6 +79,8 @@ type shared struct {
 	baseBackoff time.Duration
 	log         *slog.Logger
 	auth        *tokenSource
+	// baseURLSetting names the setting behind baseURL, for *BaseURLError.
+	baseURLSetting string
 }
 
 // New validates cfg and returns a Client. No request is made until first use.
@@ -136,6 +141,10 @@ func New(cfg Config) (*Client, error) {
 		maxWait:     maxWait,
 		baseBackoff: backoff,
 		log:         logger.With("component", "port"),
+	}
+	s.baseURLSetting = cfg.BaseURLSetting
+	if s.baseURLSetting == "" {
+		s.baseURLSetting = "the Port base URL"
 	}
 	s.auth = &tokenSource{s: s, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret, userAgent: ua}
 	return &Client{shared: s, userAgent: ua}, nil
@@ -205,6 +214,10 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 	}
 	s := c.shared
 	authRetries := 0
+	// last is the most recent failure that was retried. When the caller's
+	// context ends while waiting to retry, it is the cause worth reporting: a
+	// bare "context deadline exceeded" hides "connection refused".
+	var last error
 	for attempt := 0; ; attempt++ {
 		var token string
 		if !req.noAuth {
@@ -217,18 +230,25 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 		resp, err := c.send(ctx, req, payload, token)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, fmt.Errorf("port: %s %s: %w", req.method, req.path, ctxErr)
+				return nil, interrupted(req, ctxErr, last)
 			}
+			terr := &transportError{method: req.method, url: s.baseURL + req.path, err: err, attempts: attempt + 1}
 			if req.retry && attempt < s.maxRetries {
 				wait := s.backoff(attempt + 1)
+				if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+					// Waiting would outlive the caller: report the failure now,
+					// while it can still be reported.
+					return nil, terr
+				}
 				s.log.WarnContext(ctx, "port request failed, retrying",
 					"method", req.method, "path", req.path, "attempt", attempt+1, "wait", wait, "error", err.Error())
+				last = terr
 				if werr := sleep(ctx, wait); werr != nil {
-					return nil, fmt.Errorf("port: %s %s: %w", req.method, req.path, werr)
+					return nil, interrupted(req, werr, last)
 				}
 				continue
 			}
-			return nil, &transportError{method: req.method, path: req.path, err: err}
+			return nil, terr
 		}
 
 		if resp.status == http.StatusUnauthorized && !req.noAuth && authRetries < maxAuthRetries {
@@ -264,13 +284,23 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 			s.log.WarnContext(ctx, "port request throttled or unavailable, retrying",
 				"method", req.method, "path", req.path, "status", resp.status,
 				"trace_id", resp.header.Get("x-trace-id"), "attempt", attempt+1, "wait", wait, "from_header", fromHeader)
+			last = newAPIError(req.method, req.path, resp, s.maxWait)
 			if werr := sleep(ctx, wait); werr != nil {
-				return nil, fmt.Errorf("port: %s %s: %w", req.method, req.path, werr)
+				return nil, interrupted(req, werr, last)
 			}
 			continue
 		}
 		return resp, newAPIError(req.method, req.path, resp, s.maxWait)
 	}
+}
+
+// interrupted is the error of a call whose context ended: the context's error,
+// and the failure that was being retried when there was one.
+func interrupted(req request, ctxErr, last error) error {
+	if last == nil {
+		return fmt.Errorf("port: %s %s: %w", req.method, req.path, ctxErr)
+	}
+	return fmt.Errorf("%w (stopped retrying: %w)", last, ctxErr)
 }
 
 // send performs one HTTP exchange and reads the whole body.

@@ -245,8 +245,10 @@ func markFailed(r *UpsertResult, err error) {
 // fatal tells a failure of the whole call from one about the entities sent.
 func fatal(err error) bool {
 	var ae *APIError
-	if !errors.As(err, &ae) {
-		return true // transport, cancellation, undecodable answer
+	if !errors.As(err, &ae) || ae.Path == tokenPath {
+		// Transport, cancellation, undecodable answer, or no token (a token
+		// endpoint's 404 is a wrong base URL, not an entity that is missing).
+		return true
 	}
 	return IsRetryable(err) || ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -62,8 +64,14 @@ func newAPIError(method, path string, resp *response, maxWait time.Duration) *AP
 	return e
 }
 
-// IsNotFound reports whether err is a 404 from Port.
+// IsNotFound reports whether err is a 404 from Port for the thing asked for.
+// A 404 from the token endpoint is not one of them: it means a wrong base URL
+// (*BaseURLError), and reading it as "not created yet" would hide that.
 func IsNotFound(err error) bool {
+	var be *BaseURLError
+	if errors.As(err, &be) {
+		return false
+	}
 	var ae *APIError
 	return errors.As(err, &ae) && ae.Status == http.StatusNotFound
 }
@@ -85,6 +93,10 @@ func IsRetryable(err error) bool {
 	if errors.As(err, &pe) {
 		return false
 	}
+	var be *BaseURLError
+	if errors.As(err, &be) {
+		return false
+	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusRequestTimeout || ae.Status >= 500
@@ -103,16 +115,70 @@ func RetryAfter(err error) time.Duration {
 }
 
 // transportError is a request that never got an HTTP answer (after retries).
+// It names the whole URL, so a wrong host or port is visible in the message.
 type transportError struct {
-	method, path string
-	err          error
+	method, url string
+	err         error
+	attempts    int
 }
 
 func (e *transportError) Error() string {
-	return fmt.Sprintf("port: %s %s: %v", e.method, e.path, e.err)
+	cause := e.err
+	// *url.Error repeats the method and URL, quoted; say them once.
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		cause = ue.Err
+	}
+	msg := fmt.Sprintf("port: %s %s: %v", e.method, e.url, cause)
+	if e.attempts > 1 {
+		msg += fmt.Sprintf(" (%d attempts)", e.attempts)
+	}
+	return msg
 }
 
 func (e *transportError) Unwrap() error { return e.err }
+
+// IsUnreachable reports whether err is a Port call that got no HTTP answer:
+// connection refused, DNS, TLS, timeouts.
+func IsUnreachable(err error) bool {
+	var te *transportError
+	return errors.As(err, &te)
+}
+
+// IsAuthFailure reports whether Port's token endpoint refused the client id
+// and secret (401 or 403).
+func IsAuthFailure(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Path == tokenPath &&
+		(ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden)
+}
+
+// BaseURLError says that the base URL does not lead to Port's API: its token
+// endpoint answered 404 (a missing path segment, a wrong host, Port's web app
+// instead of its API), or something that is not JSON. Unlike a 404 from any
+// other endpoint it is not "not found yet": nothing will work until the base
+// URL is fixed.
+type BaseURLError struct {
+	// URL is the token endpoint that was called.
+	URL string
+	// Status is the HTTP status of the answer.
+	Status int
+	// Setting names the setting to fix (Config.BaseURLSetting).
+	Setting string
+	// Err is the underlying *APIError or decoding error.
+	Err error
+}
+
+func (e *BaseURLError) Error() string {
+	status := strconv.Itoa(e.Status)
+	if e.Status >= 200 && e.Status < 300 {
+		status += ", not a JSON answer"
+	}
+	return fmt.Sprintf("Port API not found at %s (%s): check %s, e.g. https://api.getport.io or https://api.us.getport.io",
+		e.URL, status, e.Setting)
+}
+
+func (e *BaseURLError) Unwrap() error { return e.Err }
 
 // permanentError marks failures that repeating cannot fix (bad input).
 type permanentError struct{ err error }

@@ -29,6 +29,7 @@ func coreCfg(srv *awsemu.Server, c awsemu.Credentials, region string) aws.Config
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
 		BaseEndpoint: aws.String(srv.URL()),
+		HTTPClient:   sdkHTTPClient(),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
 }

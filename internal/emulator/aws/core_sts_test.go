@@ -193,7 +193,7 @@ func TestSTSAssumeRoleWithWebIdentity(t *testing.T) {
 	ca := corePick(t, srv)
 	ctx := context.Background()
 	anon := sts.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: aws.AnonymousCredentials{},
-		BaseEndpoint: aws.String(srv.URL()), Retryer: func() aws.Retryer { return aws.NopRetryer{} }})
+		BaseEndpoint: aws.String(srv.URL()), HTTPClient: sdkHTTPClient(), Retryer: func() aws.Retryer { return aws.NopRetryer{} }})
 	token := srv.MintWebIdentityToken(awsemu.DefaultOIDCIssuer, awsemu.DefaultServiceAccountSubject, "sts.amazonaws.com", time.Hour)
 
 	assume := func(acct, tok string) (*sts.AssumeRoleWithWebIdentityOutput, error) {

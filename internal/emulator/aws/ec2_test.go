@@ -38,7 +38,6 @@ func svcStart(t *testing.T) *svcEnv {
 		t.Fatalf("start emulator: %v", err)
 	}
 	t.Cleanup(srv.Close)
-	svcMinLatency(srv)
 	env := &svcEnv{srv: srv, ctx: context.Background()}
 	srv.View(func(o *awsemu.Org) {
 		env.mgmt = o.ManagementAccountID
@@ -52,20 +51,8 @@ func svcStart(t *testing.T) *svcEnv {
 	return env
 }
 
-// svcMinLatency gives every answer a realistic 1 ms of latency. Without it a
-// client-side race shows up under -race: smithy-go closes the request body as
-// soon as response headers arrive, net/http's write loop then reads that body
-// once more to check its length, gets io.EOF from the closed body's WriteTo,
-// treats it as a write error and closes the connection, truncating any response
-// larger than the 4 KiB read buffer ("use of closed network connection"). Real
-// AWS is never fast enough to hit it.
-func svcMinLatency(srv *awsemu.Server) { srv.Faults().SetLatency("", time.Millisecond) }
-
-// clearFaults removes injected faults but keeps the minimum latency.
-func (e *svcEnv) clearFaults() {
-	e.srv.Faults().Clear()
-	svcMinLatency(e.srv)
-}
+// clearFaults removes injected faults, latency and rate limits.
+func (e *svcEnv) clearFaults() { e.srv.Faults().Clear() }
 
 // cfg is an SDK config for the management account's static keys; retries are
 // off so error assertions see the first answer.
@@ -84,6 +71,7 @@ func svcConfig(srv *awsemu.Server, c awsemu.Credentials, region string) aws.Conf
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
 		BaseEndpoint: aws.String(srv.URL()),
+		HTTPClient:   sdkHTTPClient(),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
 }

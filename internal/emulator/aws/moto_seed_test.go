@@ -84,6 +84,7 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		Region:       contractRegion,
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""),
 		BaseEndpoint: aws.String(endpoint),
+		HTTPClient:   sdkHTTPClient(),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
 	side := &contractSide{name: "moto", cfg: cfg, counts: map[string]int{}}
@@ -264,7 +265,6 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		t.Fatalf("start emulator: %v", err)
 	}
 	t.Cleanup(srv.Close)
-	svcMinLatency(srv)
 	side := &contractSide{name: "ours", counts: map[string]int{}}
 	var mgmt string
 	srv.View(func(o *awsemu.Org) {
@@ -295,6 +295,7 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		Region:       contractRegion,
 		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
 		BaseEndpoint: aws.String(srv.URL()),
+		HTTPClient:   sdkHTTPClient(),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
 

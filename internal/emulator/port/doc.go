@@ -24,10 +24,12 @@
 // Routes (all under /v1, bearer token required except the token route):
 //
 //	POST   /auth/access_token                          token (same token until expiry)
-//	GET    /organization                               {organization:{id, featureFlags:[]}}
+//	GET    /organization                               {organization:{id, name, featureFlags}} (Options.FeatureFlags, default [])
 //	GET    /integration/provision-enabled
 //	POST   /integration                                create (201, 409 if it exists)
-//	GET    /integration/{id}                           404 not_found when missing
+//	GET    /integration/{id}                           404 not_found when missing; every integration answer
+//	                                                   carries logAttributes {ingestId, ingestUrl} and
+//	                                                   metricAttributes {ingestUrl} (see ingest.go)
 //	PATCH  /integration/{id}                           replace the given top-level fields
 //	PATCH  /integration/{id}/config                    {config}
 //	PATCH  /integration/{id}/resync-state              store as resyncState + updatedAt
@@ -44,5 +46,6 @@
 //	POST   /blueprints/entities/datasource-entities    ownership listing (prefix AND suffix, before)
 //	POST   /entities/search                            global search, include/exclude projection
 //
-// Test hooks live under /_emulator/ (see admin.go) and a catalog page at /.
+// Log and sync-metrics ingest lives under /ingest/ (see ingest.go), test hooks
+// under /_emulator/ (see admin.go), and a catalog page at /.
 package portemu

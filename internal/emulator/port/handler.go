@@ -11,13 +11,13 @@ import (
 	"time"
 )
 
-// Handler serves the API under /v1/, the test hooks under /_emulator/ and
-// the catalog page at /.
+// Handler serves the API under /v1/, the log and metrics ingest routes under
+// /ingest/, the test hooks under /_emulator/ and the catalog page at /.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
-	case strings.HasPrefix(p, "/v1/"):
+	case strings.HasPrefix(p, "/v1/"), strings.HasPrefix(p, ingestPrefix):
 		s.serveAPI(w, r)
 	case strings.HasPrefix(p, "/_emulator/"):
 		s.serveAdmin(w, r)
@@ -77,8 +77,12 @@ func splitPath(escaped string) ([]string, bool) {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := s.Now()
 	escaped := r.URL.EscapedPath()
-	segs, okPath := splitPath(strings.TrimPrefix(escaped, "/v1/"))
-	rt := s.route(r.Method, segs)
+	prefix, resolve := "/v1/", s.route
+	if strings.HasPrefix(escaped, ingestPrefix) {
+		prefix, resolve = ingestPrefix, s.ingestRoute
+	}
+	segs, okPath := splitPath(strings.TrimPrefix(escaped, prefix))
+	rt := resolve(r.Method, segs)
 	if !okPath {
 		rt = route{family: FamilyOther, public: true, serve: func(c *call) {
 			c.error(http.StatusBadRequest, "bad_request", "malformed percent-encoding in path")

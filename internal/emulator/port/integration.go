@@ -4,11 +4,16 @@ import (
 	"net/http"
 )
 
-// organization serves GET /v1/organization. No feature flags: with
-// LAKEHOUSE_ELIGIBLE and DATA_SOURCE_PROCESSOR_ENABLED Ocean would skip its own loading.
+// organization serves GET /v1/organization as Port answers it:
+// {ok, organization:{id, name, featureFlags:[…]}}. The flags are
+// Options.FeatureFlags, none by default: every flag Ocean acts on switches it
+// to something the emulator does not serve (USE_PROVISIONED_DEFAULTS waits for
+// Port to provision the mapping; LAKEHOUSE_ELIGIBLE with
+// DATA_SOURCE_PROCESSOR_ENABLED skips Ocean's own transform and load).
 func (c *call) organization() {
+	flags := append([]string{}, c.s.opts.FeatureFlags...) // [] rather than null when empty
 	c.json(http.StatusOK, map[string]any{"ok": true, "organization": map[string]any{
-		"id": c.s.opts.OrganizationID, "name": "Port emulator", "featureFlags": []any{},
+		"id": c.s.opts.OrganizationID, "name": "Port emulator", "featureFlags": flags,
 	}})
 }
 
@@ -27,7 +32,7 @@ func (c *call) getIntegration() {
 		c.integrationNotFound(id)
 		return
 	}
-	c.json(http.StatusOK, map[string]any{"ok": true, "integration": in})
+	c.json(http.StatusOK, map[string]any{"ok": true, "integration": c.withIngestAttributes(in)})
 }
 
 // createIntegration serves POST /v1/integration (201; 409 if it exists).
@@ -56,7 +61,6 @@ func (c *call) createIntegration() {
 		"changelogDestination":        map[string]any{},
 		"resyncState":                 nil,
 		"arePortResourcesInitialized": false,
-		"logAttributes":               map[string]any{"ingestId": "ingest_" + id, "ingestUrl": ""},
 		"createdAt":                   now,
 		"createdBy":                   c.clientID,
 	}
@@ -75,7 +79,7 @@ func (c *call) createIntegration() {
 	out := deepCopyMap(in)
 	s.mu.Unlock()
 	s.changed()
-	c.json(http.StatusCreated, map[string]any{"ok": true, "integration": out})
+	c.json(http.StatusCreated, map[string]any{"ok": true, "integration": c.withIngestAttributes(out)})
 }
 
 // updateIntegration applies fn to the stored integration and answers with it.
@@ -97,7 +101,7 @@ func (c *call) updateIntegration(fn func(in map[string]any)) {
 	out := deepCopyMap(in)
 	s.mu.Unlock()
 	s.changed()
-	c.json(http.StatusOK, map[string]any{"ok": true, "integration": out})
+	c.json(http.StatusOK, map[string]any{"ok": true, "integration": c.withIngestAttributes(out)})
 }
 
 // patchIntegration replaces each top-level field given.

@@ -12,7 +12,7 @@ type call struct {
 	s        *Server
 	w        http.ResponseWriter
 	r        *http.Request
-	segs     []string // decoded path segments after /v1/
+	segs     []string // decoded path segments after /v1/ (or /ingest/)
 	body     []byte
 	ua       string // User-Agent: becomes $datasource of what this call writes
 	clientID string // who the token belongs to: createdBy / updatedBy

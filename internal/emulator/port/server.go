@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,7 @@ type Options struct {
 	DependentsStatus       int           // status when a delete hits dependents without delete_dependents, default 422
 	StatePath              string        // when set, state is loaded from and saved to this JSON file
 	OrganizationID         string        // default "org_emulator"
+	FeatureFlags           []string      // GET /v1/organization's featureFlags; default none (see organization)
 	Logger                 *slog.Logger  // default slog.Default()
 }
 
@@ -50,6 +52,7 @@ func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.FeatureFlags = slices.Clone(o.FeatureFlags)
 }
 
 // Entity is one stored entity with its meta fields. Datasource is the
@@ -288,7 +291,7 @@ func (s *Server) RequestResync(id string) {
 	s.mu.Unlock()
 }
 
-// Requests returns a copy of the request log (API calls under /v1 only).
+// Requests returns a copy of the request log (API calls under /v1/ and /ingest/).
 func (s *Server) Requests() []Request {
 	s.reqMu.Lock()
 	defer s.reqMu.Unlock()

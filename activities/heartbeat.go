@@ -10,6 +10,9 @@ import (
 // keepAlive heartbeats while a long call runs, so the server can tell a slow
 // page from a dead worker. The returned stop must be called.
 func keepAlive(ctx context.Context) (stop func()) {
+	if !activity.IsActivity(ctx) {
+		return func() {} // called directly, e.g. by a start-up check or a test
+	}
 	info := activity.GetInfo(ctx)
 	if info.HeartbeatTimeout <= 0 {
 		return func() {}

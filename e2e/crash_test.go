@@ -83,16 +83,7 @@ func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 }
 
 // buildWorker compiles the production worker binary for this test.
-func buildWorker(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "worker")
-	cmd := exec.Command("go", "build", "-o", bin, "../worker")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("build worker: %v", err)
-	}
-	return bin
-}
+func buildWorker(t *testing.T) string { return buildBinary(t, "worker") }
 
 // startWorkerProcess runs the worker binary configured like production, through
 // the environment, against this stack; the test stops it at the end.

@@ -80,6 +80,7 @@ func runMain(m *testing.M) int {
 		SearchAttributes: temporal.NewSearchAttributes(
 			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrAccountID).ValueSet(""),
 			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrIntegration).ValueSet(""),
+			temporal.NewSearchAttributeKeyKeyword(syncdef.SearchAttrStatus).ValueSet(""),
 		),
 		Stdout: io.Discard,
 		Stderr: os.Stderr,
@@ -206,7 +207,9 @@ func (s *stack) startWorker() {
 	s.t.Helper()
 	w := worker.New(s.client, s.taskQueue, app.WorkerOptions())
 	workflows.Register(w)
-	s.activities(context.Background()).Register(w)
+	acts := s.activities(context.Background())
+	acts.SetTemporalClient(s.client)
+	acts.Register(w)
 	if err := w.Start(); err != nil {
 		s.t.Fatal(err)
 	}

@@ -33,7 +33,9 @@ func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 	s := newStack(t, spec)
 	s.tuning.PageSize = 2
 	s.tuning.MaxConcurrentUnits = 4
-	s.tuning.HeartbeatTimeout = 2 * time.Second
+	// Production's heartbeat timeout (no override): the stall it causes
+	// after the kill is measured below.
+	s.tuning.HeartbeatTimeout = 0
 	// Slow AWS a little so that the kill lands among pages, not after them.
 	for _, svc := range []string{"ec2", "ecs", "lambda", "s3"} {
 		s.aws.Faults().SetLatency(svc, 40*time.Millisecond)
@@ -51,6 +53,7 @@ func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 
 	first := s.startWorkerProcess(t, bin, "first")
 	waitFor(t, ctx, "30 AWS pages fetched", func() bool { return countPages(s.aws.Requests()) >= 30 })
+	killedAt := time.Now()
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +79,8 @@ func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 	}
 
 	dups := duplicatePages(s.aws.Requests())
-	t.Logf("pages at kill %d, page activities in flight %d, pages fetched twice %d", pagesAtKill, inFlight, len(dups))
+	t.Logf("pages at kill %d, page activities in flight %d, pages fetched twice %d; the pages in flight were fetched again %s after the kill",
+		pagesAtKill, inFlight, len(dups), refetchDelay(s.aws.Requests(), killedAt).Round(100*time.Millisecond))
 	if len(dups) > inFlight {
 		t.Fatalf("%d pages fetched twice, more than the %d in flight at the kill: %v", len(dups), inFlight, dups)
 	}
@@ -166,6 +170,27 @@ func countPages(reqs []awsemu.RequestRecord) int {
 		}
 	}
 	return n
+}
+
+// refetchDelay is how long after the kill the last page that was in flight
+// was fetched again: the stall a dead worker causes (0 if none was refetched).
+func refetchDelay(reqs []awsemu.RequestRecord, killedAt time.Time) time.Duration {
+	before := map[string]bool{}
+	var last time.Time
+	for _, r := range reqs {
+		if !pageOperations[r.Operation] || r.Status != 200 {
+			continue
+		}
+		if r.Time.Before(killedAt) {
+			before[pageKey(r)] = true
+		} else if before[pageKey(r)] && r.Time.After(last) {
+			last = r.Time
+		}
+	}
+	if last.IsZero() {
+		return 0
+	}
+	return last.Sub(killedAt)
 }
 
 func duplicatePages(reqs []awsemu.RequestRecord) []string {

@@ -43,6 +43,7 @@ const (
 	ErrTypeAccessDenied  = "AccessDenied"  // AWS refused: role, trust policy, SCP
 	ErrTypeNotFound      = "NotFound"      // e.g. Port blueprint missing
 	ErrTypePortRejected  = "PortRejected"  // Port 4xx that a retry cannot fix
+	ErrTypeAWSRejected   = "AWSRejected"   // AWS 4xx that a retry cannot fix: unknown operation, validation, not found
 	ErrTypeDiscovery     = "DiscoveryFailed"
 )
 

@@ -67,8 +67,13 @@ func (s *accountSync) start(ctx workflow.Context) string {
 		return errorReason(err)
 	}
 	if needsRegions(s.in.Resources) {
-		if err := workflow.ExecuteActivity(short, syncdef.ListRegionsActivity, syncdef.ListRegionsInput{Account: s.in.Account}).Get(ctx, &s.carry.Regions); err != nil {
-			return "list regions: " + errorReason(err)
+		var regions syncdef.ListRegionsOutput
+		if err := workflow.ExecuteActivity(short, syncdef.ListRegionsActivity, syncdef.ListRegionsInput{Account: s.in.Account}).Get(ctx, &regions); err != nil {
+			return errorReason(err) // "account …: list regions of …: why"
+		}
+		s.carry.Regions = regions.Regions
+		if regions.Fallback != "" {
+			s.carry.RegionsNote = fmt.Sprintf("regions from %s (%s)", regions.Source, regions.Fallback)
 		}
 	}
 	for i, r := range s.in.Resources {
@@ -329,6 +334,9 @@ func (s *accountSync) finish() syncdef.AccountResult {
 		if len(failed) > 1 {
 			s.result.Reason = fmt.Sprintf("%s (and %d more scopes failed)", failed[0], len(failed)-1)
 		}
+	}
+	if s.result.Reason == "" {
+		s.result.Reason = s.carry.RegionsNote
 	}
 	return s.result
 }

@@ -31,6 +31,12 @@ type fakeAWS struct {
 	cascade   []bool // DeleteDependentEntities of each DeleteEntities call
 	// regionAllow is the EC2 resource's regionPolicy.allow.
 	regionAllow []string
+	// regions answers ListRegions per account (default: both regions from
+	// account:ListRegions); regionsFail makes it fail for good.
+	regions      map[string]syncdef.ListRegionsOutput
+	regionsFail  map[string]string
+	regionCalls  map[string]int
+	collectCalls map[string]int // account/kind -> CollectPage calls
 }
 
 func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
@@ -58,10 +64,22 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		}
 		return syncdef.AssumeRoleOutput{AccountID: a.ID}, nil
 	}, syncdef.AssumeRoleActivity)
-	reg(func(ctx context.Context, in syncdef.ListRegionsInput) ([]string, error) {
-		return []string{"eu-west-1", "us-east-1"}, nil
+	reg(func(ctx context.Context, in syncdef.ListRegionsInput) (syncdef.ListRegionsOutput, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.regionCalls[in.Account.ID]++
+		if msg := f.regionsFail[in.Account.ID]; msg != "" {
+			return syncdef.ListRegionsOutput{}, temporal.NewNonRetryableApplicationError(msg, syncdef.ErrTypeAWSRejected, nil)
+		}
+		if out, ok := f.regions[in.Account.ID]; ok {
+			return out, nil
+		}
+		return syncdef.ListRegionsOutput{Regions: []string{"eu-west-1", "us-east-1"}, Source: "account:ListRegions"}, nil
 	}, syncdef.ListRegionsActivity)
 	reg(func(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
+		f.mu.Lock()
+		f.collectCalls[in.Account.ID+"/"+in.Resource.Kind]++
+		f.mu.Unlock()
 		if f.failKind[in.Resource.Kind] {
 			return syncdef.CollectPageOutput{}, temporal.NewNonRetryableApplicationError("collect: AccessDenied", syncdef.ErrTypeAccessDenied, nil)
 		}
@@ -129,10 +147,14 @@ func newFake() *fakeAWS {
 			"222222222222": {"AWS::S3::Bucket": {"b4"}, "AWS::EC2::Instance": {"i6"}},
 			"333333333333": {"AWS::S3::Bucket": {"b5"}, "AWS::EC2::Instance": {}},
 		},
-		owned:     map[catalog.Scope][]catalog.Key{},
-		denied:    map[string]bool{},
-		failKind:  map[string]bool{},
-		threshold: 0.9,
+		owned:        map[catalog.Scope][]catalog.Key{},
+		denied:       map[string]bool{},
+		failKind:     map[string]bool{},
+		threshold:    0.9,
+		regions:      map[string]syncdef.ListRegionsOutput{},
+		regionsFail:  map[string]string{},
+		regionCalls:  map[string]int{},
+		collectCalls: map[string]int{},
 	}
 }
 
@@ -273,5 +295,24 @@ func TestAccountContinuesAsNewAndKeepsItsState(t *testing.T) {
 	}
 	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-instance" {
 		t.Fatalf("deleted %v, want gone-instance only (produced set must survive continue-as-new)", f.deleted)
+	}
+}
+
+// Regions from a fallback source are synced as any others, and the account's
+// report says where they came from.
+func TestRegionsFromFallbackAreReported(t *testing.T) {
+	f := newFake()
+	f.regions["222222222222"] = syncdef.ListRegionsOutput{Regions: []string{"us-east-1"}, Source: "ec2:DescribeRegions",
+		Fallback: "account:ListRegions failed: HTTP 404 without an AWS error"}
+	p := runResync(t, f, syncdef.Tuning{})
+	b := p.Accounts[1]
+	if b.Status != syncdef.AccountSynced || b.Counts.Upserted != 2 {
+		t.Fatalf("account b = %+v, want synced with its bucket and instance", b)
+	}
+	if want := "regions from ec2:DescribeRegions (account:ListRegions failed: HTTP 404 without an AWS error)"; b.Reason != want {
+		t.Fatalf("reason %q, want %q", b.Reason, want)
+	}
+	if p.Accounts[0].Reason != "" {
+		t.Fatalf("account a listed its regions with account:ListRegions; reason %q", p.Accounts[0].Reason)
 	}
 }

@@ -63,6 +63,9 @@ type Settings struct {
 	// ExpiryWindow: cached credentials are refreshed this long before they
 	// expire (default 5m), so a long page never runs on credentials about to lapse.
 	ExpiryWindow time.Duration
+	// FallbackRegions are used as a target's enabled regions when neither
+	// account:ListRegions nor ec2:DescribeRegions can list them.
+	FallbackRegions []string
 	// RetryMaxAttempts and RetryMaxBackoff tune the SDK's standard retryer
 	// (default 8 attempts, 20s) so throttles are absorbed instead of failing pages.
 	RetryMaxAttempts int

@@ -60,16 +60,19 @@ type accountSync struct {
 }
 
 // start verifies access, looks up regions once, and lays out the units. It
-// returns a reason when the account cannot be synced at all.
+// returns a reason when the account cannot be synced at all. When no region
+// can be listed, the global kinds still run and every regional scope fails
+// with the reason (so it keeps its entities).
 func (s *accountSync) start(ctx workflow.Context) string {
 	short := shortActivity(ctx, s.in.Tuning)
 	if err := workflow.ExecuteActivity(short, syncdef.AssumeRoleActivity, s.in.Account).Get(ctx, &s.carry.Identity); err != nil {
 		return errorReason(err)
 	}
+	regionsErr := ""
 	if needsRegions(s.in.Resources) {
 		var regions syncdef.ListRegionsOutput
 		if err := workflow.ExecuteActivity(short, syncdef.ListRegionsActivity, syncdef.ListRegionsInput{Account: s.in.Account}).Get(ctx, &regions); err != nil {
-			return errorReason(err) // "account …: list regions of …: why"
+			regionsErr = errorReason(err) // "account …: list regions of …: why"
 		}
 		s.carry.Regions = regions.Regions
 		if regions.Fallback != "" {
@@ -78,20 +81,23 @@ func (s *accountSync) start(ctx workflow.Context) string {
 	}
 	for i, r := range s.in.Resources {
 		sc := s.scope(r.Kind) // every configured kind has a scope, even with no unit
-		if r.Global {
+		switch {
+		case r.Global:
 			s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i}})
 			sc.Units++
-			continue
-		}
-		for _, region := range s.carry.Regions {
-			if regionAllowed(r, region) {
-				s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i, Region: region}})
-				sc.Units++
+		case regionsErr != "":
+			sc.Errors = append(sc.Errors, r.Kind+": "+regionsErr)
+		default:
+			for _, region := range s.carry.Regions {
+				if regionAllowed(r, region) {
+					s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i, Region: region}})
+					sc.Units++
+				}
 			}
 		}
 	}
 	for _, sc := range s.carry.Scopes {
-		if sc.Units == 0 {
+		if sc.Units == 0 && len(sc.Errors) == 0 {
 			// Nothing was read, so nothing can be known to be gone: a
 			// regionPolicy that matches no enabled region (a typo, often)
 			// must not wipe the kind.

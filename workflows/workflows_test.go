@@ -298,6 +298,38 @@ func TestAccountContinuesAsNewAndKeepsItsState(t *testing.T) {
 	}
 }
 
+// An account whose regions cannot be listed still syncs its global kinds; its
+// regional scopes fail with the reason and keep their entities, so the
+// account is partial, not failed.
+func TestAccountWithoutRegionsStillSyncsGlobalKinds(t *testing.T) {
+	f := newFake()
+	const why = "account 111111111111: list regions of role r: account:ListRegions failed: HTTP 404 UnknownOperationException: no such operation"
+	f.regionsFail["111111111111"] = why
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3", "gone-bucket")
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "gone-but-unknowable")
+	p := runResync(t, f, syncdef.Tuning{})
+
+	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-bucket" {
+		t.Fatalf("deleted %v; want the S3 scope reconciled (gone-bucket) and every EC2 entity kept", f.deleted)
+	}
+	if n := f.collectCalls["111111111111/AWS::S3::Bucket"]; n != 2 {
+		t.Fatalf("S3 of the account was collected in %d pages, want its 2 pages", n)
+	}
+	if n := f.collectCalls["111111111111/AWS::EC2::Instance"]; n != 0 {
+		t.Fatalf("EC2 was collected %d times in an account without regions", n)
+	}
+	if f.regionCalls["111111111111"] != 1 {
+		t.Fatalf("ListRegions ran %d times; a non-retryable failure must not be retried", f.regionCalls["111111111111"])
+	}
+	a := p.Accounts[0]
+	if a.Status != syncdef.AccountPartial || a.Reason != "AWS::EC2::Instance: "+why {
+		t.Fatalf("account = %s %q; want partial, naming the EC2 scope and why its regions are unknown", a.Status, a.Reason)
+	}
+	if a.Counts.Upserted != 3 || p.Counts.Upserted != 3+3 {
+		t.Fatalf("upserted %d in the account, %d in all; want its 3 buckets and the other accounts' 3 entities", a.Counts.Upserted, p.Counts.Upserted)
+	}
+}
+
 // Regions from a fallback source are synced as any others, and the account's
 // report says where they came from.
 func TestRegionsFromFallbackAreReported(t *testing.T) {

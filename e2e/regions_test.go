@@ -53,28 +53,7 @@ func TestAccountWithoutRegionsSyncsGlobalKindsAndKeepsRegionalEntities(t *testin
 	s.startWorker()
 	s.resync()
 
-	var account string
-	var goneInstance, goneBucket catalog.Key
-	s.aws.Update(func(o *awsemu.Org) {
-		a := syncedMember(o)
-		account = a.ID
-		for key, rs := range a.Resources {
-			if len(rs) == 0 {
-				continue
-			}
-			switch {
-			case key.Kind == "AWS::EC2::Instance" && goneInstance.Identifier == "" && enabled(a, key.Region):
-				goneInstance = catalog.Key{Blueprint: "ec2Instance", Identifier: rs[0].ID}
-				o.RemoveResource(a.ID, key, rs[0].ID)
-			case key.Kind == "AWS::S3::Bucket" && goneBucket.Identifier == "":
-				goneBucket = catalog.Key{Blueprint: "s3Bucket", Identifier: rs[0].ARN}
-				o.RemoveResource(a.ID, key, rs[0].ID)
-			}
-		}
-	})
-	if goneInstance.Identifier == "" || goneBucket.Identifier == "" {
-		t.Fatalf("account %s has no instance and bucket to remove", account)
-	}
+	account, goneInstance, goneBucket := s.removeInstanceAndBucket()
 	s.aws.Faults().Add(awsemu.FaultRule{Service: "account", Operation: "ListRegions", AccountID: account,
 		Status: http.StatusNotFound, Code: "UnknownOperationException", Message: "Unknown operation ListRegions"})
 	s.aws.Faults().DenyAccess(account, "ec2", "")
@@ -98,6 +77,9 @@ func TestAccountWithoutRegionsSyncsGlobalKindsAndKeepsRegionalEntities(t *testin
 	got := s.assertCatalog(want)
 	if _, ok := got[catalog.Key{Blueprint: "awsAccount", Identifier: account}]; !ok {
 		t.Errorf("account %s has no awsAccount entity", account)
+	}
+	if _, ok := got[goneBucket]; ok {
+		t.Errorf("bucket %s is gone from AWS and its scope completed, but it was not deleted", goneBucket.Identifier)
 	}
 	if n, m := s.awsCalls("ListRegions", account, ""), s.awsCalls("DescribeRegions", account, ""); n != 1 || m != 1 {
 		t.Fatalf("ListRegions %d, DescribeRegions %d calls for %s; final errors are asked once", n, m, account)

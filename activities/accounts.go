@@ -47,11 +47,18 @@ func (a *Activities) AssumeRole(ctx context.Context, acct syncdef.Account) (sync
 	return syncdef.AssumeRoleOutput{AccountID: id.AccountID, ARN: id.ARN, Expiration: id.Expiration}, nil
 }
 
-// ListRegions returns the account's enabled regions, once per account per resync.
-func (a *Activities) ListRegions(ctx context.Context, in syncdef.ListRegionsInput) ([]string, error) {
+// ListRegions returns the account's enabled regions, once per account per
+// resync, and where they came from: account:ListRegions, else
+// ec2:DescribeRegions, else the configured fallbackRegions.
+func (a *Activities) ListRegions(ctx context.Context, in syncdef.ListRegionsInput) (syncdef.ListRegionsOutput, error) {
+	defer keepAlive(ctx)()
 	regions, err := a.aws.EnabledRegions(ctx, target(in.Account))
 	if err != nil {
-		return nil, awsError(fmt.Sprintf("list regions of account %s", in.Account.ID), err)
+		return syncdef.ListRegionsOutput{}, awsError(fmt.Sprintf("account %s", in.Account.ID), err)
 	}
-	return regions, nil
+	if regions.Fallback != "" {
+		a.log.Warn("regions listed by a fallback source", "account", in.Account.ID,
+			"source", regions.Source, "why", regions.Fallback, "regions", regions.Names)
+	}
+	return syncdef.ListRegionsOutput{Regions: regions.Names, Source: regions.Source, Fallback: regions.Fallback}, nil
 }

@@ -17,8 +17,11 @@ func invalidConfig(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), syncdef.ErrTypeInvalidConfig, nil)
 }
 
-// awsError classifies an AWS failure: denials stop at once with AWS's reason,
-// throttles and outages are retried by Temporal after the SDK's own retries.
+// awsError classifies an AWS failure (see awscloud.Classify). Only what can
+// succeed later is retried by Temporal, after the SDK's own retries:
+// throttling, 5xx, network errors and expired credentials (by then refreshed).
+// Denials and every other client error AWS answered (unknown operation,
+// validation, not found) fail at once with AWS's code and message.
 func awsError(what string, err error) error {
 	if err == nil {
 		return nil
@@ -33,10 +36,14 @@ func awsError(what string, err error) error {
 	switch awscloud.Classify(err) {
 	case awscloud.ErrDenied:
 		return temporal.NewNonRetryableApplicationError(msg, syncdef.ErrTypeAccessDenied, err)
+	case awscloud.ErrRejected, awscloud.ErrNotFound:
+		return temporal.NewNonRetryableApplicationError(msg, syncdef.ErrTypeAWSRejected, err)
 	case awscloud.ErrThrottled:
 		return temporal.NewApplicationErrorWithOptions(msg, "Throttled", temporal.ApplicationErrorOptions{
 			Cause: err, NextRetryDelay: 5 * time.Second,
 		})
+	case awscloud.ErrExpired:
+		return temporal.NewApplicationErrorWithCause(msg, "CredentialsExpired", err)
 	default:
 		return temporal.NewApplicationErrorWithCause(msg, "AWSError", err)
 	}
@@ -49,6 +56,11 @@ func portError(what string, err error) error {
 		return nil
 	}
 	msg := fmt.Sprintf("%s: %v", what, err)
+	// A wrong base URL answers the same way every time.
+	var baseURL *port.BaseURLError
+	if errors.As(err, &baseURL) {
+		return temporal.NewNonRetryableApplicationError(msg, syncdef.ErrTypeInvalidConfig, err)
+	}
 	var apiErr *port.APIError
 	// Like the client, never retry what Port answered 500 or another 4xx to:
 	// the same request would get the same answer.

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
-	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 	portemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
@@ -70,36 +68,7 @@ func TestFailedScopeKeepsEntitiesWhileHealthyScopesReconcile(t *testing.T) {
 	s.startWorker()
 	s.resync()
 
-	var account string
-	var goneInstance, goneBucket catalog.Key
-	s.aws.Update(func(o *awsemu.Org) {
-		for _, a := range o.OrderedAccounts() {
-			if a.State != "ACTIVE" || a.Roles[roleName] == nil || a.ID == o.ManagementAccountID {
-				continue
-			}
-			for key, rs := range a.Resources {
-				if len(rs) == 0 {
-					continue
-				}
-				switch {
-				case key.Kind == "AWS::EC2::Instance" && goneInstance.Identifier == "" && enabled(a, key.Region):
-					goneInstance = catalog.Key{Blueprint: "ec2Instance", Identifier: rs[0].ID}
-					o.RemoveResource(a.ID, key, rs[0].ID)
-				case key.Kind == "AWS::S3::Bucket" && goneBucket.Identifier == "":
-					goneBucket = catalog.Key{Blueprint: "s3Bucket", Identifier: rs[0].ARN}
-					o.RemoveResource(a.ID, key, rs[0].ID)
-				}
-			}
-			if goneInstance.Identifier != "" && goneBucket.Identifier != "" {
-				account = a.ID
-				return
-			}
-			goneInstance, goneBucket = catalog.Key{}, catalog.Key{}
-		}
-	})
-	if account == "" {
-		t.Fatal("no account with both an instance and a bucket")
-	}
+	account, goneInstance, goneBucket := s.removeInstanceAndBucket()
 	// EC2 of that account now fails in one region: its EC2 scope is incomplete.
 	s.aws.Faults().DenyAccess(account, "ec2", "eu-west-1")
 

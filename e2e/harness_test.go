@@ -285,6 +285,44 @@ func (s *stack) expectedKeys() map[catalog.Key]bool {
 	return want
 }
 
+// removeInstanceAndBucket removes, from AWS only, an EC2 instance (in an
+// enabled region) and an S3 bucket of the first synced member account that has
+// both; it returns the account and the catalog keys of what it removed.
+func (s *stack) removeInstanceAndBucket() (account string, instance, bucket catalog.Key) {
+	s.t.Helper()
+	s.aws.Update(func(o *awsemu.Org) {
+		for _, a := range o.OrderedAccounts() {
+			if a.State != "ACTIVE" || a.Roles[roleName] == nil || a.ID == o.ManagementAccountID {
+				continue
+			}
+			var instKey, bucketKey awsemu.ResourceKey
+			var inst, b *awsemu.Resource
+			for key, rs := range a.Resources {
+				switch {
+				case len(rs) == 0:
+				case key.Kind == "AWS::EC2::Instance" && inst == nil && enabled(a, key.Region):
+					instKey, inst = key, rs[0]
+				case key.Kind == "AWS::S3::Bucket" && b == nil:
+					bucketKey, b = key, rs[0]
+				}
+			}
+			if inst == nil || b == nil {
+				continue
+			}
+			o.RemoveResource(a.ID, instKey, inst.ID)
+			o.RemoveResource(a.ID, bucketKey, b.ID)
+			account = a.ID
+			instance = catalog.Key{Blueprint: "ec2Instance", Identifier: inst.ID}
+			bucket = catalog.Key{Blueprint: "s3Bucket", Identifier: b.ARN}
+			return
+		}
+	})
+	if account == "" {
+		s.t.Fatal("no synced member account with both an instance and a bucket")
+	}
+	return account, instance, bucket
+}
+
 func enabled(a *awsemu.Account, region string) bool {
 	st := a.Regions[region]
 	return st == awsemu.RegionEnabled || st == awsemu.RegionEnabledByDefault

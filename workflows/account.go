@@ -76,33 +76,44 @@ type accountSync struct {
 }
 
 // start verifies access, looks up regions once, and lays out the units. It
-// returns a reason when the account cannot be synced at all.
+// returns a reason when the account cannot be synced at all. When no region
+// can be listed, the global kinds still run and every regional scope fails
+// with the reason (so it keeps its entities).
 func (s *accountSync) start(ctx workflow.Context) string {
 	short := shortActivity(ctx, s.in.Tuning)
 	if err := workflow.ExecuteActivity(short, syncdef.AssumeRoleActivity, s.in.Account).Get(ctx, &s.carry.Identity); err != nil {
 		return errorReason(err)
 	}
+	regionsErr := ""
 	if needsRegions(s.in.Resources) {
-		if err := workflow.ExecuteActivity(short, syncdef.ListRegionsActivity, syncdef.ListRegionsInput{Account: s.in.Account}).Get(ctx, &s.carry.Regions); err != nil {
-			return "list regions: " + errorReason(err)
+		var regions syncdef.ListRegionsOutput
+		if err := workflow.ExecuteActivity(short, syncdef.ListRegionsActivity, syncdef.ListRegionsInput{Account: s.in.Account}).Get(ctx, &regions); err != nil {
+			regionsErr = errorReason(err) // "account …: list regions of …: why"
+		}
+		s.carry.Regions = regions.Regions
+		if regions.Fallback != "" {
+			s.carry.RegionsNote = fmt.Sprintf("regions from %s (%s)", regions.Source, regions.Fallback)
 		}
 	}
 	for i, r := range s.in.Resources {
 		sc := s.scope(r.Kind) // every configured kind has a scope, even with no unit
-		if r.Global {
+		switch {
+		case r.Global:
 			s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i}})
 			sc.Units++
-			continue
-		}
-		for _, region := range s.carry.Regions {
-			if regionAllowed(r, region) {
-				s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i, Region: region}})
-				sc.Units++
+		case regionsErr != "":
+			sc.Errors = append(sc.Errors, r.Kind+": "+regionsErr)
+		default:
+			for _, region := range s.carry.Regions {
+				if regionAllowed(r, region) {
+					s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i, Region: region}})
+					sc.Units++
+				}
 			}
 		}
 	}
 	for _, sc := range s.carry.Scopes {
-		if sc.Units == 0 {
+		if sc.Units == 0 && len(sc.Errors) == 0 {
 			// Nothing was read, so nothing can be known to be gone: a
 			// regionPolicy that matches no enabled region (a typo, often)
 			// must not wipe the kind.
@@ -378,5 +389,8 @@ func (s *accountSync) finish() {
 		} else {
 			s.result.Reason += "; " + note
 		}
+	}
+	if s.result.Reason == "" {
+		s.result.Reason = s.carry.RegionsNote
 	}
 }

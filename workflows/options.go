@@ -20,6 +20,7 @@ var nonRetryable = []string{
 	syncdef.ErrTypeAccessDenied,
 	syncdef.ErrTypeNotFound,
 	syncdef.ErrTypePortRejected,
+	syncdef.ErrTypeAWSRejected,
 	syncdef.ErrTypeDiscovery,
 }
 

@@ -31,6 +31,12 @@ type fakeAWS struct {
 	cascade   []bool // DeleteDependentEntities of each DeleteEntities call
 	// regionAllow is the EC2 resource's regionPolicy.allow.
 	regionAllow []string
+	// regions answers ListRegions per account (default: both regions from
+	// account:ListRegions); regionsFail makes it fail for good.
+	regions      map[string]syncdef.ListRegionsOutput
+	regionsFail  map[string]string
+	regionCalls  map[string]int
+	collectCalls map[string]int // account/kind -> CollectPage calls
 	// rejected: identifier -> Port's answer when writing it.
 	rejected map[string]string
 	// discoveryErr fails ListAccounts.
@@ -72,10 +78,22 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		}
 		return syncdef.AssumeRoleOutput{AccountID: a.ID}, nil
 	}, syncdef.AssumeRoleActivity)
-	reg(func(ctx context.Context, in syncdef.ListRegionsInput) ([]string, error) {
-		return []string{"eu-west-1", "us-east-1"}, nil
+	reg(func(ctx context.Context, in syncdef.ListRegionsInput) (syncdef.ListRegionsOutput, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.regionCalls[in.Account.ID]++
+		if msg := f.regionsFail[in.Account.ID]; msg != "" {
+			return syncdef.ListRegionsOutput{}, temporal.NewNonRetryableApplicationError(msg, syncdef.ErrTypeAWSRejected, nil)
+		}
+		if out, ok := f.regions[in.Account.ID]; ok {
+			return out, nil
+		}
+		return syncdef.ListRegionsOutput{Regions: []string{"eu-west-1", "us-east-1"}, Source: "account:ListRegions"}, nil
 	}, syncdef.ListRegionsActivity)
 	reg(func(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
+		f.mu.Lock()
+		f.collectCalls[in.Account.ID+"/"+in.Resource.Kind]++
+		f.mu.Unlock()
 		if f.failKind[in.Resource.Kind] {
 			return syncdef.CollectPageOutput{}, temporal.NewNonRetryableApplicationError("collect: AccessDenied", syncdef.ErrTypeAccessDenied, nil)
 		}
@@ -157,10 +175,14 @@ func newFake() *fakeAWS {
 			"222222222222": {"AWS::S3::Bucket": {"b4"}, "AWS::EC2::Instance": {"i6"}},
 			"333333333333": {"AWS::S3::Bucket": {"b5"}, "AWS::EC2::Instance": {}},
 		},
-		owned:     map[catalog.Scope][]catalog.Key{},
-		denied:    map[string]bool{},
-		failKind:  map[string]bool{},
-		threshold: 0.9,
+		owned:        map[catalog.Scope][]catalog.Key{},
+		denied:       map[string]bool{},
+		failKind:     map[string]bool{},
+		threshold:    0.9,
+		regions:      map[string]syncdef.ListRegionsOutput{},
+		regionsFail:  map[string]string{},
+		regionCalls:  map[string]int{},
+		collectCalls: map[string]int{},
 	}
 }
 
@@ -301,6 +323,57 @@ func TestAccountContinuesAsNewAndKeepsItsState(t *testing.T) {
 	}
 	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-instance" {
 		t.Fatalf("deleted %v, want gone-instance only (produced set must survive continue-as-new)", f.deleted)
+	}
+}
+
+// An account whose regions cannot be listed still syncs its global kinds; its
+// regional scopes fail with the reason and keep their entities, so the
+// account is partial, not failed.
+func TestAccountWithoutRegionsStillSyncsGlobalKinds(t *testing.T) {
+	f := newFake()
+	const why = "account 111111111111: list regions of role r: account:ListRegions failed: HTTP 404 UnknownOperationException: no such operation"
+	f.regionsFail["111111111111"] = why
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3", "gone-bucket")
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "gone-but-unknowable")
+	p := runResync(t, f, syncdef.Tuning{})
+
+	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-bucket" {
+		t.Fatalf("deleted %v; want the S3 scope reconciled (gone-bucket) and every EC2 entity kept", f.deleted)
+	}
+	if n := f.collectCalls["111111111111/AWS::S3::Bucket"]; n != 2 {
+		t.Fatalf("S3 of the account was collected in %d pages, want its 2 pages", n)
+	}
+	if n := f.collectCalls["111111111111/AWS::EC2::Instance"]; n != 0 {
+		t.Fatalf("EC2 was collected %d times in an account without regions", n)
+	}
+	if f.regionCalls["111111111111"] != 1 {
+		t.Fatalf("ListRegions ran %d times; a non-retryable failure must not be retried", f.regionCalls["111111111111"])
+	}
+	a := p.Accounts[0]
+	if a.Status != syncdef.AccountPartial || a.Reason != "AWS::EC2::Instance: "+why {
+		t.Fatalf("account = %s %q; want partial, naming the EC2 scope and why its regions are unknown", a.Status, a.Reason)
+	}
+	if a.Counts.Upserted != 3 || p.Counts.Upserted != 3+3 {
+		t.Fatalf("upserted %d in the account, %d in all; want its 3 buckets and the other accounts' 3 entities", a.Counts.Upserted, p.Counts.Upserted)
+	}
+}
+
+// Regions from a fallback source are synced as any others, and the account's
+// report says where they came from.
+func TestRegionsFromFallbackAreReported(t *testing.T) {
+	f := newFake()
+	f.regions["222222222222"] = syncdef.ListRegionsOutput{Regions: []string{"us-east-1"}, Source: "ec2:DescribeRegions",
+		Fallback: "account:ListRegions failed: HTTP 404 without an AWS error"}
+	p := runResync(t, f, syncdef.Tuning{})
+	b := p.Accounts[1]
+	if b.Status != syncdef.AccountSynced || b.Counts.Upserted != 2 {
+		t.Fatalf("account b = %+v, want synced with its bucket and instance", b)
+	}
+	if want := "regions from ec2:DescribeRegions (account:ListRegions failed: HTTP 404 without an AWS error)"; b.Reason != want {
+		t.Fatalf("reason %q, want %q", b.Reason, want)
+	}
+	if p.Accounts[0].Reason != "" {
+		t.Fatalf("account a listed its regions with account:ListRegions; reason %q", p.Accounts[0].Reason)
 	}
 }
 

@@ -34,6 +34,7 @@ func AWSSettings(cfg *config.Config, logger *slog.Logger) awscloud.Settings {
 		ExternalID:                 a.ExternalID,
 		Partition:                  a.Partition,
 		Region:                     a.Region,
+		FallbackRegions:            a.FallbackRegions,
 		Logger:                     logger,
 	}
 }

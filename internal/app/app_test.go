@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -123,4 +124,18 @@ func TestUnreachablePortIsReportedWithTheCause(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The configured fallback regions reach the credential provider, which is
+// where region discovery reads them.
+func TestAWSSettingsCarryFallbackRegions(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "eu-west-1,us-east-1"}[k]
+	}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := app.AWSSettings(cfg, nil).FallbackRegions; !reflect.DeepEqual(got, []string{"eu-west-1", "us-east-1"}) {
+		t.Fatalf("FallbackRegions = %v", got)
+	}
 }

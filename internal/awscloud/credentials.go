@@ -2,6 +2,7 @@ package awscloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
 	"log/slog"
@@ -62,6 +63,9 @@ type Settings struct {
 	// ExpiryWindow: cached credentials are refreshed this long before they
 	// expire (default 5m), so a long page never runs on credentials about to lapse.
 	ExpiryWindow time.Duration
+	// FallbackRegions are used as a target's enabled regions when neither
+	// account:ListRegions nor ec2:DescribeRegions can list them.
+	FallbackRegions []string
 	// RetryMaxAttempts and RetryMaxBackoff tune the SDK's standard retryer
 	// (default 8 attempts, 20s) so throttles are absorbed instead of failing pages.
 	RetryMaxAttempts int
@@ -220,15 +224,59 @@ func chooseProvider(s Settings) (string, error) {
 	return ProviderAssumeRole, nil
 }
 
-// newRetryer: standard mode with more attempts and a longer backoff than the
-// SDK default, and no client-side retry quota, so sustained throttling slows a
-// page down instead of failing it (Ocean pain point #1).
+// newRetryer is the retryer of calls signed with the base credentials.
 func (p *Provider) newRetryer() aws.Retryer {
+	return p.retryer(func() bool { return refresh(p.base.Credentials, p.baseSrc) })
+}
+
+// retryer: standard mode with more attempts and a longer backoff than the
+// SDK default, and no client-side retry quota, so sustained throttling slows a
+// page down instead of failing it (Ocean pain point #1). On top of the SDK's
+// rules, Classify decides: expired credentials are retried once refresh has
+// dropped the cached session AWS just refused, and what AWS rejected (unknown
+// operation, validation, not found) is never retried.
+func (p *Provider) retryer(refresh func() bool) aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = p.s.RetryMaxAttempts
 		o.MaxBackoff = p.s.RetryMaxBackoff
 		o.RateLimiter = ratelimit.None
+		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			// The SDK's own verdicts on errors it marked (clock skew, canceled) stand.
+			var marked interface{ RetryableError() bool }
+			if errors.As(err, &marked) {
+				return aws.UnknownTernary
+			}
+			switch Classify(err) {
+			case ErrExpired:
+				if refresh() {
+					return aws.TrueTernary
+				}
+			case ErrRejected, ErrNotFound:
+				return aws.FalseTernary
+			}
+			return aws.UnknownTernary
+		})}, o.Retryables...)
 	})
+}
+
+// refresh drops the cached credentials of creds so that the next signature
+// fetches new ones. It reports false for keys that never expire (static
+// keys): fetching them again gives the same keys.
+func refresh(creds aws.CredentialsProvider, src *translatingProvider) bool {
+	if src == nil || src.expiration().IsZero() {
+		return false
+	}
+	for {
+		switch c := creds.(type) {
+		case *aws.CredentialsCache:
+			c.Invalidate()
+			return true
+		case *translatingProvider:
+			creds = c.inner
+		default:
+			return false
+		}
+	}
 }
 
 // pathStyleWithCustomEndpoint: emulators and S3-compatible endpoints cannot
@@ -250,7 +298,7 @@ func (p *Provider) HomeRegion() string { return p.s.Region }
 // makes sure the credentials can be obtained, so an unusable role fails here
 // with an *AccessError rather than deep inside a service call.
 func (p *Provider) Config(ctx context.Context, t Target, region string) (aws.Config, error) {
-	creds, _, err := p.credentials(t)
+	creds, src, err := p.credentials(t)
 	if err != nil {
 		return aws.Config{}, err
 	}
@@ -262,6 +310,7 @@ func (p *Provider) Config(ctx context.Context, t Target, region string) (aws.Con
 		cfg.Region = region
 	}
 	cfg.Credentials = creds
+	cfg.Retryer = func() aws.Retryer { return p.retryer(func() bool { return refresh(creds, src) }) }
 	return cfg, nil
 }
 

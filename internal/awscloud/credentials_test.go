@@ -2,11 +2,14 @@ package awscloud_test
 
 import (
 	"errors"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
@@ -337,5 +340,45 @@ func TestNoBaseCredentialsExplained(t *testing.T) {
 	}
 	if len(srv.Requests()) != 0 {
 		t.Fatalf("nothing should reach AWS without credentials, saw %d requests", len(srv.Requests()))
+	}
+}
+
+// A session AWS calls expired while the cache still holds it (clock skew, a
+// revoked session) is dropped, assumed again, and the call retried: retrying
+// with the same session could never succeed.
+func TestExpiredSessionIsRefreshedAndRetried(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 9, Accounts: 2, Regions: []string{"us-east-1", "eu-west-1"}})
+	f := facts(srv)
+	member := f.accounts[1].ID
+	target := awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName), SessionName: awscloud.SessionMember}
+	p := staticProvider(t, srv, func(s *awscloud.Settings) {
+		s.RetryMaxAttempts = 2
+		s.RetryMaxBackoff = 10 * time.Millisecond
+	})
+	cfg, err := p.Config(ctxT(t), target, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two hours later for AWS: the cached one-hour session has expired there.
+	later := time.Now().Add(2 * time.Hour)
+	srv.SetClock(func() time.Time { return later })
+	srv.ResetRequests()
+
+	if _, err := ec2.NewFromConfig(cfg).DescribeRegions(ctxT(t), &ec2.DescribeRegionsInput{}); err != nil {
+		t.Fatalf("an expired session must be refreshed and the call retried: %v", err)
+	}
+	// The emulator authenticates before it routes: the refused call is
+	// logged under its service only.
+	var calls []awsemu.RequestRecord
+	for _, r := range srv.Requests() {
+		if r.Service == "ec2" {
+			calls = append(calls, r)
+		}
+	}
+	if len(calls) != 2 || calls[0].ErrorCode != "ExpiredToken" || calls[1].Status != http.StatusOK {
+		t.Fatalf("want EC2 to refuse the session as expired, then serve: %+v", calls)
+	}
+	if n := len(ops(srv, "AssumeRole")); n != 1 {
+		t.Fatalf("AssumeRole called %d times, want 1 (the refresh)", n)
 	}
 }

@@ -71,6 +71,9 @@ type AWS struct {
 	SessionToken               string
 	WebIdentityTokenFile       string // AWS_WEB_IDENTITY_TOKEN_FILE
 	Region                     string // home region for STS/Organizations; empty = the SDK's default
+	// FallbackRegions are an account's regions when neither
+	// account:ListRegions nor ec2:DescribeRegions can list them.
+	FallbackRegions []string
 }
 
 // Temporal is the connection to the Temporal service.

@@ -46,6 +46,7 @@ var (
 	FieldSessionToken            = Field{"integration.config.aws_session_token", oceanConfig + "AWS_SESSION_TOKEN"}
 	FieldMaxConcurrentAccounts   = Field{"integration.config.maxConcurrentAccounts", oceanConfig + "MAX_CONCURRENT_ACCOUNTS"}
 	FieldRegion                  = Field{"integration.config.region", "AWS_REGION"}
+	FieldFallbackRegions         = Field{"integration.config.fallbackRegions", oceanConfig + "FALLBACK_REGIONS"}
 	FieldWebIdentityTokenFile    = Field{"", "AWS_WEB_IDENTITY_TOKEN_FILE"}
 	FieldMappingFile             = Field{"portAppConfigFile", "PORT_APP_CONFIG_FILE"}
 	FieldVersion                 = Field{"version", "AWS_PORT_SYNC_VERSION"}

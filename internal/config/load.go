@@ -60,6 +60,7 @@ type fileConfig struct {
 			CredentialProviderPriority *stringList `yaml:"credentialProviderPriority"`
 			MaxConcurrentAccounts      *int        `yaml:"maxConcurrentAccounts"`
 			Region                     *string     `yaml:"region"`
+			FallbackRegions            *stringList `yaml:"fallbackRegions"`
 		} `yaml:"config"`
 		// Ocean's Helm chart keeps sensitive integration settings under secrets.
 		Secrets awsKeys `yaml:"secrets"`
@@ -164,6 +165,7 @@ func applyFile(cfg *Config, file string) error {
 		cfg.MaxConcurrentAccounts = *ic.MaxConcurrentAccounts
 	}
 	setStr(&cfg.AWS.Region, ic.Region)
+	setList(&cfg.AWS.FallbackRegions, ic.FallbackRegions)
 	t := fc.Temporal
 	setStr(&cfg.Temporal.Address, t.Address)
 	setStr(&cfg.Temporal.Namespace, t.Namespace)
@@ -253,6 +255,7 @@ func applyEnv(cfg *Config, getenv func(string) string) []error {
 	}
 	str(&cfg.AWS.WebIdentityTokenFile, FieldWebIdentityTokenFile.Env)
 	str(&cfg.AWS.Region, envOceanRegion, FieldRegion.Env, envDefaultRegion)
+	list(&cfg.AWS.FallbackRegions, FieldFallbackRegions)
 	str(&cfg.MappingFile, FieldMappingFile.Env)
 	str(&cfg.Version, FieldVersion.Env)
 	str(&cfg.Temporal.Address, FieldTemporalAddress.Env)
@@ -309,6 +312,7 @@ func normalize(cfg *Config) {
 	cfg.Port.BaseURL = strings.TrimRight(cfg.Port.BaseURL, "/")
 	cfg.AWS.AccountRoleARNs = dedupe(cfg.AWS.AccountRoleARNs)
 	cfg.AWS.OUIDs = dedupe(cfg.AWS.OUIDs)
+	cfg.AWS.FallbackRegions = dedupe(cfg.AWS.FallbackRegions)
 	for i, p := range cfg.AWS.CredentialProviderPriority {
 		for _, known := range DefaultCredentialProviderPriority {
 			if strings.EqualFold(p, known) {

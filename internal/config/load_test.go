@@ -53,6 +53,7 @@ integration:
     credentialProviderPriority: [assumerole, StaticCredential]
     maxConcurrentAccounts: 3
     region: us-gov-west-1
+    fallbackRegions: [us-gov-west-1, us-gov-east-1]
     aws_access_key_id: AKIAFILEFILEFILE
   secrets:
     aws_secret_access_key: file-aws-secret
@@ -85,6 +86,7 @@ func TestLoadFile(t *testing.T) {
 			AccessKeyID:                "AKIAFILEFILEFILE",
 			SecretAccessKey:            "file-aws-secret",
 			Region:                     "us-gov-west-1",
+			FallbackRegions:            []string{"us-gov-west-1", "us-gov-east-1"},
 		},
 		MappingFile:           "/etc/port-app-config.yml",
 		MaxConcurrentAccounts: 3,
@@ -106,7 +108,7 @@ func dump(c *Config) string {
 	return strings.Join([]string{c.Port.ClientID, c.Port.ClientSecret, c.Port.BaseURL, c.IntegrationIdentifier,
 		c.ScheduledResyncInterval.String(), strings.Join(c.AWS.AccountRoleARNs, ","), strings.Join(c.AWS.OUIDs, ","),
 		c.AWS.ExternalID, c.AWS.Partition, strings.Join(c.AWS.CredentialProviderPriority, ","), c.AWS.AccessKeyID,
-		c.AWS.SecretAccessKey, c.AWS.SessionToken, c.AWS.Region, c.AWS.WebIdentityTokenFile, c.MappingFile,
+		c.AWS.SecretAccessKey, c.AWS.SessionToken, c.AWS.Region, strings.Join(c.AWS.FallbackRegions, ","), c.AWS.WebIdentityTokenFile, c.MappingFile,
 		c.Temporal.Address, c.Temporal.Namespace, c.Temporal.APIKey, c.Temporal.TaskQueue, c.Temporal.TLSCertPath,
 		c.Temporal.TLSKeyPath, c.Temporal.TLSCAPath, c.Temporal.TLSServerName, c.Version}, "|")
 }
@@ -143,6 +145,10 @@ func TestEnvOverridesFile(t *testing.T) {
 		{map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token"}, func(c *Config) any { return c.AWS.WebIdentityTokenFile }, "/var/run/token"},
 		{map[string]string{"AWS_DEFAULT_REGION": "eu-west-1"}, func(c *Config) any { return c.AWS.Region }, "eu-west-1"},
 		{map[string]string{"AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-central-1"}, func(c *Config) any { return c.AWS.Region }, "eu-central-1"},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": `["eu-west-1","us-east-1"]`},
+			func(c *Config) any { return c.AWS.FallbackRegions }, []string{"eu-west-1", "us-east-1"}},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "eu-west-1, us-east-1,eu-west-1"},
+			func(c *Config) any { return c.AWS.FallbackRegions }, []string{"eu-west-1", "us-east-1"}},
 		{map[string]string{"PORT_APP_CONFIG_FILE": "/tmp/m.yml"}, func(c *Config) any { return c.MappingFile }, "/tmp/m.yml"},
 		{map[string]string{"AWS_PORT_SYNC_VERSION": "9.9.9"}, func(c *Config) any { return c.Version }, "9.9.9"},
 		{map[string]string{"TEMPORAL_ADDRESS": "t:1"}, func(c *Config) any { return c.Temporal.Address }, "t:1"},

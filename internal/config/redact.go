@@ -48,6 +48,7 @@ func (a AWS) Redacted() AWS {
 	a.SessionToken = mask(a.SessionToken)
 	a.AccountRoleARNs = append([]string(nil), a.AccountRoleARNs...)
 	a.OUIDs = append([]string(nil), a.OUIDs...)
+	a.FallbackRegions = append([]string(nil), a.FallbackRegions...)
 	a.CredentialProviderPriority = append([]string(nil), a.CredentialProviderPriority...)
 	return a
 }

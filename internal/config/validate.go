@@ -16,6 +16,8 @@ var (
 	// Organizations ids: ou-<root part 4-32>-<8-32>, roots r-<4-32>.
 	ouIDPattern   = regexp.MustCompile(`^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$`)
 	integrationID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+	// Region names: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1.
+	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 )
 
 // Validate checks the meaning of every setting and reports every problem at
@@ -143,6 +145,11 @@ func (v *validation) aws(c *Config) {
 	for i, ou := range a.OUIDs {
 		if !ouIDPattern.MatchString(ou) {
 			v.fail(FieldOUID.item(i), "%q is not an OU id: use ou-xxxx-xxxxxxxx (Organizations → AWS accounts) or a root id r-xxxx", ou)
+		}
+	}
+	for i, r := range a.FallbackRegions {
+		if !regionName.MatchString(r) {
+			v.fail(FieldFallbackRegions.item(i), "%q is not a region name: use names such as us-east-1 or eu-central-1", r)
 		}
 	}
 	if len(a.OUIDs) > 0 && a.AccountRoleARN == "" {

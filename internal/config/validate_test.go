@@ -42,6 +42,7 @@ func TestValidateAcceptsValidConfigs(t *testing.T) {
 		{"TEMPORAL_TLS_CERT": pem, "TEMPORAL_TLS_KEY": pem, "TEMPORAL_TLS_CA": pem, "TEMPORAL_ADDRESS": "ns.acct.tmprl.cloud:7233"},
 		{"AWS_WEB_IDENTITY_TOKEN_FILE": token},
 		{"OCEAN__SCHEDULED_RESYNC_INTERVAL": "1"},
+		{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-east-1,eu-central-2,ap-southeast-4,us-gov-west-1,cn-northwest-1,il-central-1"},
 	} {
 		if err := loadValid(t, extra).Validate(); err != nil {
 			t.Errorf("%v: Validate = %v", extra, err)
@@ -105,6 +106,9 @@ func TestValidateMessages(t *testing.T) {
 			`integration.config.accountRoleArn (OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN): partition "aws-us-gov" differs from "aws" (integration.config.aws_partition (OCEAN__INTEGRATION__CONFIG__AWS_PARTITION)): all roles must be in one partition; fix the ARN or set integration.config.aws_partition (OCEAN__INTEGRATION__CONFIG__AWS_PARTITION) to "aws-us-gov"`}},
 		{"mixed partitions in list", map[string]string{"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS": "arn:aws:iam::123456789012:role/R,arn:aws-cn:iam::210987654321:role/R"}, []string{
 			`integration.config.accountRoleArns[1] (OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS): partition "aws-cn" differs from "aws" (the first role ARN)`}},
+		{"fallback regions", map[string]string{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-east-1,us-east1,Eu-West-1"}, []string{
+			`integration.config.fallbackRegions[1] (OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS): "us-east1" is not a region name: use names such as us-east-1 or eu-central-1`,
+			`integration.config.fallbackRegions[2] (OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS): "Eu-West-1" is not a region name`}},
 		{"max accounts", map[string]string{"OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS": "0"}, []string{
 			"integration.config.maxConcurrentAccounts (OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS): 0 is less than 1"}},
 		{"mapping file missing", map[string]string{"PORT_APP_CONFIG_FILE": missing}, []string{

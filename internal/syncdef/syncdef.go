@@ -5,6 +5,8 @@
 package syncdef
 
 import (
+	"bytes"
+	"encoding/json"
 	"time"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
@@ -56,6 +58,7 @@ const (
 	ErrTypeAccessDenied  = "AccessDenied"  // AWS refused: role, trust policy, SCP
 	ErrTypeNotFound      = "NotFound"      // e.g. Port blueprint missing
 	ErrTypePortRejected  = "PortRejected"  // Port 4xx that a retry cannot fix
+	ErrTypeAWSRejected   = "AWSRejected"   // AWS 4xx that a retry cannot fix: unknown operation, validation, not found
 	ErrTypeDiscovery     = "DiscoveryFailed"
 )
 
@@ -146,6 +149,26 @@ type AssumeRoleOutput struct {
 
 type ListRegionsInput struct {
 	Account Account `json:"account"`
+}
+
+// ListRegionsOutput is an account's enabled regions and where they came from.
+type ListRegionsOutput struct {
+	Regions []string `json:"regions"`
+	Source  string   `json:"source,omitempty"` // account:ListRegions, ec2:DescribeRegions, fallbackRegions, partition
+	// Fallback says why the preferred sources were not used ("" when
+	// account:ListRegions answered).
+	Fallback string `json:"fallback,omitempty"`
+}
+
+// UnmarshalJSON also reads the bare list ListRegions returned before it named
+// its source, so that histories recorded then still replay.
+func (o *ListRegionsOutput) UnmarshalJSON(b []byte) error {
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '[' {
+		*o = ListRegionsOutput{}
+		return json.Unmarshal(b, &o.Regions)
+	}
+	type plain ListRegionsOutput
+	return json.Unmarshal(b, (*plain)(o))
 }
 
 // Unit is one (resource, region) stream of pages.
@@ -298,12 +321,15 @@ type AccountSyncInput struct {
 
 // AccountCarry is what an account workflow needs to resume after continue-as-new.
 type AccountCarry struct {
-	Regions  []string         `json:"regions"`
-	Pending  []PendingUnit    `json:"pending"`
-	Scopes   []*ScopeState    `json:"scopes"`
-	Counts   Counts           `json:"counts"`
-	Identity AssumeRoleOutput `json:"identity"`
-	Runs     int              `json:"runs"`
+	Regions []string `json:"regions"`
+	// RegionsNote says where the regions came from, and why, when
+	// account:ListRegions could not list them; the account's report shows it.
+	RegionsNote string           `json:"regionsNote,omitempty"`
+	Pending     []PendingUnit    `json:"pending"`
+	Scopes      []*ScopeState    `json:"scopes"`
+	Counts      Counts           `json:"counts"`
+	Identity    AssumeRoleOutput `json:"identity"`
+	Runs        int              `json:"runs"`
 	// WriteFailures: the first few entities Port rejected, with its answer.
 	WriteFailures []string `json:"writeFailures,omitempty"`
 }

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/app"
 	"github.com/aws-port-sync/aws-port-sync/internal/config"
 	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
+	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 )
 
@@ -165,7 +167,7 @@ func scheduleSpec(cfg *config.Config, searchAttributes bool) schedule.Spec {
 func ensure(ctx context.Context, c client.Client, cfg *config.Config) error {
 	sa, _ := schedule.EnsureSearchAttributes(ctx, c, cfg.Temporal.Namespace)
 	if !sa {
-		fmt.Printf("note: search attributes %s could not be registered in namespace %s; runs go without them\n", "AwsAccountId/AwsPortSyncIntegration", cfg.Temporal.Namespace)
+		fmt.Printf("note: search attributes %s could not be registered in namespace %s; runs go without them\n", strings.Join(syncdef.SearchAttributes, "/"), cfg.Temporal.Namespace)
 	}
 	created, err := schedule.Ensure(ctx, c, scheduleSpec(cfg, sa))
 	if err != nil {

@@ -58,7 +58,11 @@ func (p *Provider) Discover(ctx context.Context, d DiscoverySettings) (Discovery
 	case strings.TrimSpace(d.AccountRoleARN) != "":
 		return p.discoverOrg(ctx, d)
 	case len(d.AccountRoleARNs) > 0:
-		return discoverExplicit(d.AccountRoleARNs)
+		out, err := discoverExplicit(d.AccountRoleARNs)
+		if err != nil {
+			return out, err
+		}
+		return out, p.verifyBase(ctx, out.Accounts[0])
 	default:
 		return p.discoverSingle(ctx)
 	}
@@ -176,6 +180,27 @@ func walkOUs(ctx context.Context, client *organizations.Client, ous []string) ([
 		}
 	}
 	return all, nil
+}
+
+// verifyBase checks, before anything is written to Port, that the credentials
+// every explicit role is assumed with work: the base credentials (static keys,
+// default chain) answer GetCallerIdentity, and a web identity token is accepted
+// by STS. A role that only denies this caller is that account's problem, not
+// discovery's: it is reported by the account's own sync.
+func (p *Provider) verifyBase(ctx context.Context, first Account) error {
+	if p.mode != ProviderWebIdentity {
+		if _, err := p.Verify(ctx, Target{}); err != nil {
+			return fmt.Errorf("accountRoleArns: the credentials that assume the roles do not work: %w", err)
+		}
+		return nil
+	}
+	if _, err := p.Verify(ctx, first.Target()); err != nil {
+		if c := Classify(err); c == ErrDenied && (ErrorCode(err) == "AccessDenied" || ErrorCode(err) == "AccessDeniedException") {
+			return nil
+		}
+		return fmt.Errorf("accountRoleArns: the web identity token does not work: %w", err)
+	}
+	return nil
 }
 
 func discoverExplicit(arns []string) (Discovery, error) {

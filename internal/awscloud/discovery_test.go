@@ -2,6 +2,7 @@ package awscloud_test
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -205,6 +206,37 @@ func TestDiscoverExplicitRoles(t *testing.T) {
 	_, err = p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: []string{roleARN(a1, "/", "r"), "arn:aws:iam::123:role/r"}})
 	if err == nil || !strings.Contains(err.Error(), "accountRoleArns[1]") || !strings.Contains(err.Error(), "account id") {
 		t.Fatalf("bad explicit ARN: got %v", err)
+	}
+}
+
+// Explicit roles are assumed later, account by account, but the credentials
+// that assume them are checked at discovery, before anything reaches Port:
+// keys AWS does not know, or a web identity token STS rejects, fail discovery;
+// a role that only denies this caller does not.
+func TestDiscoverExplicitRolesVerifiesTheBaseCredentials(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 17, Accounts: 3})
+	f := facts(srv)
+	arns := []string{roleARN(f.accounts[1].ID, "/", f.roleName)}
+
+	bad := staticProvider(t, srv, func(s *awscloud.Settings) { s.SecretAccessKey = "wrong" })
+	if _, err := bad.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: arns}); err == nil ||
+		!strings.Contains(err.Error(), "accountRoleArns: the credentials that assume the roles do not work") {
+		t.Fatalf("wrong secret: got %v", err)
+	}
+
+	web, file := webIdentityProvider(t, srv, nil)
+	if err := os.WriteFile(file, []byte("not-a-token"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := web.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: arns}); err == nil ||
+		!strings.Contains(err.Error(), "web identity token does not work") {
+		t.Fatalf("garbage token: got %v", err)
+	}
+
+	good := staticProvider(t, srv, nil)
+	denied := []string{roleARN(f.accounts[1].ID, "/", "NoSuchRole")}
+	if d, err := good.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: denied}); err != nil || len(d.Accounts) != 1 {
+		t.Fatalf("a role that cannot be assumed is the account's failure, not discovery's: %+v, %v", d, err)
 	}
 }
 

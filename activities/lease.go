@@ -20,9 +20,9 @@ func (a *Activities) LeaseHolder(ctx context.Context, integration string) (strin
 	if a.temporal == nil {
 		return "", nil
 	}
-	d, err := a.temporal.DescribeWorkflowExecution(ctx, syncdef.LeaseID(integration), "")
+	d, err := a.temporal.DescribeWorkflow(ctx, syncdef.LeaseID(integration), "")
 	if err != nil {
 		return "", fmt.Errorf("describe lease %s: %w", syncdef.LeaseID(integration), err)
 	}
-	return d.GetWorkflowExecutionInfo().GetParentExecution().GetWorkflowId(), nil
+	return d.RawResponse.GetWorkflowExecutionInfo().GetParentExecution().GetWorkflowId(), nil
 }

@@ -42,10 +42,7 @@ func (a *Activities) PlanDeletes(ctx context.Context, in syncdef.PlanDeletesInpu
 		if targets[ref.Identifier] {
 			// Owned by this scope yet not produced by it: Port created it as
 			// a bare relation target of this scope's entities.
-			if out.Stubs == nil {
-				out.Stubs = map[string]int{}
-			}
-			out.Stubs[ref.Blueprint]++
+			out.Stubs = out.Stubs.Add(ref.Blueprint, 1)
 			continue
 		}
 		out.Stale = append(out.Stale, k)

@@ -16,7 +16,6 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
@@ -155,12 +154,12 @@ func TestOutcomesAreSearchableAndChildrenNamed(t *testing.T) {
 		t.Errorf("synced children %v, want %d", synced, p.AccountsTotal-1)
 	}
 
-	d, err := s.client.DescribeWorkflowExecution(ctx, failed[0], "")
+	d, err := s.client.DescribeWorkflow(ctx, failed[0], "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var summary string
-	if err := converter.GetDefaultDataConverter().FromPayload(d.GetExecutionConfig().GetUserMetadata().GetSummary(), &summary); err != nil {
+	summary, err := d.GetStaticSummary()
+	if err != nil {
 		t.Fatalf("child summary: %v", err)
 	}
 	account := strings.TrimPrefix(failed[0], id+"/account/")

@@ -122,8 +122,8 @@ func printReport(w io.Writer, id string, p syncdef.Progress, perBlueprint map[st
 		fmt.Fprintln(w)
 		if len(p.Stubs) > 0 {
 			fmt.Fprint(w, "  of which relation stubs (created by Port for createMissingRelatedEntities, not resources):")
-			for _, bp := range slices.Sorted(maps.Keys(p.Stubs)) {
-				fmt.Fprintf(w, " %s=%d", bp, p.Stubs[bp])
+			for _, bc := range p.Stubs {
+				fmt.Fprintf(w, " %s=%d", bc.Blueprint, bc.Count)
 			}
 			fmt.Fprintln(w)
 		}

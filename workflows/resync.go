@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -245,11 +244,8 @@ func recordAccount(progress *syncdef.Progress, i int, r syncdef.AccountResult) {
 	p.Runs = r.Runs
 	p.WriteFailures = r.WriteFailures
 	for _, sc := range r.Scopes {
-		for _, bp := range slices.Sorted(maps.Keys(sc.Stubs)) {
-			if progress.Stubs == nil {
-				progress.Stubs = map[string]int{}
-			}
-			progress.Stubs[bp] += sc.Stubs[bp]
+		for _, bc := range sc.Stubs {
+			progress.Stubs = progress.Stubs.Add(bc.Blueprint, bc.Count)
 		}
 	}
 	progress.AccountsDone++

@@ -116,10 +116,10 @@ func (e *RefusedError) Error() string {
 // none runs. It asks the resync lease (held by every resync however it was
 // started) and the schedule's own running actions.
 func RunningResync(ctx context.Context, c client.Client, integration string) (string, error) {
-	d, err := c.DescribeWorkflowExecution(ctx, syncdef.LeaseID(integration), "")
+	d, err := c.DescribeWorkflow(ctx, syncdef.LeaseID(integration), "")
 	switch {
 	case err == nil:
-		info := d.GetWorkflowExecutionInfo()
+		info := d.RawResponse.GetWorkflowExecutionInfo()
 		if info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			if holder := info.GetParentExecution().GetWorkflowId(); holder != "" {
 				return holder, nil

@@ -7,6 +7,8 @@ package syncdef
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
@@ -237,7 +239,7 @@ type PlanDeletesOutput struct {
 	// Stubs counts, per blueprint, the scope's entities that exist only as
 	// relation targets Port created (createMissingRelatedEntities): bare
 	// identifiers, not resources.
-	Stubs map[string]int `json:"stubs,omitempty"`
+	Stubs BlueprintCounts `json:"stubs,omitempty"`
 }
 
 // PlanSweepInput counts what the integration owns and, when discovery was
@@ -356,14 +358,14 @@ type ScopeState struct {
 
 // ScopeResult is a finished scope: complete scopes may carry stale keys.
 type ScopeResult struct {
-	Kind     string         `json:"kind"`
-	Complete bool           `json:"complete"`
-	Error    string         `json:"error,omitempty"`
-	Skipped  string         `json:"skipped,omitempty"` // not applicable here; entities kept
-	Produced int            `json:"produced"`
-	Owned    int            `json:"owned"`
-	Stale    []catalog.Key  `json:"stale,omitempty"`
-	Stubs    map[string]int `json:"stubs,omitempty"`
+	Kind     string          `json:"kind"`
+	Complete bool            `json:"complete"`
+	Error    string          `json:"error,omitempty"`
+	Skipped  string          `json:"skipped,omitempty"` // not applicable here; entities kept
+	Produced int             `json:"produced"`
+	Owned    int             `json:"owned"`
+	Stale    []catalog.Key   `json:"stale,omitempty"`
+	Stubs    BlueprintCounts `json:"stubs,omitempty"`
 }
 
 // Account statuses in results and progress; a resync's status
@@ -426,7 +428,7 @@ type Progress struct {
 	Owned          int               `json:"owned"`
 	// Stubs counts, per blueprint, entities Port created only as relation
 	// targets (createMissingRelatedEntities), as opposed to real resources.
-	Stubs map[string]int `json:"stubs,omitempty"`
+	Stubs BlueprintCounts `json:"stubs,omitempty"`
 	// DeletionFailed: planned deletions could not (all) be carried out.
 	DeletionFailed bool   `json:"deletionFailed,omitempty"`
 	DeletionNote   string `json:"deletionNote,omitempty"`
@@ -436,6 +438,26 @@ type Progress struct {
 	Departed []SweptScope `json:"departed,omitempty"`
 	// RunningResync names the resync that made this one refuse to start.
 	RunningResync string `json:"runningResync,omitempty"`
+}
+
+// BlueprintCount is a count of entities of one blueprint.
+type BlueprintCount struct {
+	Blueprint string `json:"blueprint"`
+	Count     int    `json:"count"`
+}
+
+// BlueprintCounts are kept sorted by blueprint: a slice, not a map, so that
+// workflow code can fold them deterministically.
+type BlueprintCounts []BlueprintCount
+
+// Add adds n to blueprint's count, keeping the order.
+func (c BlueprintCounts) Add(blueprint string, n int) BlueprintCounts {
+	i, found := slices.BinarySearchFunc(c, blueprint, func(e BlueprintCount, bp string) int { return strings.Compare(e.Blueprint, bp) })
+	if found {
+		c[i].Count += n
+		return c
+	}
+	return slices.Insert(c, i, BlueprintCount{Blueprint: blueprint, Count: n})
 }
 
 // SweptScope is an account (or kind) nobody collects any more, swept whole.

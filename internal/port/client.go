@@ -23,6 +23,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 const (
@@ -59,6 +61,9 @@ type Config struct {
 	Logger *slog.Logger
 	// UserAgent is sent on every request (default "aws-port-sync").
 	UserAgent string
+	// TracerProvider receives a client span per HTTP request, retries
+	// included (nil = the global provider, a no-op unless tracing is on).
+	TracerProvider trace.TracerProvider
 }
 
 // Client talks to one Port organization. Create it with New.
@@ -106,6 +111,7 @@ func New(cfg Config) (*Client, error) {
 		tr.MaxIdleConnsPerHost = 50
 		hc = &http.Client{Timeout: defaultTimeout, Transport: tr}
 	}
+	hc = traced(hc, cfg.TracerProvider)
 	maxRetries := cfg.MaxRetries
 	switch {
 	case maxRetries == 0:

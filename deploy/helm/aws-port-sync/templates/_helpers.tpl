@@ -67,8 +67,75 @@ true
 {{- end -}}
 
 {{- define "aws-port-sync.createSecret" -}}
-{{- $s := .Values.integration.secrets -}}
-{{- if or (not .Values.port.existingSecret) (and .Values.temporal.apiKey (not .Values.temporal.existingSecret)) $s.aws_access_key_id $s.aws_secret_access_key $s.aws_session_token }}true{{ end -}}
+{{- $secretSettings := false -}}
+{{- range $name, $s := include "aws-port-sync.integrationEnv" . | fromYaml -}}
+{{- if $s.secret }}{{ $secretSettings = true }}{{ end -}}
+{{- end -}}
+{{- if or (not .Values.port.existingSecret) (and .Values.temporal.apiKey (not .Values.temporal.existingSecret)) $secretSettings }}true{{ end -}}
+{{- end -}}
+
+{{/*
+integration.config / integration.secrets, Port's chart rule: every key becomes
+OCEAN__INTEGRATION__CONFIG__<key in UPPER_SNAKE>. The keys are the ones the
+worker reads (internal/config IntegrationSettings, camelCase or snake_case; a
+test keeps this list equal to it). A key nothing reads fails the install
+instead of vanishing; credentials go to the Secret wherever they were given.
+*/}}
+{{- define "aws-port-sync.integrationSettings" -}}
+ACCOUNT_ROLE_ARN: {keys: [accountRoleArn, account_role_arn]}
+ACCOUNT_ROLE_ARNS: {keys: [accountRoleArns, account_role_arns]}
+OU_ID: {keys: [ouId, ou_id]}
+EXTERNAL_ID: {keys: [externalId, external_id]}
+AWS_PARTITION: {keys: [awsPartition, aws_partition]}
+CREDENTIAL_PROVIDER_PRIORITY: {keys: [credentialProviderPriority, credential_provider_priority]}
+AWS_ACCESS_KEY_ID: {keys: [awsAccessKeyId, aws_access_key_id], secret: true}
+AWS_SECRET_ACCESS_KEY: {keys: [awsSecretAccessKey, aws_secret_access_key], secret: true}
+AWS_SESSION_TOKEN: {keys: [awsSessionToken, aws_session_token], secret: true}
+MAX_CONCURRENT_ACCOUNTS: {keys: [maxConcurrentAccounts, max_concurrent_accounts]}
+REGION: {keys: [region]}
+{{- end -}}
+
+{{/*
+The given settings as YAML: OCEAN__INTEGRATION__CONFIG__<NAME> → {value,
+secret, from}. Blank values (null, "", []) are not settings. Lists become
+comma-separated (the worker also reads a JSON array string as given).
+*/}}
+{{- define "aws-port-sync.integrationEnv" -}}
+{{- $settings := include "aws-port-sync.integrationSettings" . | fromYaml -}}
+{{- $byKey := dict -}}
+{{- $known := list -}}
+{{- range $name, $s := $settings -}}
+{{- range $s.keys }}{{ $_ := set $byKey . $name }}{{ end -}}
+{{- $known = append $known (join "/" $s.keys) -}}
+{{- end -}}
+{{- $out := dict -}}
+{{- range $section := list "config" "secrets" -}}
+{{- $values := index $.Values.integration $section | default dict -}}
+{{- if not (kindIs "map" $values) -}}
+{{- fail (printf "integration.%s must be a map of settings, e.g. --set integration.%s.accountRoleArn=…" $section $section) -}}
+{{- end -}}
+{{- range $key, $value := $values -}}
+{{- $name := get $byKey $key -}}
+{{- if not $name -}}
+{{- fail (printf "integration.%s.%s: aws-port-sync has no such setting (it would become OCEAN__INTEGRATION__CONFIG__%s, which nothing reads). Known keys, camelCase or snake_case: %s" $section $key ($key | snakecase | upper) (join ", " (sortAlpha $known))) -}}
+{{- end -}}
+{{- $blank := or (kindIs "invalid" $value) (and (kindIs "string" $value) (eq (trim $value) "")) (and (kindIs "slice" $value) (empty $value)) -}}
+{{- if not $blank -}}
+{{- $env := printf "OCEAN__INTEGRATION__CONFIG__%s" $name -}}
+{{- $from := printf "integration.%s.%s" $section $key -}}
+{{- if hasKey $out $env -}}
+{{- fail (printf "%s and %s both set %s: give it once" (get (get $out $env) "from") $from $env) -}}
+{{- end -}}
+{{- $text := "" -}}
+{{- if kindIs "slice" $value -}}{{ $text = join "," $value }}
+{{- else if kindIs "map" $value -}}{{ $text = toJson $value }}
+{{- else -}}{{ $text = toString $value }}{{- end -}}
+{{- $secret := or (eq $section "secrets") (get (get $settings $name) "secret") -}}
+{{- $_ := set $out $env (dict "value" $text "secret" $secret "from" $from) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $out }}{{ toYaml $out }}{{ end -}}
 {{- end -}}
 
 {{/* Temporal TLS files, mounted at a fixed directory. */}}
@@ -100,11 +167,6 @@ true
 {{/* Local mapping file. */}}
 {{- define "aws-port-sync.mappingDir" -}}/etc/aws-port-sync/mapping{{- end -}}
 
-{{/* A list value (YAML list or --set "{a,b}") or a comma-separated string, as one comma-separated string. */}}
-{{- define "aws-port-sync.csv" -}}
-{{- if kindIs "slice" . -}}{{ join "," . }}{{- else -}}{{ . }}{{- end -}}
-{{- end -}}
-
 {{/* Fail early, at helm install time, on what the worker would reject anyway. */}}
 {{- define "aws-port-sync.validate" -}}
 {{- if not .Values.integration.identifier -}}
@@ -116,6 +178,7 @@ true
 {{- if and (not .Values.port.existingSecret) (or (not .Values.port.clientId) (not .Values.port.clientSecret)) -}}
 {{- fail "port.clientId and port.clientSecret are required, or port.existingSecret naming a Secret that holds them" -}}
 {{- end -}}
+{{- $_ := include "aws-port-sync.integrationEnv" . -}}
 {{- end -}}
 
 {{/*
@@ -141,58 +204,16 @@ Temporal's variable names. Secrets come only through secretKeyRef.
   value: {{ .Values.initializePortResources | quote }}
 - name: OCEAN__SCHEDULED_RESYNC_INTERVAL
   value: {{ .Values.scheduledResyncInterval | quote }}
-{{- if .Values.integration.config.accountRoleArn }}
-- name: OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN
-  value: {{ .Values.integration.config.accountRoleArn | quote }}
-{{- end }}
-{{- if .Values.integration.config.accountRoleArns }}
-- name: OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS
-  value: {{ include "aws-port-sync.csv" .Values.integration.config.accountRoleArns | quote }}
-{{- end }}
-{{- if .Values.integration.config.ouId }}
-- name: OCEAN__INTEGRATION__CONFIG__OU_ID
-  value: {{ include "aws-port-sync.csv" .Values.integration.config.ouId | quote }}
-{{- end }}
-{{- if .Values.integration.config.externalId }}
-- name: OCEAN__INTEGRATION__CONFIG__EXTERNAL_ID
-  value: {{ .Values.integration.config.externalId | quote }}
-{{- end }}
-{{- if .Values.integration.config.aws_partition }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_PARTITION
-  value: {{ .Values.integration.config.aws_partition | quote }}
-{{- end }}
-{{- if .Values.integration.config.credentialProviderPriority }}
-- name: OCEAN__INTEGRATION__CONFIG__CREDENTIAL_PROVIDER_PRIORITY
-  value: {{ include "aws-port-sync.csv" .Values.integration.config.credentialProviderPriority | quote }}
-{{- end }}
-{{- if .Values.integration.config.maxConcurrentAccounts }}
-- name: OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS
-  value: {{ .Values.integration.config.maxConcurrentAccounts | quote }}
-{{- end }}
-{{- if .Values.integration.config.region }}
-- name: AWS_REGION
-  value: {{ .Values.integration.config.region | quote }}
-{{- end }}
-{{- if .Values.integration.secrets.aws_access_key_id }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_ACCESS_KEY_ID
+{{- range $env, $s := include "aws-port-sync.integrationEnv" . | fromYaml }}
+- name: {{ $env }}
+{{- if $s.secret }}
   valueFrom:
     secretKeyRef:
-      name: {{ include "aws-port-sync.secretName" . }}
-      key: OCEAN__INTEGRATION__CONFIG__AWS_ACCESS_KEY_ID
+      name: {{ include "aws-port-sync.secretName" $ }}
+      key: {{ $env }}
+{{- else }}
+  value: {{ $s.value | quote }}
 {{- end }}
-{{- if .Values.integration.secrets.aws_secret_access_key }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_SECRET_ACCESS_KEY
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "aws-port-sync.secretName" . }}
-      key: OCEAN__INTEGRATION__CONFIG__AWS_SECRET_ACCESS_KEY
-{{- end }}
-{{- if .Values.integration.secrets.aws_session_token }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_SESSION_TOKEN
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "aws-port-sync.secretName" . }}
-      key: OCEAN__INTEGRATION__CONFIG__AWS_SESSION_TOKEN
 {{- end }}
 {{- if .Values.portAppConfig }}
 - name: PORT_APP_CONFIG_FILE

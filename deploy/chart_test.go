@@ -101,12 +101,30 @@ var installCases = []installCase{
 		in:      install("aws-port-sync", with("integration.config.awsAccessKeyId=a", "integration.secrets.aws_access_key_id=b")...),
 		wantErr: "integration.config.awsAccessKeyId and integration.secrets.aws_access_key_id both set OCEAN__INTEGRATION__CONFIG__AWS_ACCESS_KEY_ID",
 	},
+
+	// 2. Long release names.
+	longRelease(34), longRelease(40), longRelease(53),
 }
 
 const (
 	iamUserKeyID  = "AKIADOCDOCDOCDOCDOC1"
 	iamUserSecret = "doc-aws-secret-access-key-xyz"
 )
+
+// longRelease is an install under a release name of n characters (Helm allows 53).
+func longRelease(n int) installCase {
+	name := strings.Repeat("r", n-len("-prod")) + "-prod"
+	return installCase{
+		name: fmt.Sprintf("a %d-character release name", n),
+		in:   install(name, required...),
+		check: func(t *testing.T, res result) {
+			job := res.o.scheduleJob(t)
+			if len(job.Name) > 63 || !strings.HasSuffix(job.Name, "-ensure-schedule") {
+				t.Errorf("Job name %q (%d characters)", job.Name, len(job.Name))
+			}
+		},
+	}
+}
 
 func TestInstallCases(t *testing.T) {
 	for _, tc := range installCases {

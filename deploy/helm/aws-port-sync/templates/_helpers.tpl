@@ -16,6 +16,14 @@
 {{- end -}}
 {{- end -}}
 
+{{/*
+The schedule hook Job: its name becomes the job-name label of its pods, and
+label values stop at 63 characters, so the fullname is cut to leave room.
+*/}}
+{{- define "aws-port-sync.scheduleJobName" -}}
+{{- printf "%s-ensure-schedule" (include "aws-port-sync.fullname" . | trunc 47 | trimSuffix "-") -}}
+{{- end -}}
+
 {{- define "aws-port-sync.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "aws-port-sync.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}

@@ -104,6 +104,34 @@ var installCases = []installCase{
 
 	// 2. Long release names.
 	longRelease(34), longRelease(40), longRelease(53),
+
+	// 3. The IRSA annotation given twice.
+	{
+		name: "roleArn and the same annotation: one annotation",
+		in: install("aws-port-sync", with("podServiceAccount.create=true", "podServiceAccount.roleArn="+orgRoleARN,
+			`podServiceAccount.annotations.eks\.amazonaws\.com/role-arn=`+orgRoleARN)...),
+		check: func(t *testing.T, res result) {
+			if got := res.o.serviceAccounts["aws-port-sync"].Annotations[irsaAnnotation]; got != orgRoleARN {
+				t.Errorf("annotation = %q", got)
+			}
+		},
+	},
+	{
+		name: "the IRSA role given only as an annotation is named in NOTES",
+		in: install("aws-port-sync", with("podServiceAccount.create=true",
+			`podServiceAccount.annotations.eks\.amazonaws\.com/role-arn=`+orgRoleARN)...),
+		check: func(t *testing.T, res result) {
+			if strings.Contains(res.r.notes, "No IRSA role") || !strings.Contains(res.r.notes, orgRoleARN) {
+				t.Errorf("NOTES:\n%s", res.r.notes)
+			}
+		},
+	},
+	{
+		name: "roleArn and a different annotation fail",
+		in: install("aws-port-sync", with("podServiceAccount.roleArn="+orgRoleARN,
+			`podServiceAccount.annotations.eks\.amazonaws\.com/role-arn=arn:aws:iam::999999999999:role/Other`)...),
+		wantErr: "name different IRSA roles: set one of them",
+	},
 }
 
 const (

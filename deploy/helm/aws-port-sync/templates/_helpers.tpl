@@ -57,6 +57,29 @@ true
 {{- default (include "aws-port-sync.fullname" .) .Values.podServiceAccount.name -}}
 {{- end -}}
 
+{{/*
+The created service account's annotations: podServiceAccount.annotations plus
+eks.amazonaws.com/role-arn from podServiceAccount.roleArn, once (the two
+spellings of the IRSA role must agree).
+*/}}
+{{- define "aws-port-sync.serviceAccountAnnotations" -}}
+{{- $annotations := deepCopy (.Values.podServiceAccount.annotations | default dict) -}}
+{{- with .Values.podServiceAccount.roleArn -}}
+{{- $given := get $annotations "eks.amazonaws.com/role-arn" -}}
+{{- if and $given (ne $given .) -}}
+{{- fail (printf "podServiceAccount.roleArn (%s) and the eks.amazonaws.com/role-arn annotation in podServiceAccount.annotations (%s) name different IRSA roles: set one of them" . $given) -}}
+{{- end -}}
+{{- $_ := set $annotations "eks.amazonaws.com/role-arn" . -}}
+{{- end -}}
+{{- if $annotations }}{{ toYaml $annotations }}{{ end -}}
+{{- end -}}
+
+{{/* The IRSA role the created service account carries, if any. */}}
+{{- define "aws-port-sync.irsaRoleArn" -}}
+{{- $annotations := include "aws-port-sync.serviceAccountAnnotations" . | fromYaml -}}
+{{- get $annotations "eks.amazonaws.com/role-arn" -}}
+{{- end -}}
+
 {{/* Secrets: the chart's own Secret holds whatever was given inline. */}}
 {{- define "aws-port-sync.secretName" -}}
 {{- include "aws-port-sync.fullname" . -}}
@@ -187,6 +210,7 @@ comma-separated (the worker also reads a JSON array string as given).
 {{- fail "port.clientId and port.clientSecret are required, or port.existingSecret naming a Secret that holds them" -}}
 {{- end -}}
 {{- $_ := include "aws-port-sync.integrationEnv" . -}}
+{{- $_ := include "aws-port-sync.serviceAccountAnnotations" . -}}
 {{- end -}}
 
 {{/*

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/app"
@@ -18,6 +19,8 @@ import (
 
 const (
 	orgRoleARN     = "arn:aws:iam::111111111111:role/PortOceanReadRole"
+	seedSA         = "port-ocean-aws-v3"
+	seedNamespace  = "port-ocean"
 	irsaAnnotation = "eks.amazonaws.com/role-arn"
 )
 
@@ -32,11 +35,13 @@ type result struct {
 	cfg    *config.Config
 }
 
-// installCase is one row of the table: an install and what must come of it.
+// installCase is one row of the table: a documented command (by the comment
+// above it in deploy/README.md) or arguments, and what must come of it.
 type installCase struct {
 	name    string
-	in      helmInstall
-	wantErr string // helm must refuse the install with this text
+	doc     string      // comment above the command in deploy/README.md
+	in      helmInstall // when doc is empty
+	wantErr string      // helm must refuse the install with this text
 	check   func(t *testing.T, res result)
 }
 
@@ -68,12 +73,26 @@ var installCases = []installCase{
 		},
 	},
 	{
-		name: "Port's IAM-user command: integration.config.awsAccessKeyId / awsSecretAccessKey",
-		in: install("aws-port-sync", with("sendRawDataExamples=true", "scheduledResyncInterval=1440", "integration.type=aws-v3",
-			"integration.eventListener.type=POLLING", "integration.config.awsAccessKeyId="+iamUserKeyID,
-			"integration.config.awsSecretAccessKey="+iamUserSecret)...),
+		name: "the seed's IRSA command: Organizations mode, existing service account",
+		doc:  "Port's IRSA command (Organizations mode), chart path swapped, plus the image and Temporal",
 		check: func(t *testing.T, res result) {
-			if res.cfg.AWS.AccessKeyID != iamUserKeyID || res.cfg.AWS.SecretAccessKey != iamUserSecret {
+			checkSeed(t, res)
+			if res.cfg.AWS.AccountRoleARN != orgRoleARN || res.cfg.Mode() != "organization" {
+				t.Errorf("worker: accountRoleArn %q, mode %s", res.cfg.AWS.AccountRoleARN, res.cfg.Mode())
+			}
+			if res.cfg.ScheduledResyncInterval != 1440*time.Minute || res.cfg.IntegrationIdentifier != "my-aws-v3-org" {
+				t.Errorf("worker: interval %v, identifier %q", res.cfg.ScheduledResyncInterval, res.cfg.IntegrationIdentifier)
+			}
+			if !strings.Contains(res.r.notes, "temporal schedule trigger -s aws-port-sync/my-aws-v3-org") {
+				t.Errorf("NOTES do not show how to trigger a resync:\n%s", res.r.notes)
+			}
+		},
+	},
+	{
+		name: "Port's IAM-user command: integration.config.awsAccessKeyId / awsSecretAccessKey",
+		doc:  "Port's IAM-user command (static keys), chart path swapped, plus the image and Temporal",
+		check: func(t *testing.T, res result) {
+			if res.cfg.AWS.AccessKeyID != docVars["AWS_ACCESS_KEY_ID"] || res.cfg.AWS.SecretAccessKey != docVars["AWS_SECRET_ACCESS_KEY"] {
 				t.Errorf("the worker starts without the static keys: access key %q, secret set %v",
 					res.cfg.AWS.AccessKeyID, res.cfg.AWS.SecretAccessKey != "")
 			}
@@ -84,7 +103,51 @@ var installCases = []installCase{
 			}
 		},
 	},
-
+	{
+		name: "the chart creates the service account with the IRSA annotation (Port's single-account form)",
+		doc:  "Or let the chart create the service account, annotated (Port's single-account IRSA form)",
+		check: func(t *testing.T, res result) {
+			sa := res.o.serviceAccounts[seedSA]
+			if sa == nil {
+				t.Fatalf("no ServiceAccount %s; have %s", seedSA, describe(res.o))
+			}
+			if sa.Annotations[irsaAnnotation] != docVars["ROLE_ARN"] {
+				t.Errorf("IRSA annotation = %q", sa.Annotations[irsaAnnotation])
+			}
+			if strings.Contains(res.r.notes, "No IRSA role") || !strings.Contains(res.r.notes, docVars["ROLE_ARN"]) {
+				t.Errorf("NOTES do not name the IRSA role that came through annotations:\n%s", res.r.notes)
+			}
+			if !reflect.DeepEqual(res.cfg.AWS.AccountRoleARNs, []string{docVars["ROLE_ARN"]}) {
+				t.Errorf("accountRoleArns = %v", res.cfg.AWS.AccountRoleARNs)
+			}
+		},
+	},
+	{
+		name: "Temporal Cloud with an API key from an existing Secret",
+		doc:  "Temporal Cloud, API key",
+		check: func(t *testing.T, res result) {
+			if res.cfg.Temporal.APIKey != docVars["TEMPORAL_API_KEY"] || !res.cfg.Temporal.TLSEnabled() {
+				t.Errorf("worker: API key set %v, TLS %v", res.cfg.Temporal.APIKey != "", res.cfg.Temporal.TLSEnabled())
+			}
+			if res.cfg.Temporal.Address != "us-east-1.aws.api.temporal.io:7233" || res.cfg.Temporal.Namespace != "my-ns.a1b2c" {
+				t.Errorf("worker: Temporal %s / %s", res.cfg.Temporal.Address, res.cfg.Temporal.Namespace)
+			}
+		},
+	},
+	{
+		name: "Temporal Cloud with mTLS, certificate files given with --set-file",
+		doc:  "Temporal Cloud, mTLS",
+		check: func(t *testing.T, res result) {
+			for env, want := range map[string]string{"TEMPORAL_TLS_CERT": testCert, "TEMPORAL_TLS_KEY": testKey} {
+				if got := res.worker.files[res.worker.env[env]]; got != want {
+					t.Errorf("%s=%s: mounted %q, want the --set-file content", env, res.worker.env[env], got)
+				}
+			}
+			if res.cfg.Temporal.Address != "my-ns.a1b2c.tmprl.cloud:7233" || res.cfg.Temporal.TLSCertPath == "" {
+				t.Errorf("worker: Temporal %s, cert %q", res.cfg.Temporal.Address, res.cfg.Temporal.TLSCertPath)
+			}
+		},
+	},
 	// 1. Port's names for static keys, and keys nothing reads.
 	{
 		name:    "a key nothing reads fails the install, naming it",
@@ -132,12 +195,24 @@ var installCases = []installCase{
 			`podServiceAccount.annotations.eks\.amazonaws\.com/role-arn=arn:aws:iam::999999999999:role/Other`)...),
 		wantErr: "name different IRSA roles: set one of them",
 	},
-}
 
-const (
-	iamUserKeyID  = "AKIADOCDOCDOCDOCDOC1"
-	iamUserSecret = "doc-aws-secret-access-key-xyz"
-)
+	// 4. Service account forms that cannot work.
+	{
+		name:    "create=false without a name fails",
+		in:      install("aws-port-sync", with("podServiceAccount.create=false")...),
+		wantErr: "podServiceAccount.create=false means \"use an existing service account\": name it with podServiceAccount.name",
+	},
+	{
+		name:    "an IRSA role for an existing service account fails (the chart cannot annotate it)",
+		in:      install("aws-port-sync", with("podServiceAccount.name=port-ocean-aws-v3", "podServiceAccount.roleArn="+orgRoleARN)...),
+		wantErr: "kubectl annotate serviceaccount port-ocean-aws-v3 -n port-ocean eks.amazonaws.com/role-arn=<role ARN>",
+	},
+	{
+		name:    "no image fails, saying how to get one",
+		in:      install("aws-port-sync", append(with(), "image.repository=")...),
+		wantErr: "image.repository is required: aws-port-sync publishes no image; build deploy/Dockerfile",
+	},
+}
 
 // longRelease is an install under a release name of n characters (Helm allows 53).
 func longRelease(n int) installCase {
@@ -154,10 +229,44 @@ func longRelease(n int) installCase {
 	}
 }
 
+// checkSeed: the existing service account of the seed's flow is used, exists
+// per the documented kubectl commands, and nothing else is created for it.
+func checkSeed(t *testing.T, res result) {
+	t.Helper()
+	for _, spec := range res.o.podSpecs() {
+		if spec.ServiceAccountName != seedSA {
+			t.Errorf("serviceAccountName = %q, want the existing %s", spec.ServiceAccountName, seedSA)
+		}
+	}
+	if len(res.o.serviceAccounts) != 0 {
+		t.Errorf("the chart created a service account although podServiceAccount.name names an existing one: %s", describe(res.o))
+	}
+	if !strings.Contains(res.r.notes, "existing service account "+seedSA) {
+		t.Errorf("NOTES do not say the service account must exist:\n%s", res.r.notes)
+	}
+}
+
+// The PEM files the mTLS command passes with --set-file.
+const (
+	testCert = "-----BEGIN CERTIFICATE-----\nMIIBdoc\n-----END CERTIFICATE-----\n"
+	testKey  = "-----BEGIN PRIVATE KEY-----\nMIIEdockeyxyz\n-----END PRIVATE KEY-----\n"
+)
+
 func TestInstallCases(t *testing.T) {
+	docs := docHelmCommands(t)
+	claimed := map[string]bool{}
 	for _, tc := range installCases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := helmRender(t, tc.in)
+			in := tc.in
+			if tc.doc != "" {
+				cmd, ok := docs[tc.doc]
+				if !ok {
+					t.Fatalf("deploy/README.md has no helm command under the comment %q; it has %v", tc.doc, sortedKeys(docs))
+				}
+				claimed[tc.doc] = true
+				in = cmd.install
+			}
+			r, err := helmRender(t, in)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("helm install: err = %v\nwant one containing %q", err, tc.wantErr)
@@ -168,6 +277,9 @@ func TestInstallCases(t *testing.T) {
 				t.Fatalf("helm would refuse the install: %v", err)
 			}
 			o := decodeStrict(t, r)
+			for name, s := range docs[tc.doc].existingSecrets {
+				o.secrets[name] = s
+			}
 			res := result{r: r, o: o}
 			dep, job := o.deployment(t), o.scheduleJob(t)
 			res.worker = o.container(t, dep.Spec.Template.Spec, "pod-0")
@@ -190,7 +302,7 @@ func TestInstallCases(t *testing.T) {
 					t.Errorf("hook %s runs on %v, want post-install, post-upgrade", key, events)
 				}
 			}
-			checkSecretsOnlyInSecrets(t, r, o, []string{"port-secret-value", iamUserKeyID, iamUserSecret})
+			checkSecretsOnlyInSecrets(t, r, o, append(append([]string{}, docSecrets...), "port-secret-value", testKey))
 			cfg, err := res.worker.workerConfig(t)
 			if err != nil {
 				t.Fatalf("the worker would not start with what the chart gives it:\n%v", err)
@@ -204,6 +316,112 @@ func TestInstallCases(t *testing.T) {
 			}
 		})
 	}
+	for comment, cmd := range docs {
+		if !claimed[comment] {
+			t.Errorf("%s: a documented helm command no test runs", cmd.where)
+		}
+	}
+}
+
+// documented is a helm command of the docs, with the Secrets the kubectl
+// commands of the same section create beforehand.
+type documented struct {
+	where           string
+	install         helmInstall
+	existingSecrets map[string]*corev1.Secret
+}
+
+// docHelmCommands finds every `helm upgrade --install` in deploy/README.md by
+// the comment above it. The commands run from the repository root; --set-file
+// reads the test's PEM files.
+func docHelmCommands(t *testing.T) map[string]documented {
+	t.Helper()
+	pemDir := t.TempDir()
+	for name, content := range map[string]string{"client.pem": testCert, "client.key": testKey} {
+		if err := os.WriteFile(filepath.Join(pemDir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmds := append(docCommands(t, docFile), docCommands(t, "../README.md")...)
+	secrets := docSecretsCreated(t, cmds)
+	out := map[string]documented{}
+	for _, c := range cmds {
+		if len(c.words) == 0 || c.words[0] != "helm" || len(c.words) < 2 || c.words[1] == "repo" || c.words[1] == "uninstall" {
+			continue
+		}
+		if c.err != nil {
+			t.Fatalf("%s: %v", c, c.err)
+		}
+		in, err := parseHelmArgs(c.words[1:], "..")
+		if err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		if in.chart != filepath.Join("..", "deploy", chartDir) {
+			t.Errorf("%s: chart %s, want ./deploy/%s", c, in.chart, chartDir)
+		}
+		in.chart = chartDir
+		in.dir = pemDir
+		if _, dup := out[c.comment]; dup || c.comment == "" {
+			t.Fatalf("%s: each helm command needs a comment of its own above it", c)
+		}
+		out[c.comment] = documented{where: fmt.Sprintf("%s:%d", c.file, c.line), install: in, existingSecrets: secrets}
+	}
+	return out
+}
+
+// TestDocumentedServiceAccount: the seed's flow creates the service account
+// before the install, in the namespace the install uses, under the name it
+// passes, annotated with the role the AWS roles trust.
+func TestDocumentedServiceAccount(t *testing.T) {
+	docs := docHelmCommands(t)
+	seed := docs[installCases[1].doc].install
+	var sa string
+	for _, v := range seed.values {
+		if k, val, _ := strings.Cut(v, "="); k == "podServiceAccount.name" {
+			sa = val
+		}
+	}
+	var created, annotated bool
+	for _, c := range docCommands(t, docFile) {
+		w := c.words
+		if len(w) < 4 || w[0] != "kubectl" {
+			continue
+		}
+		ns := flagValue(w, "-n", "--namespace")
+		switch {
+		case w[1] == "create" && w[2] == "serviceaccount":
+			created = created || (w[3] == sa && ns == seed.namespace)
+		case w[1] == "annotate" && w[2] == "serviceaccount" && w[3] == sa && ns == seed.namespace:
+			for _, a := range w[4:] {
+				if strings.HasPrefix(a, irsaAnnotation+"=arn:aws:iam::") {
+					annotated = true
+				}
+			}
+		}
+	}
+	if sa == "" || !created || !annotated {
+		t.Errorf("deploy/README.md must create (kubectl create serviceaccount %s -n %s) and annotate (%s=…) the service account the seed's install uses before it: created %v, annotated %v",
+			sa, seed.namespace, irsaAnnotation, created, annotated)
+	}
+	// The step comes before the install.
+	text, _ := os.ReadFile(docFile)
+	if i, j := strings.Index(string(text), "kubectl create serviceaccount"), strings.Index(string(text), "# "+installCases[1].doc); i < 0 || i > j {
+		t.Errorf("the service account step must come before the install in deploy/README.md")
+	}
+}
+
+func flagValue(words []string, names ...string) string {
+	for i, w := range words {
+		for _, n := range names {
+			if w == n && i+1 < len(words) {
+				return words[i+1]
+			}
+			if v, ok := strings.CutPrefix(w, n+"="); ok {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // Every spelling of every setting the worker reads, under integration.config
@@ -398,7 +616,7 @@ func TestExistingSecrets(t *testing.T) {
 
 // TestRequiredValues: a missing required value fails the install with its name.
 func TestRequiredValues(t *testing.T) {
-	for _, missing := range []string{"integration.identifier", "temporal.address", "port.clientSecret", "port.clientId"} {
+	for _, missing := range []string{"integration.identifier", "temporal.address", "port.clientSecret", "port.clientId", "image.repository"} {
 		_, err := helmRender(t, install("aws-port-sync", append(with(), missing+"=")...))
 		if err == nil || !strings.Contains(err.Error(), missing) {
 			t.Errorf("without %s: err = %v, want one naming %s", missing, err, missing)

@@ -3,9 +3,12 @@ package deploy
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 // The install steps in README.md and deploy/README.md are run by the tests
@@ -29,6 +32,9 @@ var docVars = map[string]string{
 	"MGMT_ROLE_ARN":         "arn:aws:iam::111111111111:role/PortOceanReadRole",
 	"ROLE_ARN":              "arn:aws:iam::222222222222:role/PortOceanReadRole",
 }
+
+// docSecrets are the docVars no rendered manifest may show in plain text.
+var docSecrets = []string{docVars["PORT_CLIENT_SECRET"], docVars["AWS_SECRET_ACCESS_KEY"], docVars["AWS_ACCESS_KEY_ID"], docVars["TEMPORAL_API_KEY"]}
 
 // docCommand is one documented shell command.
 type docCommand struct {
@@ -236,6 +242,93 @@ func shellWords(s string, vars map[string]string) ([]string, error) {
 		words = append(words, cur.String())
 	}
 	return words, nil
+}
+
+// parseHelmArgs reads the arguments after `helm`, as the CLI's flags do.
+// dir resolves relative paths (the chart, -f and --set-file files).
+func parseHelmArgs(args []string, dir string) (helmInstall, error) {
+	in := helmInstall{dir: dir}
+	if len(args) < 2 || args[0] != "upgrade" && args[0] != "install" && args[0] != "template" {
+		return in, fmt.Errorf("not helm install/upgrade/template: %v", args)
+	}
+	var positional []string
+	rest := args[1:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		if !strings.HasPrefix(a, "-") {
+			positional = append(positional, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(a, "=")
+		takesValue := map[string]*[]string{
+			"--set": &in.values, "--set-string": &in.stringValues, "--set-json": &in.jsonValues,
+			"--set-file": &in.fileValues, "--set-literal": &in.literalValues, "-f": &in.valueFiles, "--values": &in.valueFiles,
+		}
+		switch name {
+		case "--install", "--create-namespace", "--atomic", "--wait", "--debug":
+			continue
+		case "-n", "--namespace":
+			if !hasValue {
+				i++
+				if i == len(rest) {
+					return in, fmt.Errorf("%s needs a value", name)
+				}
+				value = rest[i]
+			}
+			in.namespace = value
+			continue
+		}
+		dst, ok := takesValue[name]
+		if !ok {
+			return in, fmt.Errorf("flag %s is not one the tests understand", name)
+		}
+		if !hasValue {
+			i++
+			if i == len(rest) {
+				return in, fmt.Errorf("%s needs a value", name)
+			}
+			value = rest[i]
+		}
+		if name == "-f" || name == "--values" {
+			value = filepath.Join(dir, value)
+		}
+		*dst = append(*dst, value)
+	}
+	if len(positional) != 2 {
+		return in, fmt.Errorf("want RELEASE CHART, got %v", positional)
+	}
+	in.release, in.chart = positional[0], filepath.Join(dir, positional[1])
+	if in.namespace == "" {
+		in.namespace = "default"
+	}
+	return in, nil
+}
+
+// docSecretsCreated are the Secrets the docs create with
+// `kubectl create secret generic NAME --from-literal=KEY=VALUE`, as the
+// cluster would hold them when the install that names them runs.
+func docSecretsCreated(t *testing.T, cmds []docCommand) map[string]*corev1.Secret {
+	t.Helper()
+	out := map[string]*corev1.Secret{}
+	for _, c := range cmds {
+		w := c.words
+		if len(w) < 5 || w[0] != "kubectl" || w[1] != "create" || w[2] != "secret" || w[3] != "generic" {
+			continue
+		}
+		if c.err != nil {
+			t.Fatalf("%s: %v", c, c.err)
+		}
+		s := &corev1.Secret{Data: map[string][]byte{}}
+		s.Name = w[4]
+		for _, a := range w[5:] {
+			if lit, ok := strings.CutPrefix(a, "--from-literal="); ok {
+				k, v, _ := strings.Cut(lit, "=")
+				s.Data[k] = []byte(v)
+			}
+		}
+		out[s.Name] = s
+	}
+	return out
 }
 
 func TestShellWords(t *testing.T) {

@@ -42,8 +42,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 
 {{/*
 Service account: Port's install command passes podServiceAccount.name for an
-account that already exists (annotated for IRSA by eksctl), so a given name
-means "use it" unless podServiceAccount.create is explicitly true.
+account that already exists (created and annotated for IRSA beforehand), so a
+given name means "use it" unless podServiceAccount.create is explicitly true.
 */}}
 {{- define "aws-port-sync.createServiceAccount" -}}
 {{- if kindIs "bool" .Values.podServiceAccount.create -}}
@@ -208,6 +208,16 @@ comma-separated (the worker also reads a JSON array string as given).
 {{- end -}}
 {{- if and (not .Values.port.existingSecret) (or (not .Values.port.clientId) (not .Values.port.clientSecret)) -}}
 {{- fail "port.clientId and port.clientSecret are required, or port.existingSecret naming a Secret that holds them" -}}
+{{- end -}}
+{{- if not .Values.image.repository -}}
+{{- fail "image.repository is required: aws-port-sync publishes no image; build deploy/Dockerfile, push it to your registry and pass --set image.repository=<registry>/aws-port-sync --set image.tag=<tag> (deploy/README.md, step 1)" -}}
+{{- end -}}
+{{- $sa := .Values.podServiceAccount -}}
+{{- if and (kindIs "bool" $sa.create) (not $sa.create) (not $sa.name) -}}
+{{- fail "podServiceAccount.create=false means \"use an existing service account\": name it with podServiceAccount.name (the pods would otherwise run as a service account that does not exist)" -}}
+{{- end -}}
+{{- if and (not (include "aws-port-sync.createServiceAccount" .)) (or $sa.roleArn $sa.annotations) -}}
+{{- fail (printf "podServiceAccount.roleArn / podServiceAccount.annotations only apply to a service account the chart creates, and %s already exists (podServiceAccount.name without create=true): annotate it yourself (kubectl annotate serviceaccount %s -n %s eks.amazonaws.com/role-arn=<role ARN>) or set podServiceAccount.create=true" $sa.name $sa.name .Release.Namespace) -}}
 {{- end -}}
 {{- $_ := include "aws-port-sync.integrationEnv" . -}}
 {{- $_ := include "aws-port-sync.serviceAccountAnnotations" . -}}

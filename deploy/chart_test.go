@@ -148,6 +148,36 @@ var installCases = []installCase{
 			}
 		},
 	},
+	{
+		name: "traces to an OpenTelemetry collector",
+		doc:  "Send traces to your OpenTelemetry collector",
+		check: func(t *testing.T, res result) {
+			env := res.worker.env
+			if env["OTEL_EXPORTER_OTLP_ENDPOINT"] != "http://otel-collector.observability:4318" || env["OTEL_EXPORTER_OTLP_PROTOCOL"] != "http/protobuf" {
+				t.Errorf("OTLP env = %s %s", env["OTEL_EXPORTER_OTLP_ENDPOINT"], env["OTEL_EXPORTER_OTLP_PROTOCOL"])
+			}
+			if !strings.Contains(env["OTEL_RESOURCE_ATTRIBUTES"], "k8s.pod.name=pod-0") || !strings.Contains(env["OTEL_RESOURCE_ATTRIBUTES"], "k8s.namespace.name="+seedNamespace) {
+				t.Errorf("OTEL_RESOURCE_ATTRIBUTES = %q", env["OTEL_RESOURCE_ATTRIBUTES"])
+			}
+		},
+	},
+	{
+		name: "tracing off by default",
+		in:   install("aws-port-sync", required...),
+		check: func(t *testing.T, res result) {
+			for k := range res.worker.env {
+				if strings.HasPrefix(k, "OTEL_") {
+					t.Errorf("%s set although tracing.otlpEndpoint is empty", k)
+				}
+			}
+		},
+	},
+	{
+		name:    "tracing with an unknown protocol fails",
+		in:      install("aws-port-sync", with("tracing.otlpEndpoint=http://c:4318", "tracing.protocol=http/json")...),
+		wantErr: `tracing.protocol "http/json": use http/protobuf (port 4318) or grpc (port 4317)`,
+	},
+
 	// 1. Port's names for static keys, and keys nothing reads.
 	{
 		name:    "a key nothing reads fails the install, naming it",

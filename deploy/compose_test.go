@@ -214,6 +214,24 @@ func TestComposeDemoNeedsNoAccounts(t *testing.T) {
 	}
 }
 
+// The standard OpenTelemetry variables reach every app container.
+func TestComposeTracingVariables(t *testing.T) {
+	env := map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel-collector:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"}
+	for _, profile := range []string{"demo", "aws"} {
+		p := loadCompose(t, []string{profile}, env)
+		for _, name := range appServices[profile] {
+			if name == "demo-emulators" {
+				continue
+			}
+			for k, want := range env {
+				if got := p.Services[name].Environment[k]; got == nil || *got != want {
+					t.Errorf("%s: %s = %v, want %s", name, k, got, want)
+				}
+			}
+		}
+	}
+}
+
 // The compose commands of the docs are valid for this file.
 func TestDocumentedComposeCommands(t *testing.T) {
 	seen := 0

@@ -219,6 +219,9 @@ comma-separated (the worker also reads a JSON array string as given).
 {{- if and (not (include "aws-port-sync.createServiceAccount" .)) (or $sa.roleArn $sa.annotations) -}}
 {{- fail (printf "podServiceAccount.roleArn / podServiceAccount.annotations only apply to a service account the chart creates, and %s already exists (podServiceAccount.name without create=true): annotate it yourself (kubectl annotate serviceaccount %s -n %s eks.amazonaws.com/role-arn=<role ARN>) or set podServiceAccount.create=true" $sa.name $sa.name .Release.Namespace) -}}
 {{- end -}}
+{{- if and .Values.tracing.otlpEndpoint (not (has (.Values.tracing.protocol | default "http/protobuf") (list "http/protobuf" "grpc"))) -}}
+{{- fail (printf "tracing.protocol %q: use http/protobuf (port 4318) or grpc (port 4317)" .Values.tracing.protocol) -}}
+{{- end -}}
 {{- $_ := include "aws-port-sync.integrationEnv" . -}}
 {{- $_ := include "aws-port-sync.serviceAccountAnnotations" . -}}
 {{- end -}}
@@ -289,6 +292,40 @@ Temporal's variable names. Secrets come only through secretKeyRef.
 {{- if .Values.temporal.tls.serverName }}
 - name: TEMPORAL_TLS_SERVER_NAME
   value: {{ .Values.temporal.tls.serverName | quote }}
+{{- end }}
+{{- with .Values.tracing }}
+{{- if .otlpEndpoint }}
+# OpenTelemetry traces over OTLP (standard variables; the SDK reads the rest).
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .otlpEndpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ .protocol | default "http/protobuf" | quote }}
+{{- if .headersSecret.name }}
+- name: OTEL_EXPORTER_OTLP_HEADERS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .headersSecret.name }}
+      key: {{ .headersSecret.key }}
+{{- end }}
+{{- if .sampler }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ .sampler | quote }}
+{{- end }}
+{{- if .samplerArg }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ .samplerArg | quote }}
+{{- end }}
+- name: K8S_POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: K8S_NAMESPACE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: {{ printf "k8s.namespace.name=$(K8S_NAMESPACE_NAME),k8s.pod.name=$(K8S_POD_NAME)%s" (ternary (printf ",%s" .resourceAttributes) "" (ne .resourceAttributes "")) | quote }}
+{{- end }}
 {{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}

@@ -609,6 +609,21 @@ func mustWrite(t *testing.T, content string) string {
 	return p
 }
 
+// Numbers in a values file (JSON numbers to Helm) reach the worker as written.
+func TestNumbersFromValuesFile(t *testing.T) {
+	file := mustWrite(t, "integration:\n  config:\n    externalId: 123456789012\n    maxConcurrentAccounts: 7\n")
+	in := install("aws-port-sync", required...)
+	in.valueFiles = []string{file}
+	_, o := mustRender(t, in)
+	w := o.container(t, o.deployment(t).Spec.Template.Spec, "pod-0")
+	if got := w.env["OCEAN__INTEGRATION__CONFIG__EXTERNAL_ID"]; got != "123456789012" {
+		t.Errorf("externalId = %q", got)
+	}
+	if got := w.env["OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS"]; got != "7" {
+		t.Errorf("maxConcurrentAccounts = %q", got)
+	}
+}
+
 // TestExistingSecrets: with existing Secrets the chart stores no credentials.
 func TestExistingSecrets(t *testing.T) {
 	_, o := mustRender(t, install("demo",

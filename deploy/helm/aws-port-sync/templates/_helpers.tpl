@@ -129,7 +129,8 @@ REGION: {keys: [region]}
 {{/*
 The given settings as YAML: OCEAN__INTEGRATION__CONFIG__<NAME> → {value,
 secret, from}. Blank values (null, "", []) are not settings. Lists become
-comma-separated (the worker also reads a JSON array string as given).
+comma-separated (the worker also reads a JSON array string as given); whole
+numbers from a values file stay whole (123456789012, not 1.23456789012e+11).
 */}}
 {{- define "aws-port-sync.integrationEnv" -}}
 {{- $settings := include "aws-port-sync.integrationSettings" . | fromYaml -}}
@@ -160,6 +161,7 @@ comma-separated (the worker also reads a JSON array string as given).
 {{- $text := "" -}}
 {{- if kindIs "slice" $value -}}{{ $text = join "," $value }}
 {{- else if kindIs "map" $value -}}{{ $text = toJson $value }}
+{{- else if and (kindIs "float64" $value) (eq ($value | int64 | float64) $value) -}}{{ $text = $value | int64 | toString }}
 {{- else -}}{{ $text = toString $value }}{{- end -}}
 {{- $secret := or (eq $section "secrets") (get (get $settings $name) "secret") -}}
 {{- $_ := set $out $env (dict "value" $text "secret" $secret "from" $from) -}}

@@ -1,332 +1,238 @@
 package deploy
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
-	"reflect"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
-	"text/template"
 
-	"gopkg.in/yaml.v3"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/releaseutil"
+	"helm.sh/helm/v3/pkg/strvals"
+	"sigs.k8s.io/yaml"
 )
 
-// helm is not installed on the dev machines, so the tests render the chart
-// with text/template and the handful of Helm/sprig functions the templates
-// use, implemented with the same meaning. The function map doubles as a
-// whitelist: a template that calls anything else fails to parse here.
+// The chart is rendered by Helm's own packages (helm.sh/helm/v3, the version
+// in go.mod), the way `helm install --dry-run` / `helm template` does it:
+// the chart loader, the CLI's value flags (-f, --set-json, --set,
+// --set-string, --set-file, --set-literal, in the CLI's order, parsed by
+// strvals), chartutil.ToRenderValues (defaults coalesced, schema checked),
+// engine.Render, and releaseutil.SortManifests to split hooks from manifests.
 
 const chartDir = "helm/aws-port-sync"
 
-type chart struct {
-	Name, Version, AppVersion string
-	defaults                  map[string]any
-	files                     map[string]string // template file name → source
+// helmInstall is one `helm upgrade --install RELEASE CHART …` invocation.
+type helmInstall struct {
+	release, namespace, chart string
+	valueFiles                []string
+	jsonValues                []string
+	values                    []string // --set
+	stringValues              []string // --set-string
+	fileValues                []string // --set-file
+	literalValues             []string // --set-literal
+	dir                       string   // where the command runs: relative paths start here
 }
 
-func loadChart(t *testing.T) *chart {
-	t.Helper()
-	var meta struct {
-		Name       string `yaml:"name"`
-		Version    string `yaml:"version"`
-		AppVersion string `yaml:"appVersion"`
-	}
-	readYAML(t, filepath.Join(chartDir, "Chart.yaml"), &meta)
-	if meta.Name == "" || meta.Version == "" || meta.AppVersion == "" {
-		t.Fatalf("Chart.yaml needs name, version and appVersion: %+v", meta)
-	}
-	c := &chart{Name: meta.Name, Version: meta.Version, AppVersion: meta.AppVersion, files: map[string]string{}}
-	c.defaults = loadValues(t)
-	entries, err := os.ReadDir(filepath.Join(chartDir, "templates"))
-	if err != nil {
-		t.Fatalf("read templates: %v", err)
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(chartDir, "templates", e.Name()))
+// mergeValues is the Helm CLI's value merging (pkg/cli/values.Options.MergeValues),
+// minus remote -f URLs.
+func (in helmInstall) mergeValues() (map[string]any, error) {
+	base := map[string]any{}
+	for _, f := range in.valueFiles {
+		data, err := os.ReadFile(f)
 		if err != nil {
-			t.Fatalf("read template: %v", err)
+			return nil, err
 		}
-		c.files[e.Name()] = string(data)
+		current := map[string]any{}
+		if err := yaml.Unmarshal(data, &current); err != nil {
+			return nil, fmt.Errorf("failed to parse %s: %w", f, err)
+		}
+		base = mergeMaps(base, current)
+	}
+	for _, v := range in.jsonValues {
+		if err := strvals.ParseJSON(v, base); err != nil {
+			return nil, fmt.Errorf("failed parsing --set-json data %s: %w", v, err)
+		}
+	}
+	for _, v := range in.values {
+		if err := strvals.ParseInto(v, base); err != nil {
+			return nil, fmt.Errorf("failed parsing --set data: %w", err)
+		}
+	}
+	for _, v := range in.stringValues {
+		if err := strvals.ParseIntoString(v, base); err != nil {
+			return nil, fmt.Errorf("failed parsing --set-string data: %w", err)
+		}
+	}
+	for _, v := range in.fileValues {
+		reader := func(rs []rune) (any, error) {
+			data, err := os.ReadFile(filepath.Join(in.dir, string(rs)))
+			return string(data), err
+		}
+		if err := strvals.ParseIntoFile(v, base, reader); err != nil {
+			return nil, fmt.Errorf("failed parsing --set-file data: %w", err)
+		}
+	}
+	for _, v := range in.literalValues {
+		if err := strvals.ParseLiteralInto(v, base); err != nil {
+			return nil, fmt.Errorf("failed parsing --set-literal data: %w", err)
+		}
+	}
+	return base, nil
+}
+
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if v, ok := v.(map[string]any); ok {
+			if bv, ok := out[k]; ok {
+				if bv, ok := bv.(map[string]any); ok {
+					out[k] = mergeMaps(bv, v)
+					continue
+				}
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// rendered is what an install would send to the API server.
+type rendered struct {
+	install   helmInstall
+	manifests []releaseutil.Manifest // in install order
+	hooks     map[string]string      // hook manifest path → text, with its events
+	hookKinds map[string][]string
+	notes     string
+}
+
+// all is every rendered byte, for "this string appears nowhere" checks.
+func (r *rendered) all() string {
+	var b strings.Builder
+	for _, m := range r.manifests {
+		b.WriteString(m.Content + "\n")
+	}
+	for _, h := range r.hooks {
+		b.WriteString(h + "\n")
+	}
+	b.WriteString(r.notes)
+	return b.String()
+}
+
+// docs is every manifest, hooks included, as YAML documents with their source.
+func (r *rendered) docs() []sourcedDoc {
+	var out []sourcedDoc
+	for _, m := range r.manifests {
+		out = append(out, sourcedDoc{source: m.Name, text: m.Content})
+	}
+	for name, text := range r.hooks {
+		out = append(out, sourcedDoc{source: name, text: text, hook: true})
+	}
+	return out
+}
+
+type sourcedDoc struct {
+	source, text string
+	hook         bool
+}
+
+var loadedChart *chart.Chart
+
+func loadChart(t testing.TB, dir string) *chart.Chart {
+	t.Helper()
+	if loadedChart != nil && dir == chartDir {
+		return loadedChart
+	}
+	c, err := loader.Load(dir)
+	if err != nil {
+		t.Fatalf("helm could not load the chart: %v", err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Chart.yaml: %v", err)
+	}
+	if dir == chartDir {
+		loadedChart = c
 	}
 	return c
 }
 
-// loadValues reads values.yaml as Helm does: YAML turned into JSON, so numbers
-// are float64 (what the templates really see).
-func loadValues(t *testing.T) map[string]any {
+// helmRender renders like `helm upgrade --install` on a new release (client
+// side: what a dry run prints). An error is what helm would print.
+func helmRender(t testing.TB, in helmInstall) (*rendered, error) {
 	t.Helper()
-	var raw map[string]any
-	readYAML(t, filepath.Join(chartDir, "values.yaml"), &raw)
-	return jsonRoundTrip(t, raw).(map[string]any)
-}
-
-func readYAML(t *testing.T, path string, out any) {
-	t.Helper()
-	data, err := os.ReadFile(path)
+	if err := chartutil.ValidateReleaseName(in.release); err != nil {
+		return nil, fmt.Errorf("release name %q: %w", in.release, err)
+	}
+	c := loadChart(t, in.chart)
+	vals, err := in.mergeValues()
 	if err != nil {
-		t.Fatalf("read %s: %v", path, err)
+		return nil, err
 	}
-	if err := yaml.Unmarshal(data, out); err != nil {
-		t.Fatalf("parse %s: %v", path, err)
+	if err := chartutil.ProcessDependenciesWithMerge(c, vals); err != nil {
+		return nil, err
 	}
-}
-
-func jsonRoundTrip(t *testing.T, v any) any {
-	t.Helper()
-	data, err := json.Marshal(v)
+	caps := chartutil.DefaultCapabilities.Copy()
+	options := chartutil.ReleaseOptions{Name: in.release, Namespace: in.namespace, Revision: 1, IsInstall: true}
+	toRender, err := chartutil.ToRenderValues(c, vals, options, caps)
 	if err != nil {
-		t.Fatalf("values to JSON: %v", err)
+		return nil, err
 	}
-	var out any
-	if err := json.Unmarshal(data, &out); err != nil {
-		t.Fatalf("values from JSON: %v", err)
-	}
-	return out
-}
-
-// withSets applies `--set a.b.c=value` flags (values already typed, as helm's parser
-// would type them) to a copy of the values.
-func withSets(t *testing.T, base map[string]any, sets map[string]any) map[string]any {
-	t.Helper()
-	vals := jsonRoundTrip(t, base).(map[string]any) // deep copy
-	keys := make([]string, 0, len(sets))
-	for k := range sets {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, path := range keys {
-		parts := strings.Split(path, ".")
-		m := vals
-		for _, p := range parts[:len(parts)-1] {
-			next, ok := m[p].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				m[p] = next
-			}
-			m = next
-		}
-		m[parts[len(parts)-1]] = sets[path]
-	}
-	return vals
-}
-
-// rendered is the output of one render: each non-partial template's text.
-type rendered map[string]string
-
-// render executes every template like `helm template demo . -n port-ocean`.
-func (c *chart) render(values map[string]any) (rendered, error) {
-	root := template.New("gotpl").Option("missingkey=zero")
-	root.Funcs(helmFuncs(root))
-	names := make([]string, 0, len(c.files))
-	for name, src := range c.files {
-		full := c.Name + "/templates/" + name
-		if _, err := root.New(full).Parse(src); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", name, err)
-		}
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	data := map[string]any{
-		"Values":   values,
-		"Release":  map[string]any{"Name": "demo", "Namespace": "port-ocean", "Service": "Helm"},
-		"Chart":    map[string]any{"Name": c.Name, "Version": c.Version, "AppVersion": c.AppVersion},
-		"Template": map[string]any{"BasePath": c.Name + "/templates"},
-	}
-	out := rendered{}
-	for _, name := range names {
-		if strings.HasPrefix(name, "_") {
-			continue
-		}
-		var b strings.Builder
-		if err := root.ExecuteTemplate(&b, c.Name+"/templates/"+name, data); err != nil {
-			return nil, fmt.Errorf("render %s: %w", name, err)
-		}
-		out[name] = strings.ReplaceAll(b.String(), "<no value>", "")
-	}
-	return out, nil
-}
-
-func (c *chart) mustRender(t *testing.T, values map[string]any) rendered {
-	t.Helper()
-	out, err := c.render(values)
+	var e engine.Engine
+	files, err := e.Render(c, toRender)
 	if err != nil {
-		t.Fatalf("render: %v", err)
+		return nil, err
 	}
-	return out
+	r := &rendered{install: in, hooks: map[string]string{}, hookKinds: map[string][]string{}}
+	for name, text := range files {
+		if strings.HasSuffix(name, "NOTES.txt") {
+			if name == path.Join(c.Name(), "templates", "NOTES.txt") {
+				r.notes = text
+			}
+			delete(files, name)
+		}
+	}
+	hooks, manifests, err := releaseutil.SortManifests(files, caps.APIVersions, releaseutil.InstallOrder)
+	if err != nil {
+		return nil, err
+	}
+	r.manifests = manifests
+	for _, h := range hooks {
+		key := h.Path + "#" + h.Name
+		r.hooks[key] = h.Manifest
+		for _, ev := range h.Events {
+			r.hookKinds[key] = append(r.hookKinds[key], string(ev))
+		}
+	}
+	return r, nil
 }
 
-// objects parses every rendered manifest (not NOTES.txt) into kind/name → object.
-func (r rendered) objects(t *testing.T) map[string]map[string]any {
+// mustRender renders and validates every manifest strictly (see manifests_test.go).
+func mustRender(t *testing.T, in helmInstall) (*rendered, *objects) {
 	t.Helper()
-	objs := map[string]map[string]any{}
-	sep := regexp.MustCompile(`(?m)^---\s*$`)
-	for name, text := range r {
-		if !strings.HasSuffix(name, ".yaml") {
-			continue
-		}
-		for _, doc := range sep.Split(text, -1) {
-			var obj map[string]any
-			if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-				t.Fatalf("%s renders invalid YAML: %v\n%s", name, err, doc)
-			}
-			if obj == nil {
-				continue
-			}
-			key := fmt.Sprintf("%v/%v", obj["kind"], dig(obj, "metadata", "name"))
-			if _, dup := objs[key]; dup {
-				t.Fatalf("%s rendered twice", key)
-			}
-			objs[key] = obj
-		}
+	r, err := helmRender(t, in)
+	if err != nil {
+		t.Fatalf("helm would refuse the install: %v", err)
 	}
-	return objs
+	return r, decodeStrict(t, r)
 }
 
-// all is every rendered byte, for "this string appears nowhere" checks.
-func (r rendered) all() string {
-	var b strings.Builder
-	for _, text := range r {
-		b.WriteString(text)
-	}
-	return b.String()
+// install builds a helmInstall of the chart from `--set` style arguments.
+func install(release string, sets ...string) helmInstall {
+	return helmInstall{release: release, namespace: "port-ocean", chart: chartDir, values: sets, dir: "."}
 }
 
-// dig walks maps by key and lists by int index; nil when absent.
-func dig(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil
-			}
-			v = m[k]
-		case int:
-			l, ok := v.([]any)
-			if !ok || k >= len(l) {
-				return nil
-			}
-			v = l[k]
-		}
-	}
-	return v
+// required are the values no install works without.
+var required = []string{
+	"image.repository=registry.example.com/aws-port-sync", "image.tag=0.1.0",
+	"port.clientId=id", "port.clientSecret=port-secret-value",
+	"integration.identifier=my-aws", "temporal.address=temporal-frontend.temporal:7233",
 }
 
-func helmFuncs(root *template.Template) template.FuncMap {
-	return template.FuncMap{
-		"include": func(name string, data any) (string, error) {
-			var b strings.Builder
-			err := root.ExecuteTemplate(&b, name, data)
-			return b.String(), err
-		},
-		"fail": func(msg string) (string, error) { return "", errors.New(msg) },
-		"default": func(d any, given ...any) any {
-			if len(given) == 0 || empty(given[0]) {
-				return d
-			}
-			return given[0]
-		},
-		"empty":      empty,
-		"trunc":      func(n int, s string) string { return s[:min(n, len(s))] },
-		"trimSuffix": func(suffix, s string) string { return strings.TrimSuffix(s, suffix) },
-		"contains":   func(substr, s string) bool { return strings.Contains(s, substr) },
-		"replace":    func(old, new, s string) string { return strings.ReplaceAll(s, old, new) },
-		"quote": func(vs ...any) string {
-			var parts []string
-			for _, v := range vs {
-				if v != nil {
-					parts = append(parts, fmt.Sprintf("%q", strval(v)))
-				}
-			}
-			return strings.Join(parts, " ")
-		},
-		"nindent": func(n int, s string) string { return "\n" + indent(n, s) },
-		"toYaml":  toYaml,
-		"kindIs": func(kind string, v any) bool {
-			if v == nil {
-				return kind == "invalid"
-			}
-			return reflect.ValueOf(v).Kind().String() == kind
-		},
-		"join": func(sep string, v any) string {
-			var parts []string
-			switch l := v.(type) {
-			case []any:
-				for _, e := range l {
-					parts = append(parts, strval(e))
-				}
-			case []string:
-				parts = l
-			default:
-				return strval(v)
-			}
-			return strings.Join(parts, sep)
-		},
-		"b64enc": func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) },
-		"sha256sum": func(s string) string {
-			sum := sha256.Sum256([]byte(s))
-			return hex.EncodeToString(sum[:])
-		},
-	}
-}
-
-func strval(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case []byte:
-		return string(s)
-	case error:
-		return s.Error()
-	case fmt.Stringer:
-		return s.String()
-	}
-	return fmt.Sprintf("%v", v)
-}
-
-func indent(n int, s string) string {
-	pad := strings.Repeat(" ", n)
-	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
-}
-
-// toYaml is Helm's: YAML with two-space indent, no trailing newline.
-func toYaml(v any) string {
-	var b strings.Builder
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
-		return ""
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// empty is sprig's: nil, zero numbers, false, and empty strings/lists/maps.
-func empty(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.String, reflect.Array, reflect.Map, reflect.Slice:
-		return rv.Len() == 0
-	case reflect.Bool:
-		return !rv.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int() == 0
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return rv.Uint() == 0
-	case reflect.Float32, reflect.Float64:
-		return rv.Float() == 0
-	case reflect.Pointer, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
-}
+func with(sets ...string) []string { return append(append([]string{}, required...), sets...) }

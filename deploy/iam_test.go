@@ -336,3 +336,24 @@ func TestOIDCProviderTemplate(t *testing.T) {
 		}
 	}
 }
+
+// dig walks maps by key and lists by int index; nil when absent.
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			v = m[k]
+		case int:
+			l, ok := v.([]any)
+			if !ok || k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}

@@ -27,7 +27,7 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/config"
 	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
-	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
+	"github.com/aws-port-sync/aws-port-sync/internal/telemetry"
 )
 
 const usage = `usage: starter [--config FILE] <command> [flags]
@@ -102,7 +102,12 @@ func dispatch(ctx context.Context, configFile, cmd string, args []string) error 
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
 	}
-	c, err := dial(cfg)
+	tracing, stopTracing, err := app.StartTracing(ctx, "aws-port-sync-starter", cfg.Version, nil)
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
+	defer stopTracing()
+	c, err := dialTraced(cfg, tracing)
 	if err != nil {
 		return err
 	}
@@ -143,8 +148,12 @@ func dispatch(ctx context.Context, configFile, cmd string, args []string) error 
 	return errUsage
 }
 
-func dial(cfg *config.Config) (client.Client, error) {
-	opts, err := temporalx.ClientOptions(cfg.Temporal, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+func dial(cfg *config.Config) (client.Client, error) { return dialTraced(cfg, nil) }
+
+// dialTraced connects with the tracing interceptors (none when tracing is off),
+// so that `run` starts the resync's trace.
+func dialTraced(cfg *config.Config, tracing *telemetry.Tracing) (client.Client, error) {
+	opts, err := app.ClientOptions(cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), tracing)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 	"github.com/aws-port-sync/aws-port-sync/internal/telemetry"
-	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 	"github.com/aws-port-sync/aws-port-sync/workflows"
 )
 
@@ -78,12 +77,18 @@ func run(configFile, metricsAddr string, logger *slog.Logger) error {
 	logger.Info("Starting worker", "config", cfg.Redacted())
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// Before the activities: their AWS and Port clients trace through the global provider.
+	tracing, stopTracing, err := app.StartTracing(ctx, "aws-port-sync-worker", cfg.Version, logger)
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
+	defer stopTracing()
 	acts, err := app.NewActivities(ctx, cfg, logger)
-	cancel()
 	if err != nil {
 		return err
 	}
-	opts, err := temporalx.ClientOptions(cfg.Temporal, logger)
+	opts, err := app.ClientOptions(cfg, logger, tracing)
 	if err != nil {
 		return err
 	}

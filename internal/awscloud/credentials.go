@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Credential provider names, as in Ocean's credentialProviderPriority.
@@ -71,6 +72,9 @@ type Settings struct {
 	RetryMaxAttempts int
 	RetryMaxBackoff  time.Duration
 	Logger           *slog.Logger
+	// TracerProvider receives a span per AWS call (nil = the global provider,
+	// a no-op unless tracing is on).
+	TracerProvider trace.TracerProvider
 }
 
 // Target names the credentials to use: a role in an account, or (RoleARN empty)
@@ -149,6 +153,7 @@ func NewProvider(ctx context.Context, s Settings) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
+	instrument(&cfg, s.TracerProvider)
 	p.base = cfg
 	if mode == ProviderWebIdentity {
 		p.base.Credentials = nil

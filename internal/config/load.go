@@ -50,20 +50,10 @@ type fileConfig struct {
 	ScheduledResyncInterval *interval `yaml:"scheduledResyncInterval"`
 	Integration             struct {
 		Identifier *string `yaml:"identifier"`
-		Config     struct {
-			awsKeys                    `yaml:",inline"`
-			AccountRoleARN             *string     `yaml:"accountRoleArn"`
-			AccountRoleARNs            *stringList `yaml:"accountRoleArns"`
-			OUID                       *stringList `yaml:"ouId"`
-			ExternalID                 *string     `yaml:"externalId"`
-			Partition                  *string     `yaml:"aws_partition"`
-			CredentialProviderPriority *stringList `yaml:"credentialProviderPriority"`
-			MaxConcurrentAccounts      *int        `yaml:"maxConcurrentAccounts"`
-			Region                     *string     `yaml:"region"`
-			FallbackRegions            *stringList `yaml:"fallbackRegions"`
-		} `yaml:"config"`
-		// Ocean's Helm chart keeps sensitive integration settings under secrets.
-		Secrets awsKeys `yaml:"secrets"`
+		// config and secrets (Port's chart keeps sensitive settings under
+		// secrets) hold IntegrationSettings, in camelCase or snake_case.
+		Config  map[string]yaml.Node `yaml:"config"`
+		Secrets map[string]yaml.Node `yaml:"secrets"`
 	} `yaml:"integration"`
 	Temporal struct {
 		Address   *string `yaml:"address"`
@@ -79,12 +69,6 @@ type fileConfig struct {
 	} `yaml:"temporal"`
 	PortAppConfigFile *string `yaml:"portAppConfigFile"`
 	Version           *string `yaml:"version"`
-}
-
-type awsKeys struct {
-	AccessKeyID     *string `yaml:"aws_access_key_id"`
-	SecretAccessKey *string `yaml:"aws_secret_access_key"`
-	SessionToken    *string `yaml:"aws_session_token"`
 }
 
 // stringList reads a YAML list, a comma-separated string or a JSON array string.
@@ -148,7 +132,10 @@ func applyFile(cfg *Config, file string) error {
 	if fc.ScheduledResyncInterval != nil {
 		cfg.ScheduledResyncInterval = time.Duration(*fc.ScheduledResyncInterval)
 	}
-	ic := fc.Integration.Config
+	ic, errs := decodeIntegration(map[string]map[string]yaml.Node{"config": fc.Integration.Config, "secrets": fc.Integration.Secrets})
+	if len(errs) > 0 {
+		return fmt.Errorf("config file %s: %w", file, errors.Join(errs...))
+	}
 	setStr(&cfg.IntegrationIdentifier, fc.Integration.Identifier)
 	setStr(&cfg.AWS.AccountRoleARN, ic.AccountRoleARN)
 	setList(&cfg.AWS.AccountRoleARNs, ic.AccountRoleARNs)
@@ -156,11 +143,9 @@ func applyFile(cfg *Config, file string) error {
 	setStr(&cfg.AWS.ExternalID, ic.ExternalID)
 	setStr(&cfg.AWS.Partition, ic.Partition)
 	setList(&cfg.AWS.CredentialProviderPriority, ic.CredentialProviderPriority)
-	for _, keys := range []awsKeys{ic.awsKeys, fc.Integration.Secrets} {
-		setStr(&cfg.AWS.AccessKeyID, keys.AccessKeyID)
-		setStr(&cfg.AWS.SecretAccessKey, keys.SecretAccessKey)
-		setStr(&cfg.AWS.SessionToken, keys.SessionToken)
-	}
+	setStr(&cfg.AWS.AccessKeyID, ic.AccessKeyID)
+	setStr(&cfg.AWS.SecretAccessKey, ic.SecretAccessKey)
+	setStr(&cfg.AWS.SessionToken, ic.SessionToken)
 	if ic.MaxConcurrentAccounts != nil {
 		cfg.MaxConcurrentAccounts = *ic.MaxConcurrentAccounts
 	}

@@ -23,6 +23,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 const (
@@ -62,6 +64,9 @@ type Config struct {
 	// BaseURLSetting names where the user sets BaseURL, for the message of a
 	// *BaseURLError (default "the Port base URL").
 	BaseURLSetting string
+	// TracerProvider receives a client span per HTTP request, retries
+	// included (nil = the global provider, a no-op unless tracing is on).
+	TracerProvider trace.TracerProvider
 }
 
 // Client talks to one Port organization. Create it with New.
@@ -111,6 +116,7 @@ func New(cfg Config) (*Client, error) {
 		tr.MaxIdleConnsPerHost = 50
 		hc = &http.Client{Timeout: defaultTimeout, Transport: tr}
 	}
+	hc = traced(hc, cfg.TracerProvider)
 	maxRetries := cfg.MaxRetries
 	switch {
 	case maxRetries == 0:

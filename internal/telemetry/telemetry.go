@@ -1,7 +1,10 @@
-// Package telemetry wires OpenTelemetry metrics into the worker: the Temporal
-// SDK's own (task and activity latencies, failures, poller counts) and
-// aws-port-sync's counters, recorded through the SDK's metrics handler, exported
-// for Prometheus.
+// Package telemetry wires OpenTelemetry into the worker and the starter.
+// Metrics: the Temporal SDK's own (task and activity latencies, failures,
+// poller counts) and aws-port-sync's counters, recorded through the SDK's
+// metrics handler, exported for Prometheus. Traces (tracing.go): Temporal's
+// client, workflow and activity spans, with the AWS SDK's calls and the Port
+// client's HTTP calls beneath them, exported over OTLP when the standard
+// OTEL_EXPORTER_OTLP_ENDPOINT is set.
 package telemetry
 
 import (

@@ -16,6 +16,14 @@
 {{- end -}}
 {{- end -}}
 
+{{/*
+The schedule hook Job: its name becomes the job-name label of its pods, and
+label values stop at 63 characters, so the fullname is cut to leave room.
+*/}}
+{{- define "aws-port-sync.scheduleJobName" -}}
+{{- printf "%s-ensure-schedule" (include "aws-port-sync.fullname" . | trunc 47 | trimSuffix "-") -}}
+{{- end -}}
+
 {{- define "aws-port-sync.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "aws-port-sync.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
@@ -34,8 +42,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 
 {{/*
 Service account: Port's install command passes podServiceAccount.name for an
-account that already exists (annotated for IRSA by eksctl), so a given name
-means "use it" unless podServiceAccount.create is explicitly true.
+account that already exists (created and annotated for IRSA beforehand), so a
+given name means "use it" unless podServiceAccount.create is explicitly true.
 */}}
 {{- define "aws-port-sync.createServiceAccount" -}}
 {{- if kindIs "bool" .Values.podServiceAccount.create -}}
@@ -47,6 +55,29 @@ true
 
 {{- define "aws-port-sync.serviceAccountName" -}}
 {{- default (include "aws-port-sync.fullname" .) .Values.podServiceAccount.name -}}
+{{- end -}}
+
+{{/*
+The created service account's annotations: podServiceAccount.annotations plus
+eks.amazonaws.com/role-arn from podServiceAccount.roleArn, once (the two
+spellings of the IRSA role must agree).
+*/}}
+{{- define "aws-port-sync.serviceAccountAnnotations" -}}
+{{- $annotations := deepCopy (.Values.podServiceAccount.annotations | default dict) -}}
+{{- with .Values.podServiceAccount.roleArn -}}
+{{- $given := get $annotations "eks.amazonaws.com/role-arn" -}}
+{{- if and $given (ne $given .) -}}
+{{- fail (printf "podServiceAccount.roleArn (%s) and the eks.amazonaws.com/role-arn annotation in podServiceAccount.annotations (%s) name different IRSA roles: set one of them" . $given) -}}
+{{- end -}}
+{{- $_ := set $annotations "eks.amazonaws.com/role-arn" . -}}
+{{- end -}}
+{{- if $annotations }}{{ toYaml $annotations }}{{ end -}}
+{{- end -}}
+
+{{/* The IRSA role the created service account carries, if any. */}}
+{{- define "aws-port-sync.irsaRoleArn" -}}
+{{- $annotations := include "aws-port-sync.serviceAccountAnnotations" . | fromYaml -}}
+{{- get $annotations "eks.amazonaws.com/role-arn" -}}
 {{- end -}}
 
 {{/* Secrets: the chart's own Secret holds whatever was given inline. */}}
@@ -67,8 +98,78 @@ true
 {{- end -}}
 
 {{- define "aws-port-sync.createSecret" -}}
-{{- $s := .Values.integration.secrets -}}
-{{- if or (not .Values.port.existingSecret) (and .Values.temporal.apiKey (not .Values.temporal.existingSecret)) $s.aws_access_key_id $s.aws_secret_access_key $s.aws_session_token }}true{{ end -}}
+{{- $secretSettings := false -}}
+{{- range $name, $s := include "aws-port-sync.integrationEnv" . | fromYaml -}}
+{{- if $s.secret }}{{ $secretSettings = true }}{{ end -}}
+{{- end -}}
+{{- if or (not .Values.port.existingSecret) (and .Values.temporal.apiKey (not .Values.temporal.existingSecret)) $secretSettings }}true{{ end -}}
+{{- end -}}
+
+{{/*
+integration.config / integration.secrets, Port's chart rule: every key becomes
+OCEAN__INTEGRATION__CONFIG__<key in UPPER_SNAKE>. The keys are the ones the
+worker reads (internal/config IntegrationSettings, camelCase or snake_case; a
+test keeps this list equal to it). A key nothing reads fails the install
+instead of vanishing; credentials go to the Secret wherever they were given.
+*/}}
+{{- define "aws-port-sync.integrationSettings" -}}
+ACCOUNT_ROLE_ARN: {keys: [accountRoleArn, account_role_arn]}
+ACCOUNT_ROLE_ARNS: {keys: [accountRoleArns, account_role_arns]}
+OU_ID: {keys: [ouId, ou_id]}
+EXTERNAL_ID: {keys: [externalId, external_id]}
+AWS_PARTITION: {keys: [awsPartition, aws_partition]}
+CREDENTIAL_PROVIDER_PRIORITY: {keys: [credentialProviderPriority, credential_provider_priority]}
+AWS_ACCESS_KEY_ID: {keys: [awsAccessKeyId, aws_access_key_id], secret: true}
+AWS_SECRET_ACCESS_KEY: {keys: [awsSecretAccessKey, aws_secret_access_key], secret: true}
+AWS_SESSION_TOKEN: {keys: [awsSessionToken, aws_session_token], secret: true}
+MAX_CONCURRENT_ACCOUNTS: {keys: [maxConcurrentAccounts, max_concurrent_accounts]}
+REGION: {keys: [region]}
+FALLBACK_REGIONS: {keys: [fallbackRegions, fallback_regions]}
+{{- end -}}
+
+{{/*
+The given settings as YAML: OCEAN__INTEGRATION__CONFIG__<NAME> → {value,
+secret, from}. Blank values (null, "", []) are not settings. Lists become
+comma-separated (the worker also reads a JSON array string as given); whole
+numbers from a values file stay whole (123456789012, not 1.23456789012e+11).
+*/}}
+{{- define "aws-port-sync.integrationEnv" -}}
+{{- $settings := include "aws-port-sync.integrationSettings" . | fromYaml -}}
+{{- $byKey := dict -}}
+{{- $known := list -}}
+{{- range $name, $s := $settings -}}
+{{- range $s.keys }}{{ $_ := set $byKey . $name }}{{ end -}}
+{{- $known = append $known (join "/" $s.keys) -}}
+{{- end -}}
+{{- $out := dict -}}
+{{- range $section := list "config" "secrets" -}}
+{{- $values := index $.Values.integration $section | default dict -}}
+{{- if not (kindIs "map" $values) -}}
+{{- fail (printf "integration.%s must be a map of settings, e.g. --set integration.%s.accountRoleArn=…" $section $section) -}}
+{{- end -}}
+{{- range $key, $value := $values -}}
+{{- $name := get $byKey $key -}}
+{{- if not $name -}}
+{{- fail (printf "integration.%s.%s: aws-port-sync has no such setting (it would become OCEAN__INTEGRATION__CONFIG__%s, which nothing reads). Known keys, camelCase or snake_case: %s" $section $key ($key | snakecase | upper) (join ", " (sortAlpha $known))) -}}
+{{- end -}}
+{{- $blank := or (kindIs "invalid" $value) (and (kindIs "string" $value) (eq (trim $value) "")) (and (kindIs "slice" $value) (empty $value)) -}}
+{{- if not $blank -}}
+{{- $env := printf "OCEAN__INTEGRATION__CONFIG__%s" $name -}}
+{{- $from := printf "integration.%s.%s" $section $key -}}
+{{- if hasKey $out $env -}}
+{{- fail (printf "%s and %s both set %s: give it once" (get (get $out $env) "from") $from $env) -}}
+{{- end -}}
+{{- $text := "" -}}
+{{- if kindIs "slice" $value -}}{{ $text = join "," $value }}
+{{- else if kindIs "map" $value -}}{{ $text = toJson $value }}
+{{- else if and (kindIs "float64" $value) (eq ($value | int64 | float64) $value) -}}{{ $text = $value | int64 | toString }}
+{{- else -}}{{ $text = toString $value }}{{- end -}}
+{{- $secret := or (eq $section "secrets") (get (get $settings $name) "secret") -}}
+{{- $_ := set $out $env (dict "value" $text "secret" $secret "from" $from) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $out }}{{ toYaml $out }}{{ end -}}
 {{- end -}}
 
 {{/* Temporal TLS files, mounted at a fixed directory. */}}
@@ -100,11 +201,6 @@ true
 {{/* Local mapping file. */}}
 {{- define "aws-port-sync.mappingDir" -}}/etc/aws-port-sync/mapping{{- end -}}
 
-{{/* A list value (YAML list or --set "{a,b}") or a comma-separated string, as one comma-separated string. */}}
-{{- define "aws-port-sync.csv" -}}
-{{- if kindIs "slice" . -}}{{ join "," . }}{{- else -}}{{ . }}{{- end -}}
-{{- end -}}
-
 {{/* Fail early, at helm install time, on what the worker would reject anyway. */}}
 {{- define "aws-port-sync.validate" -}}
 {{- if not .Values.integration.identifier -}}
@@ -116,6 +212,21 @@ true
 {{- if and (not .Values.port.existingSecret) (or (not .Values.port.clientId) (not .Values.port.clientSecret)) -}}
 {{- fail "port.clientId and port.clientSecret are required, or port.existingSecret naming a Secret that holds them" -}}
 {{- end -}}
+{{- if not .Values.image.repository -}}
+{{- fail "image.repository is required: aws-port-sync publishes no image; build deploy/Dockerfile, push it to your registry and pass --set image.repository=<registry>/aws-port-sync --set image.tag=<tag> (deploy/README.md, step 1)" -}}
+{{- end -}}
+{{- $sa := .Values.podServiceAccount -}}
+{{- if and (kindIs "bool" $sa.create) (not $sa.create) (not $sa.name) -}}
+{{- fail "podServiceAccount.create=false means \"use an existing service account\": name it with podServiceAccount.name (the pods would otherwise run as a service account that does not exist)" -}}
+{{- end -}}
+{{- if and (not (include "aws-port-sync.createServiceAccount" .)) (or $sa.roleArn $sa.annotations) -}}
+{{- fail (printf "podServiceAccount.roleArn / podServiceAccount.annotations only apply to a service account the chart creates, and %s already exists (podServiceAccount.name without create=true): annotate it yourself (kubectl annotate serviceaccount %s -n %s eks.amazonaws.com/role-arn=<role ARN>) or set podServiceAccount.create=true" $sa.name $sa.name .Release.Namespace) -}}
+{{- end -}}
+{{- if and .Values.tracing.otlpEndpoint (not (has (.Values.tracing.protocol | default "http/protobuf") (list "http/protobuf" "grpc"))) -}}
+{{- fail (printf "tracing.protocol %q: use http/protobuf (port 4318) or grpc (port 4317)" .Values.tracing.protocol) -}}
+{{- end -}}
+{{- $_ := include "aws-port-sync.integrationEnv" . -}}
+{{- $_ := include "aws-port-sync.serviceAccountAnnotations" . -}}
 {{- end -}}
 
 {{/*
@@ -141,58 +252,16 @@ Temporal's variable names. Secrets come only through secretKeyRef.
   value: {{ .Values.initializePortResources | quote }}
 - name: OCEAN__SCHEDULED_RESYNC_INTERVAL
   value: {{ .Values.scheduledResyncInterval | quote }}
-{{- if .Values.integration.config.accountRoleArn }}
-- name: OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN
-  value: {{ .Values.integration.config.accountRoleArn | quote }}
-{{- end }}
-{{- if .Values.integration.config.accountRoleArns }}
-- name: OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS
-  value: {{ include "aws-port-sync.csv" .Values.integration.config.accountRoleArns | quote }}
-{{- end }}
-{{- if .Values.integration.config.ouId }}
-- name: OCEAN__INTEGRATION__CONFIG__OU_ID
-  value: {{ include "aws-port-sync.csv" .Values.integration.config.ouId | quote }}
-{{- end }}
-{{- if .Values.integration.config.externalId }}
-- name: OCEAN__INTEGRATION__CONFIG__EXTERNAL_ID
-  value: {{ .Values.integration.config.externalId | quote }}
-{{- end }}
-{{- if .Values.integration.config.aws_partition }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_PARTITION
-  value: {{ .Values.integration.config.aws_partition | quote }}
-{{- end }}
-{{- if .Values.integration.config.credentialProviderPriority }}
-- name: OCEAN__INTEGRATION__CONFIG__CREDENTIAL_PROVIDER_PRIORITY
-  value: {{ include "aws-port-sync.csv" .Values.integration.config.credentialProviderPriority | quote }}
-{{- end }}
-{{- if .Values.integration.config.maxConcurrentAccounts }}
-- name: OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS
-  value: {{ .Values.integration.config.maxConcurrentAccounts | quote }}
-{{- end }}
-{{- if .Values.integration.config.region }}
-- name: AWS_REGION
-  value: {{ .Values.integration.config.region | quote }}
-{{- end }}
-{{- if .Values.integration.secrets.aws_access_key_id }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_ACCESS_KEY_ID
+{{- range $env, $s := include "aws-port-sync.integrationEnv" . | fromYaml }}
+- name: {{ $env }}
+{{- if $s.secret }}
   valueFrom:
     secretKeyRef:
-      name: {{ include "aws-port-sync.secretName" . }}
-      key: OCEAN__INTEGRATION__CONFIG__AWS_ACCESS_KEY_ID
+      name: {{ include "aws-port-sync.secretName" $ }}
+      key: {{ $env }}
+{{- else }}
+  value: {{ $s.value | quote }}
 {{- end }}
-{{- if .Values.integration.secrets.aws_secret_access_key }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_SECRET_ACCESS_KEY
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "aws-port-sync.secretName" . }}
-      key: OCEAN__INTEGRATION__CONFIG__AWS_SECRET_ACCESS_KEY
-{{- end }}
-{{- if .Values.integration.secrets.aws_session_token }}
-- name: OCEAN__INTEGRATION__CONFIG__AWS_SESSION_TOKEN
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "aws-port-sync.secretName" . }}
-      key: OCEAN__INTEGRATION__CONFIG__AWS_SESSION_TOKEN
 {{- end }}
 {{- if .Values.portAppConfig }}
 - name: PORT_APP_CONFIG_FILE
@@ -226,6 +295,40 @@ Temporal's variable names. Secrets come only through secretKeyRef.
 {{- if .Values.temporal.tls.serverName }}
 - name: TEMPORAL_TLS_SERVER_NAME
   value: {{ .Values.temporal.tls.serverName | quote }}
+{{- end }}
+{{- with .Values.tracing }}
+{{- if .otlpEndpoint }}
+# OpenTelemetry traces over OTLP (standard variables; the SDK reads the rest).
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .otlpEndpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ .protocol | default "http/protobuf" | quote }}
+{{- if .headersSecret.name }}
+- name: OTEL_EXPORTER_OTLP_HEADERS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .headersSecret.name }}
+      key: {{ .headersSecret.key }}
+{{- end }}
+{{- if .sampler }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ .sampler | quote }}
+{{- end }}
+{{- if .samplerArg }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ .samplerArg | quote }}
+{{- end }}
+- name: K8S_POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: K8S_NAMESPACE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: {{ printf "k8s.namespace.name=$(K8S_NAMESPACE_NAME),k8s.pod.name=$(K8S_POD_NAME)%s" (ternary (printf ",%s" .resourceAttributes) "" (ne .resourceAttributes "")) | quote }}
+{{- end }}
 {{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}

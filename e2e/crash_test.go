@@ -95,21 +95,12 @@ func (s *stack) startWorkerProcess(t *testing.T, bin, name string) *exec.Cmd {
 	t.Helper()
 	mgmt := s.aws.ManagementCredentials()
 	cmd := exec.Command(bin, "--log-level", "error")
-	cmd.Env = append(os.Environ(),
-		"TEMPORAL_ADDRESS="+devAddress,
-		"TEMPORAL_NAMESPACE=default",
-		"TEMPORAL_TASK_QUEUE="+s.taskQueue,
-		"OCEAN__INTEGRATION__IDENTIFIER="+s.integration,
-		"OCEAN__PORT__BASE_URL="+s.port.URL(),
-		"OCEAN__PORT__CLIENT_ID="+portClientID,
-		"OCEAN__PORT__CLIENT_SECRET="+portClientSecret,
-		"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN="+s.roleARN,
-		"AWS_ENDPOINT_URL="+s.aws.URL(),
-		"AWS_ACCESS_KEY_ID="+mgmt.AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY="+mgmt.SecretAccessKey,
-		"AWS_REGION=us-east-1",
+	cmd.Env = s.binaryEnv([]string{
+		"AWS_ENDPOINT_URL=" + s.aws.URL(),
+		"AWS_ACCESS_KEY_ID=" + mgmt.AccessKeyID,
+		"AWS_SECRET_ACCESS_KEY=" + mgmt.SecretAccessKey,
 		"AWS_EC2_METADATA_DISABLED=true",
-	)
+	})
 	logFile, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
 	if err != nil {
 		t.Fatal(err)

@@ -316,9 +316,10 @@ func buildBinary(t *testing.T, name string) string {
 	return bin
 }
 
-// starterEnv configures the starter like production against this stack;
-// extra entries override.
-func (s *stack) starterEnv(extra []string) []string {
+// binaryEnv configures the project's binaries (worker, starter) like
+// production, through the environment, against this stack; extra entries
+// override.
+func (s *stack) binaryEnv(extra []string) []string {
 	env := append(os.Environ(),
 		"TEMPORAL_ADDRESS="+devAddress,
 		"TEMPORAL_NAMESPACE=default",
@@ -336,7 +337,7 @@ func (s *stack) starterEnv(extra []string) []string {
 // starterCommand is the starter binary against this stack, its stderr piped.
 func (s *stack) starterCommand(bin string, extra []string, args ...string) (*exec.Cmd, io.Reader) {
 	cmd := exec.Command(bin, args...)
-	cmd.Env = s.starterEnv(extra)
+	cmd.Env = s.binaryEnv(extra)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		s.t.Fatal(err)
@@ -348,7 +349,7 @@ func (s *stack) starterCommand(bin string, extra []string, args ...string) (*exe
 func (s *stack) runStarter(t *testing.T, bin string, extra []string, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = s.starterEnv(extra)
+	cmd.Env = s.binaryEnv(extra)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

@@ -22,6 +22,7 @@ type Options struct {
 	AllFailedStatus        int           // status of a bulk upsert where every entity failed, default 207
 	DependentsStatus       int           // status when a delete hits dependents without delete_dependents, default 422
 	StatePath              string        // when set, state is loaded from and saved to this JSON file
+	SaveInterval           time.Duration // at most one save of StatePath per interval (and one at Close); default 500ms
 	OrganizationID         string        // default "org_emulator"
 	FeatureFlags           []string      // GET /v1/organization's featureFlags; default none (see organization)
 	Logger                 *slog.Logger  // default slog.Default()
@@ -125,10 +126,14 @@ func New(opts Options) *Server {
 	s.resetState()
 	s.limits.init()
 	s.persist.path = opts.StatePath
+	s.persist.interval = opts.SaveInterval
 	if opts.StatePath != "" {
 		if err := s.load(); err != nil {
 			s.loadErr = fmt.Errorf("load port emulator state %s: %w", opts.StatePath, err)
 		}
+	}
+	if s.loadErr == nil {
+		s.startFlusher()
 	}
 	return s
 }
@@ -177,6 +182,7 @@ func (s *Server) Close() {
 		if s.srv != nil {
 			_ = s.srv.Close()
 		}
+		s.stopFlusher()
 		if err := s.save(); err != nil {
 			s.log.Error("port emulator save state", "err", err)
 		}

@@ -2,6 +2,7 @@ package portemu_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,14 +20,23 @@ func TestStatePersistsAcrossRestart(t *testing.T) {
 	h.expect(h.do("POST", "/v1/integration", map[string]any{"identifier": "aws", "version": "1"}), 201)
 	want, _ := h.s.Entity("bucket", "b1")
 
-	// Written after the write, before any Close: a crash would keep it.
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("state file: %v", err)
-	}
-	var raw map[string]any
-	if err := json.Unmarshal(data, &raw); err != nil || len(raw["entities"].([]any)) != 1 {
-		t.Fatalf("state file content %s (%v)", data, err)
+	// Saved in the background after the write, before any Close: a crash
+	// after the save interval keeps it.
+	deadline := time.Now().Add(30 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		data, err := os.ReadFile(path)
+		var raw map[string]any
+		if err == nil && json.Unmarshal(data, &raw) == nil {
+			if ents, _ := raw["entities"].([]any); len(ents) == 1 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the write never reached the state file: %s (%v)", data, err)
+		}
+		<-tick.C
 	}
 	h.s.Close()
 
@@ -54,6 +64,27 @@ func TestStatePersistsAcrossRestart(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Fatalf("temp files left behind: %v", entries)
+	}
+}
+
+// A write costs the same whatever the catalog's size: it only marks the state
+// dirty, and many writes share one save.
+func TestWritesShareSaves(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "port.json")
+	h := newHarness(t, portemu.Options{StatePath: path, SaveInterval: time.Hour})
+	h.login()
+	h.seedBlueprints()
+	for i := 0; i < 50; i++ {
+		h.expect(h.do("POST", "/v1/blueprints/bucket/entities?upsert=true", bucket(fmt.Sprintf("b%d", i), "us-east-1")), 201)
+	}
+	if got := h.s.Saves(); got > 2 {
+		t.Fatalf("%d saves for 50 writes within one interval, want at most 2 (the first write's and none until the interval ends)", got)
+	}
+	h.s.Close()
+	after := portemu.New(portemu.Options{StatePath: path})
+	defer after.Close()
+	if n := len(after.Entities()); n != 50 {
+		t.Fatalf("after Close the state holds %d entities, want 50", n)
 	}
 }
 

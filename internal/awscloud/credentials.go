@@ -154,6 +154,9 @@ func NewProvider(ctx context.Context, s Settings) (*Provider, error) {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
 	instrument(&cfg, s.TracerProvider)
+	// Wrapped after loading, so that AWS_CA_BUNDLE still reaches the SDK's
+	// own client underneath.
+	cfg.HTTPClient = newReadOnlyBodies(cfg.HTTPClient)
 	p.base = cfg
 	if mode == ProviderWebIdentity {
 		p.base.Credentials = nil

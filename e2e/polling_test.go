@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	portemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
@@ -271,4 +272,43 @@ func TestOnceListenerRunsOneResyncAndExitsWithItsCode(t *testing.T) {
 	if _, err := s.client.DescribeWorkflow(ctx, syncdef.WatcherID(s.integration), ""); err == nil {
 		t.Fatal("a ONCE worker started a watcher")
 	}
+}
+
+// Done-when: a Port that answers errors on the resync-request route is
+// logged (the watcher's lastError) and polled again, and scheduled resyncs
+// go on meanwhile.
+func TestPollingPortErrorsAreReportedAndSchedulesGoOn(t *testing.T) {
+	s := newStack(t, demoSpec(44))
+	s.startWorker()
+	s.resync()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	route := "/v1/integration/" + s.integration + "/resync-request"
+	s.port.AddFault(portemu.Fault{Method: "GET", Path: route, Status: 503})
+	s.ensureWatcher(t, false)
+	st := s.waitWatcher(t, ctx, "a failed poll", func(st syncdef.WatcherState) bool { return st.LastError != "" })
+	if !strings.Contains(st.LastError, "503") {
+		t.Errorf("lastError %q does not carry Port's answer", st.LastError)
+	}
+	from := st.Polls
+	s.waitWatcher(t, ctx, "polling to go on", func(st syncdef.WatcherState) bool { return st.Polls >= from+2 })
+
+	spec := schedule.Spec{Integration: s.integration, TaskQueue: s.taskQueue, Interval: 24 * time.Hour,
+		Input: syncdef.ResyncInput{Integration: s.integration, Tuning: s.tuning}}
+	if _, err := schedule.Ensure(ctx, s.client, spec); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.client.ScheduleClient().GetHandle(context.Background(), schedule.ID(s.integration)).Delete(context.Background()) })
+	id, err := schedule.Trigger(ctx, s.client, s.integration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := schedule.Follow(ctx, s.client, id, 200*time.Millisecond, nil); err != nil {
+		t.Fatalf("scheduled resync while Port's resync-request route fails: %v", err)
+	}
+
+	s.port.ClearFaults()
+	s.waitWatcher(t, ctx, "a poll that works again", func(st syncdef.WatcherState) bool { return st.Initialized && st.LastError == "" })
+	s.port.RequestResync(s.integration)
+	s.waitWatcher(t, ctx, "the requested resync", resyncEnded(1))
 }

@@ -108,6 +108,8 @@ type ResyncRequest struct {
 // GetResyncRequest reads the integration's resync request
 // (GET /v1/integration/{id}/resync-request), the trigger of Ocean's POLLING
 // listener. IsNotFound(err) when Port does not know the integration yet.
+// Not retried here: the next poll is the retry, as in Ocean, so a Port
+// outage costs one request per interval, not a backoff series each time.
 func (c *Client) GetResyncRequest(ctx context.Context, id string) (ResyncRequest, error) {
 	var out struct {
 		Request map[string]any `json:"request"`
@@ -115,7 +117,6 @@ func (c *Client) GetResyncRequest(ctx context.Context, id string) (ResyncRequest
 	if _, err := c.do(ctx, request{
 		method: http.MethodGet,
 		path:   "/v1/integration/" + escapeSegment(id) + "/resync-request",
-		retry:  true,
 	}, &out); err != nil {
 		return ResyncRequest{}, fmt.Errorf("get resync request of integration %q: %w", id, err)
 	}

@@ -306,6 +306,10 @@ func TestPollingPortErrorsAreReportedAndSchedulesGoOn(t *testing.T) {
 	if _, err := schedule.Follow(ctx, s.client, id, 200*time.Millisecond, nil); err != nil {
 		t.Fatalf("scheduled resync while Port's resync-request route fails: %v", err)
 	}
+	code, out, errOut := s.runStarter(t, buildBinary(t, "starter"), []string{`OCEAN__EVENT_LISTENER={"type":"POLLING","interval":1}`}, "status")
+	if code != 0 || !strings.Contains(out, "resync watcher "+syncdef.WatcherID(s.integration)) || !strings.Contains(out, "last error") || !strings.Contains(out, "503") {
+		t.Fatalf("starter status (exit %d) lacks the watcher and its error:\n%s\n%s", code, out, errOut)
+	}
 
 	s.port.ClearFaults()
 	s.waitWatcher(t, ctx, "a poll that works again", func(st syncdef.WatcherState) bool { return st.Initialized && st.LastError == "" })

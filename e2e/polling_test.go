@@ -298,7 +298,9 @@ func TestPollingPortErrorsAreReportedAndSchedulesGoOn(t *testing.T) {
 	if _, err := schedule.Ensure(ctx, s.client, spec); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.client.ScheduleClient().GetHandle(context.Background(), schedule.ID(s.integration)).Delete(context.Background()) })
+	t.Cleanup(func() {
+		_ = s.client.ScheduleClient().GetHandle(context.Background(), schedule.ID(s.integration)).Delete(context.Background())
+	})
 	id, err := schedule.Trigger(ctx, s.client, s.integration)
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,24 @@ func TestEventListenerFromOceanJSON(t *testing.T) {
 	}
 }
 
+// The Helm chart passes integration.eventListener through toJson; values
+// given with --set-string arrive as strings.
+func TestEventListenerJSONFromHelmStrings(t *testing.T) {
+	cfg, err := Load(env(map[string]string{
+		"OCEAN__EVENT_LISTENER": `{"type":"POLLING","interval":"30","resyncOnStart":"false"}`,
+	}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (EventListener{Type: ListenerPolling, Interval: 30 * time.Second}); cfg.EventListener != want {
+		t.Fatalf("got %+v", cfg.EventListener)
+	}
+	if _, err := Load(env(map[string]string{"OCEAN__EVENT_LISTENER": `{"resyncOnStart":"sometimes"}`}), ""); err == nil ||
+		!strings.Contains(err.Error(), `integration.eventListener (OCEAN__EVENT_LISTENER): resyncOnStart "sometimes" is not true or false`) {
+		t.Errorf("bad bool: %v", err)
+	}
+}
+
 func TestEventListenerFileThenNestedEnv(t *testing.T) {
 	f := writeFile(t, "values.yaml", "integration:\n  eventListener:\n    type: POLLING\n    interval: 30\n    resyncOnStart: false\n")
 	cfg, err := Load(env(nil), f)

@@ -196,8 +196,9 @@ func applyListenerJSON(cfg *Config, v string) error {
 			}
 			cfg.EventListener.Interval = d
 		case "resyncOnStart", "resync_on_start":
-			var b bool
-			if err := json.Unmarshal(val, &b); err != nil {
+			// Helm's --set-string gives "false": a quoted bool is one too.
+			b, err := strconv.ParseBool(strings.Trim(string(val), `"`))
+			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %s %s is not true or false", FieldEventListener, k, val))
 				continue
 			}

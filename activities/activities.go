@@ -64,6 +64,8 @@ func (a *Activities) Register(w worker.ActivityRegistry) {
 	reg := func(fn any, name string) { w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
 	reg(a.PrepareResync, syncdef.PrepareResyncActivity)
 	reg(a.LeaseHolder, syncdef.LeaseHolderActivity)
+	reg(a.GetResyncRequest, syncdef.GetResyncRequestActivity)
+	reg(a.RunningResync, syncdef.RunningResyncActivity)
 	reg(a.FinishResync, syncdef.FinishResyncActivity)
 	reg(a.ListAccounts, syncdef.ListAccountsActivity)
 	reg(a.AssumeRole, syncdef.AssumeRoleActivity)

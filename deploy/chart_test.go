@@ -54,7 +54,8 @@ var installCases = []installCase{
 				"OCEAN__PORT__CLIENT_ID": "id", "OCEAN__PORT__CLIENT_SECRET": "port-secret-value",
 				"OCEAN__PORT__BASE_URL": "https://api.getport.io", "OCEAN__INTEGRATION__IDENTIFIER": "my-aws",
 				"OCEAN__INITIALIZE_PORT_RESOURCES": "true", "OCEAN__SCHEDULED_RESYNC_INTERVAL": "60",
-				"TEMPORAL_ADDRESS": "temporal-frontend.temporal:7233", "TEMPORAL_NAMESPACE": "default",
+				"OCEAN__EVENT_LISTENER": `{"interval":60,"resyncOnStart":true,"type":"POLLING"}`,
+				"TEMPORAL_ADDRESS":      "temporal-frontend.temporal:7233", "TEMPORAL_NAMESPACE": "default",
 				"TEMPORAL_TASK_QUEUE": "aws-port-sync",
 			}
 			if !reflect.DeepEqual(res.worker.env, want) {
@@ -176,6 +177,39 @@ var installCases = []installCase{
 		name:    "tracing with an unknown protocol fails",
 		in:      install("aws-port-sync", with("tracing.otlpEndpoint=http://c:4318", "tracing.protocol=http/json")...),
 		wantErr: `tracing.protocol "http/json": use http/protobuf (port 4318) or grpc (port 4317)`,
+	},
+
+	// The seed's event listener reaches the worker and the schedule hook, and
+	// the worker reads it as Ocean's POLLING listener.
+	{
+		name: "the seed's POLLING listener is passed through",
+		in:   install("aws-port-sync", with("integration.eventListener.type=POLLING", "integration.eventListener.interval=30")...),
+		check: func(t *testing.T, res result) {
+			want := `{"interval":30,"resyncOnStart":true,"type":"POLLING"}`
+			if got := res.worker.env["OCEAN__EVENT_LISTENER"]; got != want {
+				t.Errorf("worker OCEAN__EVENT_LISTENER = %q, want %q", got, want)
+			}
+			if got := res.job.env["OCEAN__EVENT_LISTENER"]; got != want {
+				t.Errorf("`starter ensure` OCEAN__EVENT_LISTENER = %q, want %q", got, want)
+			}
+			if res.cfg.Listener() != config.ListenerPolling {
+				t.Errorf("the worker reads listener %q, want POLLING", res.cfg.Listener())
+			}
+		},
+	},
+	{
+		name: "no listener: the schedule alone",
+		in:   install("aws-port-sync", with("integration.eventListener.type=")...),
+		check: func(t *testing.T, res result) {
+			if got, ok := res.worker.env["OCEAN__EVENT_LISTENER"]; ok {
+				t.Errorf("OCEAN__EVENT_LISTENER = %q, want none", got)
+			}
+		},
+	},
+	{
+		name:    "ONCE is for a Job, not the Deployment",
+		in:      install("aws-port-sync", with("integration.eventListener.type=ONCE")...),
+		wantErr: "integration.eventListener.type=ONCE runs one resync and exits: it is for a Kubernetes Job or CronJob",
 	},
 
 	// 1. Port's names for static keys, and keys nothing reads.

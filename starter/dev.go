@@ -88,6 +88,9 @@ func runDev(ctx context.Context, args []string) error {
 		"TEMPORAL_NAMESPACE=default",
 		"OCEAN__INTEGRATION__IDENTIFIER="+*integration,
 		"OCEAN__SCHEDULED_RESYNC_INTERVAL=60",
+		// Port's Resync button works locally: the emulator's resync request
+		// starts a resync within 5 s (the first resync is started below).
+		`OCEAN__EVENT_LISTENER={"type":"POLLING","interval":5,"resyncOnStart":false}`,
 		fmt.Sprintf("AWS_PORT_SYNC_METRICS_ADDR=127.0.0.1:%d", *metricsPort),
 	)
 	cfg, err := config.Load(envLookup(workerEnv), "")
@@ -119,6 +122,8 @@ func runDev(ctx context.Context, args []string) error {
 	fmt.Printf("Port emulator:    %s  (the catalog as a web page)\n", envValue(emuEnv, "OCEAN__PORT__BASE_URL"))
 	fmt.Printf("Next resync:      temporal schedule trigger -s %s --address %s   (or: TEMPORAL_ADDRESS=%s ./bin/starter trigger --wait)\n",
 		schedule.ID(cfg.IntegrationIdentifier), address, address)
+	fmt.Printf("Resync button:    curl -X POST %s/_emulator/resync-request/%s   (the POLLING listener starts a resync within 5 s; ./bin/starter status shows it)\n",
+		envValue(emuEnv, "OCEAN__PORT__BASE_URL"), cfg.IntegrationIdentifier)
 	fmt.Printf("Progress query:   temporal workflow query --type progress -w %s --address %s --codec-endpoint %s\n", id, address, codecURL)
 	fmt.Printf("Worker metrics:   http://127.0.0.1:%d/metrics\n", *metricsPort)
 	fmt.Printf("Logs:             %s/{temporal,emulators,worker}.log\n", *dir)

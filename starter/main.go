@@ -102,6 +102,9 @@ func dispatch(ctx context.Context, configFile, cmd string, args []string) error 
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
 	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(os.Stderr, "starter: warning:", w)
+	}
 	tracing, stopTracing, err := app.StartTracing(ctx, "aws-port-sync-starter", cfg.Version, nil)
 	if err != nil {
 		return fmt.Errorf("tracing: %w", err)
@@ -188,6 +191,13 @@ func ensure(ctx context.Context, c client.Client, cfg *config.Config) error {
 	}
 	fmt.Printf("schedule %s %s: every %s, overlap skip, catch-up window %s\n",
 		schedule.ID(cfg.IntegrationIdentifier), verb, cfg.ScheduledResyncInterval, cfg.ScheduledResyncInterval)
+	msg, err := app.EnsureListener(ctx, c, cfg, sa)
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		fmt.Println(msg)
+	}
 	return nil
 }
 
@@ -235,6 +245,9 @@ func status(ctx context.Context, c client.Client, cfg *config.Config) error {
 	if len(d.Info.NextActionTimes) > 0 {
 		fmt.Println("next resync:", d.Info.NextActionTimes[0].Local().Format(time.RFC1123))
 	}
+	if cfg.Listener() == config.ListenerPolling {
+		printWatcher(ctx, c, cfg)
+	}
 	var latest string
 	if n := len(d.Info.RecentActions); n > 0 && d.Info.RecentActions[n-1].StartWorkflowResult != nil {
 		latest = d.Info.RecentActions[n-1].StartWorkflowResult.WorkflowID
@@ -254,4 +267,52 @@ func status(ctx context.Context, c client.Client, cfg *config.Config) error {
 	}
 	printReport(os.Stdout, latest, p, nil)
 	return nil
+}
+
+// printWatcher shows the POLLING listener's state: last poll, last request
+// seen, last resync started, last error.
+func printWatcher(ctx context.Context, c client.Client, cfg *config.Config) {
+	qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	st, err := schedule.QueryWatcher(qctx, c, cfg.IntegrationIdentifier)
+	if err != nil {
+		fmt.Printf("resync watcher %s: %v (a worker starts it; so does `starter ensure`)\n", syncdef.WatcherID(cfg.IntegrationIdentifier), err)
+		return
+	}
+	fmt.Print(formatWatcher(cfg.IntegrationIdentifier, st))
+}
+
+func formatWatcher(integration string, st syncdef.WatcherState) string {
+	var b strings.Builder
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Local().Format(time.RFC1123)
+	}
+	fmt.Fprintf(&b, "resync watcher %s (POLLING every %s): last poll %s, %d polls\n", syncdef.WatcherID(integration), st.Interval, at(st.LastPoll), st.Polls)
+	if st.LastRequest.ID != "" || !st.LastRequest.UpdatedAt.IsZero() {
+		fmt.Fprintf(&b, "  last request seen: %s updated %s (acted on up to %s)\n", orNone(st.LastRequest.ID), at(st.LastRequest.UpdatedAt), at(st.Watermark))
+	}
+	if st.LastResyncStarted != "" {
+		fmt.Fprintf(&b, "  last resync started: %s at %s for %s: %s\n", st.LastResyncStarted, at(st.LastResyncStartedAt), st.LastResyncReason, st.LastResyncStatus)
+	}
+	if st.Pending {
+		waiting := ""
+		if st.WaitingFor != "" {
+			waiting = ", waiting for " + st.WaitingFor
+		}
+		fmt.Fprintf(&b, "  owed: a resync for %s%s\n", st.PendingReason, waiting)
+	}
+	if st.LastError != "" {
+		fmt.Fprintf(&b, "  last error %s: %s\n", at(st.LastErrorAt), st.LastError)
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(no id)"
+	}
+	return s
 }

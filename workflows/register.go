@@ -12,4 +12,5 @@ func Register(w worker.WorkflowRegistry) {
 	w.RegisterWorkflowWithOptions(ResyncWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncWorkflowName})
 	w.RegisterWorkflowWithOptions(AccountSyncWorkflow, workflow.RegisterOptions{Name: syncdef.AccountSyncWorkflowName})
 	w.RegisterWorkflowWithOptions(ResyncLeaseWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncLeaseWorkflowName})
+	w.RegisterWorkflowWithOptions(ResyncWatcherWorkflow, workflow.RegisterOptions{Name: syncdef.ResyncWatcherWorkflowName})
 }

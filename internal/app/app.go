@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/aws-port-sync/aws-port-sync/activities"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/config"
 	"github.com/aws-port-sync/aws-port-sync/internal/mapping"
 	"github.com/aws-port-sync/aws-port-sync/internal/port"
+	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
@@ -153,4 +155,42 @@ func WorkerOptions() worker.Options {
 // ResyncInput is what every resync of this configuration starts with.
 func ResyncInput(cfg *config.Config, useSearchAttributes bool) syncdef.ResyncInput {
 	return syncdef.ResyncInput{Integration: cfg.IntegrationIdentifier, UseSearchAttributes: useSearchAttributes}
+}
+
+// WatcherSpec is the resync watcher of cfg's POLLING listener.
+func WatcherSpec(cfg *config.Config, useSearchAttributes bool) schedule.WatcherSpec {
+	return schedule.WatcherSpec{
+		Integration:      cfg.IntegrationIdentifier,
+		TaskQueue:        cfg.Temporal.TaskQueue,
+		Interval:         cfg.EventListener.Interval,
+		ResyncOnStart:    cfg.EventListener.ResyncOnStart,
+		ScheduleInterval: cfg.ScheduledResyncInterval,
+		Input:            ResyncInput(cfg, useSearchAttributes),
+	}
+}
+
+// EnsureListener makes the integration's event listener what cfg says: with
+// POLLING its resync watcher runs with cfg's settings; with no listener (or
+// one aws-port-sync does not serve) none runs; ONCE leaves a watcher alone
+// (a one-off Job next to a polling Deployment). It returns what it did.
+func EnsureListener(ctx context.Context, c client.Client, cfg *config.Config, useSearchAttributes bool) (string, error) {
+	id := syncdef.WatcherID(cfg.IntegrationIdentifier)
+	switch cfg.Listener() {
+	case config.ListenerPolling:
+		if err := schedule.EnsureWatcher(ctx, c, WatcherSpec(cfg, useSearchAttributes)); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("resync watcher %s polls Port's resync request every %s (resyncOnStart %v)",
+			id, cfg.EventListener.Interval, cfg.EventListener.ResyncOnStart), nil
+	case config.ListenerOnce:
+		return "", nil
+	}
+	stopped, err := schedule.StopWatcher(ctx, c, cfg.IntegrationIdentifier)
+	if err != nil {
+		return "", err
+	}
+	if stopped {
+		return fmt.Sprintf("resync watcher %s stopped: the event listener is not POLLING", id), nil
+	}
+	return "", nil
 }

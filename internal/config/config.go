@@ -4,6 +4,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -17,7 +18,29 @@ const (
 	DefaultTemporalNamespace       = "default"
 	DefaultTaskQueue               = "aws-port-sync"
 	DefaultPartition               = "aws"
+	// DefaultPollingInterval is Ocean's POLLING listener interval.
+	DefaultPollingInterval = 60 * time.Second
 )
+
+// Event listener types (Ocean's integration.eventListener.type) that
+// aws-port-sync acts on. Ocean's others (KAFKA, WEBHOOK, WEBHOOKS_ONLY) are
+// accepted with a warning and leave the schedule as the only trigger.
+const (
+	ListenerPolling = "POLLING"
+	ListenerOnce    = "ONCE"
+)
+
+// EventListener is Ocean's event listener: what, besides the schedule, starts
+// a resync.
+type EventListener struct {
+	// Type is POLLING, ONCE, or "" (none: the schedule alone). An unknown
+	// type is kept as given; Listener() then says "" and Warnings() why.
+	Type string
+	// Interval is how often POLLING asks Port for its resync request.
+	Interval time.Duration
+	// ResyncOnStart: POLLING resyncs once when its watcher first starts.
+	ResyncOnStart bool
+}
 
 // Credential provider names, in Ocean's default priority.
 const (
@@ -47,6 +70,7 @@ type Config struct {
 	MaxConcurrentAccounts int
 	Temporal              Temporal
 	Version               string
+	EventListener         EventListener
 
 	partitionDerived bool // AWS.Partition was derived from the ARNs, not given
 }
@@ -113,6 +137,28 @@ func defaults() *Config {
 			Namespace: DefaultTemporalNamespace,
 			TaskQueue: DefaultTaskQueue,
 		},
-		Version: DefaultVersion,
+		Version:       DefaultVersion,
+		EventListener: EventListener{Interval: DefaultPollingInterval, ResyncOnStart: true},
 	}
+}
+
+// Listener is the event listener type aws-port-sync acts on: ListenerPolling,
+// ListenerOnce, or "" (none, or a type it does not serve).
+func (c *Config) Listener() string {
+	switch t := c.EventListener.Type; t {
+	case ListenerPolling, ListenerOnce:
+		return t
+	}
+	return ""
+}
+
+// Warnings are settings that are accepted but do not do what they might be
+// expected to; the worker and the starter log them.
+func (c *Config) Warnings() []string {
+	var out []string
+	if t := c.EventListener.Type; t != "" && c.Listener() == "" {
+		out = append(out, fmt.Sprintf("%s: %q is not an event listener aws-port-sync serves (valid: %s, %s, or none); resyncs run on the schedule only",
+			FieldEventListenerType, t, ListenerPolling, ListenerOnce))
+	}
+	return out
 }

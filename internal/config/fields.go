@@ -58,6 +58,11 @@ var (
 	FieldTemporalTLSCA           = Field{"temporal.tls.ca", "TEMPORAL_TLS_CA"}
 	FieldTemporalTLSServerName   = Field{"temporal.tls.serverName", "TEMPORAL_TLS_SERVER_NAME"}
 	FieldTemporalTaskQueue       = Field{"temporal.taskQueue", "TEMPORAL_TASK_QUEUE"}
+	// Ocean's event listener: one JSON variable, or pydantic's nested ones.
+	FieldEventListener              = Field{"integration.eventListener", "OCEAN__EVENT_LISTENER"}
+	FieldEventListenerType          = Field{"integration.eventListener.type", "OCEAN__EVENT_LISTENER__TYPE"}
+	FieldEventListenerInterval      = Field{"integration.eventListener.interval", "OCEAN__EVENT_LISTENER__INTERVAL"}
+	FieldEventListenerResyncOnStart = Field{"integration.eventListener.resyncOnStart", "OCEAN__EVENT_LISTENER__RESYNC_ON_START"}
 )
 
 // Secondary environment names read after the primary one is empty.

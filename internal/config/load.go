@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +50,14 @@ type fileConfig struct {
 	InitializePortResources *bool     `yaml:"initializePortResources"`
 	ScheduledResyncInterval *interval `yaml:"scheduledResyncInterval"`
 	Integration             struct {
-		Identifier *string `yaml:"identifier"`
+		Identifier    *string `yaml:"identifier"`
+		EventListener struct {
+			Type     *string  `yaml:"type"`
+			Interval *seconds `yaml:"interval"`
+			// Ocean decamelizes its settings: both spellings work.
+			ResyncOnStart      *bool `yaml:"resyncOnStart"`
+			ResyncOnStartSnake *bool `yaml:"resync_on_start"`
+		} `yaml:"eventListener"`
 		// config and secrets (Port's chart keeps sensitive settings under
 		// secrets) hold IntegrationSettings, in camelCase or snake_case.
 		Config  map[string]yaml.Node `yaml:"config"`
@@ -114,6 +122,87 @@ func (iv *interval) UnmarshalYAML(node *yaml.Node) error {
 	return nil
 }
 
+// seconds reads a number of seconds (Ocean's unit for the listener's
+// interval) or a Go duration such as "2m".
+type seconds time.Duration
+
+func (sec *seconds) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind != yaml.ScalarNode {
+		return typeError(node, "want a number of seconds")
+	}
+	d, err := parseSeconds(node.Value)
+	if err != nil {
+		return typeError(node, err.Error())
+	}
+	*sec = seconds(d)
+	return nil
+}
+
+// parseSeconds reads whole seconds ("60") or a Go duration ("2m").
+func parseSeconds(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		if n != math.Trunc(n) || math.IsInf(n, 0) || n > math.MaxInt32 {
+			return 0, fmt.Errorf("%q is not a whole number of seconds", v)
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is neither a number of seconds nor a duration like 2m", v)
+	}
+	return d, nil
+}
+
+// applyListenerJSON reads OCEAN__EVENT_LISTENER, Ocean's JSON spelling:
+// {"type":"POLLING","interval":60,"resyncOnStart":true} (resync_on_start too).
+func applyListenerJSON(cfg *Config, v string) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(v), &raw); err != nil {
+		return fmt.Errorf("%s: %q is not a JSON object such as {\"type\":\"POLLING\",\"interval\":60}: %v", FieldEventListener, v, err)
+	}
+	var errs []error
+	for _, k := range sortedKeys(raw) {
+		val := raw[k]
+		switch k {
+		case "type":
+			var t string
+			if err := json.Unmarshal(val, &t); err != nil {
+				errs = append(errs, fmt.Errorf("%s: type %s is not a string", FieldEventListener, val))
+				continue
+			}
+			cfg.EventListener.Type = t
+		case "interval":
+			d, err := parseSeconds(strings.Trim(string(val), `"`))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: interval: %w", FieldEventListener, err))
+				continue
+			}
+			cfg.EventListener.Interval = d
+		case "resyncOnStart", "resync_on_start":
+			// Helm's --set-string gives "false": a quoted bool is one too.
+			b, err := strconv.ParseBool(strings.Trim(string(val), `"`))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s %s is not true or false", FieldEventListener, k, val))
+				continue
+			}
+			cfg.EventListener.ResyncOnStart = b
+		}
+		// Other keys (should_resync, Kafka and webhook settings) belong to
+		// listeners aws-port-sync does not serve.
+	}
+	return errors.Join(errs...)
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 func applyFile(cfg *Config, file string) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -137,6 +226,16 @@ func applyFile(cfg *Config, file string) error {
 		return fmt.Errorf("config file %s: %w", file, errors.Join(errs...))
 	}
 	setStr(&cfg.IntegrationIdentifier, fc.Integration.Identifier)
+	el := fc.Integration.EventListener
+	setStr(&cfg.EventListener.Type, el.Type)
+	if el.Interval != nil {
+		cfg.EventListener.Interval = time.Duration(*el.Interval)
+	}
+	for _, b := range []*bool{el.ResyncOnStartSnake, el.ResyncOnStart} {
+		if b != nil {
+			cfg.EventListener.ResyncOnStart = *b
+		}
+	}
 	setStr(&cfg.AWS.AccountRoleARN, ic.AccountRoleARN)
 	setList(&cfg.AWS.AccountRoleARNs, ic.AccountRoleARNs)
 	setList(&cfg.AWS.OUIDs, ic.OUID)
@@ -251,6 +350,28 @@ func applyEnv(cfg *Config, getenv func(string) string) []error {
 	str(&cfg.Temporal.TLSCAPath, FieldTemporalTLSCA.Env)
 	str(&cfg.Temporal.TLSServerName, FieldTemporalTLSServerName.Env)
 	str(&cfg.Temporal.TaskQueue, FieldTemporalTaskQueue.Env)
+	if v := strings.TrimSpace(getenv(FieldEventListener.Env)); v != "" {
+		if err := applyListenerJSON(cfg, v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	str(&cfg.EventListener.Type, FieldEventListenerType.Env)
+	if v := strings.TrimSpace(getenv(FieldEventListenerInterval.Env)); v != "" {
+		d, err := parseSeconds(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", FieldEventListenerInterval, err))
+		} else {
+			cfg.EventListener.Interval = d
+		}
+	}
+	if v := strings.TrimSpace(getenv(FieldEventListenerResyncOnStart.Env)); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not true or false", FieldEventListenerResyncOnStart, v))
+		} else {
+			cfg.EventListener.ResyncOnStart = b
+		}
+	}
 	return errs
 }
 
@@ -295,6 +416,7 @@ func parseInterval(v string) (time.Duration, error) {
 // the partition from the ARNs when aws_partition is not given.
 func normalize(cfg *Config) {
 	cfg.Port.BaseURL = strings.TrimRight(cfg.Port.BaseURL, "/")
+	cfg.EventListener.Type = strings.ToUpper(strings.TrimSpace(cfg.EventListener.Type))
 	cfg.AWS.AccountRoleARNs = dedupe(cfg.AWS.AccountRoleARNs)
 	cfg.AWS.OUIDs = dedupe(cfg.AWS.OUIDs)
 	cfg.AWS.FallbackRegions = dedupe(cfg.AWS.FallbackRegions)

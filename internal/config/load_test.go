@@ -93,6 +93,7 @@ func TestLoadFile(t *testing.T) {
 		Temporal: Temporal{Address: "temporal.internal:7233", Namespace: "prod", APIKey: "file-api-key",
 			TLSCertPath: "/c.pem", TLSKeyPath: "/k.pem", TLSCAPath: "/ca.pem", TLSServerName: "t.example", TaskQueue: "q1"},
 		Version:          "1.2.3",
+		EventListener:    EventListener{Interval: DefaultPollingInterval, ResyncOnStart: true},
 		partitionDerived: true,
 	}
 	if !reflect.DeepEqual(cfg, want) {

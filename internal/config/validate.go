@@ -33,6 +33,7 @@ func (c *Config) Validate() error {
 	v.integration(c)
 	v.aws(c)
 	v.temporal(c)
+	v.eventListener(c)
 	return errors.Join(v.errs...)
 }
 
@@ -242,4 +243,13 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+func (v *validation) eventListener(c *Config) {
+	if c.Listener() != ListenerPolling {
+		return
+	}
+	if iv := c.EventListener.Interval; iv < time.Second || iv%time.Second != 0 {
+		v.fail(FieldEventListenerInterval, "%s is not a whole number of seconds of at least 1: set how often Port's resync request is polled (Ocean's default is 60)", iv)
+	}
 }

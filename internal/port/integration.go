@@ -96,3 +96,42 @@ func (c *Client) PatchResyncState(ctx context.Context, id string, st ResyncState
 	}
 	return nil
 }
+
+// ResyncRequest is the integration's latest resync request: what Port's
+// "Resync" button and a mapping saved in Port's UI set. A zero UpdatedAt
+// means none (or one Port did not date).
+type ResyncRequest struct {
+	ID        string    `json:"id,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// GetResyncRequest reads the integration's resync request
+// (GET /v1/integration/{id}/resync-request), the trigger of Ocean's POLLING
+// listener. IsNotFound(err) when Port does not know the integration yet.
+// Not retried here: the next poll is the retry, as in Ocean, so a Port
+// outage costs one request per interval, not a backoff series each time.
+func (c *Client) GetResyncRequest(ctx context.Context, id string) (ResyncRequest, error) {
+	var out struct {
+		Request map[string]any `json:"request"`
+	}
+	if _, err := c.do(ctx, request{
+		method: http.MethodGet,
+		path:   "/v1/integration/" + escapeSegment(id) + "/resync-request",
+	}, &out); err != nil {
+		return ResyncRequest{}, fmt.Errorf("get resync request of integration %q: %w", id, err)
+	}
+	var r ResyncRequest
+	switch v := out.Request["id"].(type) {
+	case string:
+		r.ID = v
+	case float64:
+		r.ID = fmt.Sprint(v)
+	}
+	// Ocean acts only on an updatedAt that parses; anything else is no request.
+	if s, ok := out.Request["updatedAt"].(string); ok {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			r.UpdatedAt = t.UTC()
+		}
+	}
+	return r, nil
+}

@@ -75,3 +75,22 @@ func TestPatchResyncStateUsesPortFieldNames(t *testing.T) {
 		t.Fatalf("stored resyncState = %v", in["resyncState"])
 	}
 }
+
+func TestGetResyncRequest(t *testing.T) {
+	emu := startEmu(t, portemu.Options{})
+	c := newClient(t, emu)
+	ctx := context.Background()
+	if _, err := c.GetResyncRequest(ctx, "int1"); !port.IsNotFound(err) {
+		t.Fatalf("before the integration exists = %v, want not found", err)
+	}
+	emu.SeedIntegration("int1", map[string]any{"createdAt": "2026-01-02T03:04:05Z"})
+	r, err := c.GetResyncRequest(ctx, "int1")
+	if err != nil || r.ID != "" || !r.UpdatedAt.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
+		t.Fatalf("no request yet = %+v, %v (want no id, the integration's createdAt)", r, err)
+	}
+	emu.RequestResync("int1")
+	r2, err := c.GetResyncRequest(ctx, "int1")
+	if err != nil || r2.ID == "" || !r2.UpdatedAt.After(r.UpdatedAt) {
+		t.Fatalf("after a request = %+v, %v", r2, err)
+	}
+}

@@ -252,6 +252,15 @@ Temporal's variable names. Secrets come only through secretKeyRef.
   value: {{ .Values.initializePortResources | quote }}
 - name: OCEAN__SCHEDULED_RESYNC_INTERVAL
   value: {{ .Values.scheduledResyncInterval | quote }}
+{{- with .Values.integration.eventListener }}
+{{- if eq (upper (toString (.type | default ""))) "ONCE" }}
+{{- fail "integration.eventListener.type=ONCE runs one resync and exits: it is for a Kubernetes Job or CronJob (worker with OCEAN__EVENT_LISTENER={\"type\":\"ONCE\"}), not for this chart's Deployment, which would restart it in a loop; use POLLING (Port's Resync button) or leave it empty (the schedule alone)" }}
+{{- end }}
+{{- if .type }}
+- name: OCEAN__EVENT_LISTENER
+  value: {{ toJson . | quote }}
+{{- end }}
+{{- end }}
 {{- range $env, $s := include "aws-port-sync.integrationEnv" . | fromYaml }}
 - name: {{ $env }}
 {{- if $s.secret }}

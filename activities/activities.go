@@ -75,6 +75,9 @@ func (a *Activities) Register(w worker.ActivityRegistry) {
 	reg(a.DeleteEntities, syncdef.DeleteEntitiesActivity)
 }
 
-func target(acct syncdef.Account) awscloud.Target {
-	return awscloud.Target{AccountID: acct.ID, RoleARN: acct.RoleARN, SessionName: acct.SessionName}
+// target is the account's credentials target; an accountRoleOverrides entry
+// (named by acct.Override) may set its own ExternalId.
+func (a *Activities) target(acct syncdef.Account) awscloud.Target {
+	return awscloud.Target{AccountID: acct.ID, RoleARN: acct.RoleARN, SessionName: acct.SessionName,
+		ExternalID: a.settings.Discovery.ExternalIDFor(acct.Override)}
 }

@@ -464,7 +464,9 @@ func TestIntegrationKeysEverySpelling(t *testing.T) {
 		"EXTERNAL_ID": "ext-1", "AWS_PARTITION": "aws", "CREDENTIAL_PROVIDER_PRIORITY": "AssumeRole",
 		"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE01", "AWS_SECRET_ACCESS_KEY": "aws-secret-xyz",
 		"AWS_SESSION_TOKEN": "session-token-xyz", "MAX_CONCURRENT_ACCOUNTS": "3", "REGION": "eu-west-1",
-		"FALLBACK_REGIONS": "eu-west-1",
+		"FALLBACK_REGIONS": "eu-west-1", "EXCLUDED_ACCOUNT_IDS": "111111111111", "EXCLUDED_OU_IDS": "ou-abcd-87654321",
+		"INCLUDE_ACCOUNT_TAGS": "env=prod", "EXCLUDE_ACCOUNT_TAGS": "env=sandbox",
+		"ACCOUNT_ROLE_OVERRIDES": `[{"accountId":"222222222222"\,"roleName":"LegacyReadRole"}]`,
 	}
 	for _, s := range config.IntegrationSettings {
 		for _, key := range s.Keys {
@@ -472,7 +474,7 @@ func TestIntegrationKeysEverySpelling(t *testing.T) {
 				value := samples[s.Name]
 				sets := with(fmt.Sprintf("integration.%s.%s=%s", section, key, value))
 				switch s.Name { // settings that only make sense with another
-				case "OU_ID":
+				case "OU_ID", "EXCLUDED_ACCOUNT_IDS", "EXCLUDED_OU_IDS", "INCLUDE_ACCOUNT_TAGS", "EXCLUDE_ACCOUNT_TAGS", "ACCOUNT_ROLE_OVERRIDES":
 					sets = append(sets, "integration.config.accountRoleArn="+orgRoleARN)
 				case "AWS_ACCESS_KEY_ID":
 					sets = append(sets, "integration.secrets.awsSecretAccessKey=aws-secret-xyz")
@@ -491,6 +493,7 @@ func TestIntegrationKeysEverySpelling(t *testing.T) {
 					t.Errorf("%s: the worker gets no %s", where, s.Env())
 					continue
 				}
+				value = strings.ReplaceAll(value, `\,`, ",") // --set's escaped comma
 				if want := strings.Trim(value, `[]"`); got != value && got != want {
 					t.Errorf("%s: %s = %q, want %q", where, s.Env(), got, value)
 				}

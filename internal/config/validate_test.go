@@ -166,3 +166,52 @@ func TestTLSEnabled(t *testing.T) {
 		t.Error("TLSEnabled wrong")
 	}
 }
+
+// Organization scoping: well-formed settings pass; malformed ids, tags and
+// overrides, and scoping outside organization mode, are refused at start,
+// each naming the entry in both spellings.
+func TestValidateScoping(t *testing.T) {
+	org := map[string]string{"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN": "arn:aws:iam::123456789012:role/R"}
+	with := func(kv ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range org {
+			out[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			out["OCEAN__INTEGRATION__CONFIG__"+kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	ok := with("EXCLUDED_ACCOUNT_IDS", "111111111111,222222222222", "EXCLUDED_OU_IDS", "ou-ab12-abcdefgh",
+		"INCLUDE_ACCOUNT_TAGS", `["env=prod","team=a b"]`, "EXCLUDE_ACCOUNT_TAGS", "env=sandbox,empty=",
+		"ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"333333333333","roleName":"Legacy"},{"ouId":"ou-ab12-zzzzzzzz","roleName":"acq/Reader","externalId":"x"},{"accountId":"444444444444","externalId":"y"}]`)
+	if err := loadValid(t, ok).Validate(); err != nil {
+		t.Fatalf("valid scoping refused: %v", err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{with("EXCLUDED_ACCOUNT_IDS", "12345"), `integration.config.excludedAccountIds[0] (OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS): "12345" is not an account id`},
+		{with("EXCLUDED_OU_IDS", "ou-bad"), `integration.config.excludedOuIds[0] (OCEAN__INTEGRATION__CONFIG__EXCLUDED_OU_IDS): "ou-bad" is not an OU id`},
+		{with("EXCLUDED_OU_IDS", "r-ab12"), `"r-ab12" is not an OU id: use ou-xxxx-xxxxxxxx (Organizations → AWS accounts); excluding the root would exclude everything`},
+		{with("EXCLUDED_OU_IDS", "ou-ab12-abcdefgh", "OU_ID", "ou-ab12-abcdefgh"), "ou-ab12-abcdefgh is also in integration.config.ouId"},
+		{with("INCLUDE_ACCOUNT_TAGS", "env"), `integration.config.includeAccountTags[0] (OCEAN__INTEGRATION__CONFIG__INCLUDE_ACCOUNT_TAGS): "env" is not a tag: give key=value`},
+		{with("EXCLUDE_ACCOUNT_TAGS", "=x"), `integration.config.excludeAccountTags[0] (OCEAN__INTEGRATION__CONFIG__EXCLUDE_ACCOUNT_TAGS): "=x" is not a tag`},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"roleName":"R"}]`), "integration.config.accountRoleOverrides[0] (OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_OVERRIDES): give exactly one of accountId and ouId"},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"1","roleName":"R"}]`), `accountId "1" is not an account id`},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"111111111111"}]`), "sets nothing: give roleName, externalId or both"},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"111111111111","roleName":"a b"}]`), `roleName "a b" is not a role name`},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"111111111111","roleName":"A"},{"accountId":"111111111111","roleName":"B"}]`), "111111111111 already has an override in integration.config.accountRoleOverrides[0]"},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS": "111111111111"}, "integration.config.excludedAccountIds (OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS): only applies to organization mode"},
+	} {
+		err := loadValid(t, tc.env).Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want one containing %q", tc.env, err, tc.want)
+		}
+	}
+	if _, err := Load(env(with("ACCOUNT_ROLE_OVERRIDES", `[{"account":"111111111111"}]`)), ""); err == nil ||
+		!strings.Contains(err.Error(), `unknown field "account"`) {
+		t.Errorf("unknown override key: err = %v", err)
+	}
+}

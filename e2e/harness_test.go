@@ -125,6 +125,7 @@ type stack struct {
 	// scope holds the organization-mode scoping settings (exclusions,
 	// selection, role overrides); restartWorker applies a change.
 	scope       awscloud.DiscoverySettings
+	partition   string // the organization's, as the configuration derives it from accountRoleArn
 	mappingFile string
 	tuning      syncdef.Tuning
 	worker      worker.Worker
@@ -152,6 +153,7 @@ func newStack(t testing.TB, spec awsemu.Spec) *stack {
 		integration:   fmt.Sprintf("e2e-%d-%d", n, time.Now().UnixNano()%100000),
 		taskQueue:     fmt.Sprintf("e2e-tq-%d", n),
 		tuning:        syncdef.Tuning{HeartbeatTimeout: 5 * time.Second, ActivityMaximumRetries: 3},
+		partition:     spec.Partition,
 		awsRetries:    3,
 		awsMaxBackoff: 200 * time.Millisecond,
 	}
@@ -187,8 +189,12 @@ func (s *stack) activities(ctx context.Context) *activities.Activities {
 		s.t.Fatal(err)
 	}
 	mgmt := s.aws.ManagementCredentials()
+	region := "us-east-1"
+	if s.partition != "" && s.partition != "aws" {
+		region = "" // the partition's home region, as the worker picks it
+	}
 	provider, err := awscloud.NewProvider(ctx, awscloud.Settings{
-		AccessKeyID: mgmt.AccessKeyID, SecretAccessKey: mgmt.SecretAccessKey, Region: "us-east-1",
+		AccessKeyID: mgmt.AccessKeyID, SecretAccessKey: mgmt.SecretAccessKey, Region: region, Partition: s.partition,
 		CredentialProviderPriority: []string{awscloud.ProviderStatic},
 		RetryMaxAttempts:           s.awsRetries, RetryMaxBackoff: s.awsMaxBackoff,
 	})

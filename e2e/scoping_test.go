@@ -280,4 +280,3 @@ func (s *stack) resyncErr() error {
 	var p syncdef.Progress
 	return run.Get(ctx, &p)
 }
-

@@ -111,6 +111,9 @@ func (v *validation) aws(c *Config) {
 	partitionFrom := FieldPartition.String()
 	if c.partitionDerived {
 		partitionFrom = "the first role ARN"
+		if a.AccountRoleARN == "" && len(a.AccountRoleARNs) == 0 {
+			partitionFrom = "the default, without role ARNs"
+		}
 	}
 	checkARN := func(name, arn string) (awsarn.RoleARN, bool) {
 		r, err := awsarn.ParseRoleARN(arn)
@@ -150,7 +153,14 @@ func (v *validation) aws(c *Config) {
 	for i, r := range a.FallbackRegions {
 		if !regionName.MatchString(r) {
 			v.fail(FieldFallbackRegions.item(i), "%q is not a region name: use names such as us-east-1 or eu-central-1", r)
+		} else if partitionValid && regionPartition(r) != a.Partition {
+			v.fail(FieldFallbackRegions.item(i), "%s is a region of partition %s, not of %s (%s): list regions of %s only", r, regionPartition(r), a.Partition, partitionFrom, a.Partition)
 		}
+	}
+	// The home region signs STS, Organizations and global calls: one of
+	// another partition would send this partition's keys to the wrong cloud.
+	if partitionValid && a.Region != "" && regionName.MatchString(a.Region) && regionPartition(a.Region) != a.Partition {
+		v.fail(FieldRegion, "%s is a region of partition %s, not of %s (%s): set a region of %s (e.g. %s) or leave it unset", a.Region, regionPartition(a.Region), a.Partition, partitionFrom, a.Partition, homeRegionOf(a.Partition))
 	}
 	v.scoping(a)
 	if len(a.OUIDs) > 0 && a.AccountRoleARN == "" {
@@ -288,6 +298,27 @@ func (v *validation) temporal(c *Config) {
 // setting, or an API key (Temporal Cloud only accepts API keys over TLS).
 func (t Temporal) TLSEnabled() bool {
 	return t.TLSCertPath != "" || t.TLSCAPath != "" || t.TLSServerName != "" || t.APIKey != ""
+}
+
+// regionPartition is the partition a region name belongs to.
+func regionPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	}
+	return "aws"
+}
+
+func homeRegionOf(partition string) string {
+	switch partition {
+	case "aws-us-gov":
+		return "us-gov-west-1"
+	case "aws-cn":
+		return "cn-north-1"
+	}
+	return "us-east-1"
 }
 
 func isProvider(p string) bool {

@@ -42,7 +42,9 @@ func TestValidateAcceptsValidConfigs(t *testing.T) {
 		{"TEMPORAL_TLS_CERT": pem, "TEMPORAL_TLS_KEY": pem, "TEMPORAL_TLS_CA": pem, "TEMPORAL_ADDRESS": "ns.acct.tmprl.cloud:7233"},
 		{"AWS_WEB_IDENTITY_TOKEN_FILE": token},
 		{"OCEAN__SCHEDULED_RESYNC_INTERVAL": "1"},
-		{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-east-1,eu-central-2,ap-southeast-4,us-gov-west-1,cn-northwest-1,il-central-1"},
+		{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-east-1,eu-central-2,ap-southeast-4,il-central-1"},
+		{"OCEAN__INTEGRATION__CONFIG__AWS_PARTITION": "aws-us-gov", "OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-gov-west-1", "AWS_REGION": "us-gov-east-1"},
+		{"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN": "arn:aws-cn:iam::123456789012:role/R", "OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "cn-northwest-1,cn-north-1"},
 	} {
 		if err := loadValid(t, extra).Validate(); err != nil {
 			t.Errorf("%v: Validate = %v", extra, err)
@@ -213,5 +215,26 @@ func TestValidateScoping(t *testing.T) {
 	if _, err := Load(env(with("ACCOUNT_ROLE_OVERRIDES", `[{"account":"111111111111"}]`)), ""); err == nil ||
 		!strings.Contains(err.Error(), `unknown field "account"`) {
 		t.Errorf("unknown override key: err = %v", err)
+	}
+}
+
+// The partition is never mixed: a home region or fallback region of another
+// partition than the roles' (or aws_partition) is refused at start.
+func TestValidateRegionsOfThePartition(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN": "arn:aws-us-gov:iam::123456789012:role/R", "AWS_REGION": "us-east-1"},
+			"integration.config.region (AWS_REGION): us-east-1 is a region of partition aws, not of aws-us-gov (the first role ARN): set a region of aws-us-gov (e.g. us-gov-west-1) or leave it unset"},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__AWS_PARTITION": "aws-cn", "OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "cn-north-1,eu-west-1"},
+			"integration.config.fallbackRegions[1] (OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS): eu-west-1 is a region of partition aws, not of aws-cn (integration.config.aws_partition (OCEAN__INTEGRATION__CONFIG__AWS_PARTITION))"},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-gov-west-1"},
+			"us-gov-west-1 is a region of partition aws-us-gov, not of aws (the default, without role ARNs)"},
+	} {
+		err := loadValid(t, tc.env).Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want one containing %q", tc.env, err, tc.want)
+		}
 	}
 }

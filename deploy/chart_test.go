@@ -628,6 +628,38 @@ func TestNumbersFromValuesFile(t *testing.T) {
 	}
 }
 
+// Scoping from a values file: lists become commas, accountRoleOverrides (a
+// list of maps) JSON, and the worker reads them back as written.
+func TestScopingFromValuesFile(t *testing.T) {
+	file := mustWrite(t, `integration:
+  config:
+    accountRoleArn: `+orgRoleARN+`
+    excludedAccountIds: ["111111111111", "222222222222"]
+    excludedOuIds: [ou-abcd-12345678]
+    includeAccountTags: [env=prod, team=data]
+    excludeAccountTags: [env=sandbox]
+    accountRoleOverrides:
+      - {accountId: "333333333333", roleName: LegacyReadRole, externalId: legacy}
+      - {ouId: ou-abcd-87654321, roleName: acquired/PortReadRole}
+`)
+	in := install("aws-port-sync", required...)
+	in.valueFiles = []string{file}
+	_, o := mustRender(t, in)
+	w := o.container(t, o.deployment(t).Spec.Template.Spec, "pod-0")
+	if got := w.env["OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS"]; got != "111111111111,222222222222" {
+		t.Errorf("excludedAccountIds = %q", got)
+	}
+	cfg, err := w.workerConfig(t)
+	if err != nil {
+		t.Fatalf("the worker rejects it: %v", err)
+	}
+	want := []config.RoleOverride{{AccountID: "333333333333", RoleName: "LegacyReadRole", ExternalID: "legacy"}, {OUID: "ou-abcd-87654321", RoleName: "acquired/PortReadRole"}}
+	if !reflect.DeepEqual(cfg.AWS.AccountRoleOverrides, want) || !reflect.DeepEqual(cfg.AWS.IncludeAccountTags, []string{"env=prod", "team=data"}) ||
+		!reflect.DeepEqual(cfg.AWS.ExcludedOUIDs, []string{"ou-abcd-12345678"}) || !reflect.DeepEqual(cfg.AWS.ExcludeAccountTags, []string{"env=sandbox"}) {
+		t.Errorf("worker reads overrides %+v, include %v, OUs %v, exclude %v", cfg.AWS.AccountRoleOverrides, cfg.AWS.IncludeAccountTags, cfg.AWS.ExcludedOUIDs, cfg.AWS.ExcludeAccountTags)
+	}
+}
+
 // TestExistingSecrets: with existing Secrets the chart stores no credentials.
 func TestExistingSecrets(t *testing.T) {
 	_, o := mustRender(t, install("demo",

@@ -114,8 +114,7 @@ func TestExclusionsSweepOnlyTheExcludedAccountsAfterCleanDiscovery(t *testing.T)
 				break
 			}
 		}
-		var under func(id string) bool
-		under = func(id string) bool {
+		under := func(id string) bool {
 			for cur := id; cur != "" && cur != o.RootID; cur = o.OUs[cur].ParentID {
 				if cur == ou {
 					return true

@@ -106,6 +106,11 @@ func (p *Provider) discoverOrg(ctx context.Context, d DiscoverySettings) (Discov
 			warn := fmt.Sprintf("Access denied to Organizations API with role %s (%s); syncing only account %s — grant organizations:ListAccounts (and ListAccountsForParent, ListOrganizationalUnitsForParent for ouId) or use a management/delegated-admin role",
 				orgTarget.RoleARN, ErrorCode(err), orgARN.AccountID)
 			p.log.Warn("organization discovery fell back to single account", "role", orgTarget.RoleARN, "code", ErrorCode(err))
+			if setOf(dedupe(d.ExcludedAccountIDs))[orgARN.AccountID] {
+				// The one account left is excluded: syncing it anyway would
+				// undo the exclusion, and there is nothing else to sync.
+				return Discovery{}, &ScopeError{Msg: warn + "; but account " + orgARN.AccountID + " is in excludedAccountIds, so there is no account to sync"}
+			}
 			return Discovery{
 				Mode: ModeOrganization,
 				Accounts: []Account{{ID: orgARN.AccountID, Name: "Account " + orgARN.AccountID,

@@ -205,3 +205,23 @@ func TestDiscoverRoleOverrides(t *testing.T) {
 		t.Error("the legacy role was assumed without its ExternalId")
 	}
 }
+
+// When the Organizations API is denied, discovery falls back to the org
+// role's own account; if that account is excluded, there is nothing to sync
+// and discovery says why instead of syncing it anyway.
+func TestDiscoverFallbackRespectsExcludedAccount(t *testing.T) {
+	srv := startEmu(t, awsemu.Spec{Seed: 16, Accounts: 4, OUs: 2})
+	f := facts(srv)
+	p := staticProvider(t, srv, nil)
+	srv.Faults().DenyAccess(f.mgmt, "organizations", "")
+	role := roleARN(f.mgmt, "/", f.roleName)
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role, ExcludedAccountIDs: []string{f.accounts[1].ID}})
+	if err != nil || !d.FellBack || len(d.Accounts) != 1 {
+		t.Fatalf("fallback with another account excluded: %+v %v", d, err)
+	}
+	var se *awscloud.ScopeError
+	_, err = p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role, ExcludedAccountIDs: []string{f.mgmt}})
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "account "+f.mgmt+" is in excludedAccountIds, so there is no account to sync") {
+		t.Fatalf("fallback to an excluded account: %v", err)
+	}
+}

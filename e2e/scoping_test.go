@@ -279,3 +279,23 @@ func (s *stack) resyncErr() error {
 	var p syncdef.Progress
 	return run.Get(ctx, &p)
 }
+
+// An exclusion's sweep counts against entityDeletionThreshold like any other
+// deletion: above it nothing is deleted and the report says so.
+func TestExclusionAboveThresholdDeletesNothing(t *testing.T) {
+	s := newStack(t, scopeSpec(25))
+	s.writeMapping(strings.Replace(defaultMapping(t), "entityDeletionThreshold: 0.9", "entityDeletionThreshold: 0.05", 1))
+	s.startWorker()
+	s.resync()
+	before := s.catalogKeys()
+	members := s.syncedMembers()
+	s.scope.ExcludedAccountIDs = []string{members[0].ID, members[1].ID}
+	s.restartWorker()
+	p, _ := s.resync()
+	if p.Counts.Deleted != 0 || p.Counts.Stale == 0 || !strings.Contains(p.DeletionNote, "above entityDeletionThreshold 0.05") {
+		t.Fatalf("deleted %d of %d stale; note %q", p.Counts.Deleted, p.Counts.Stale, p.DeletionNote)
+	}
+	if len(s.catalogKeys()) != len(before) {
+		t.Fatalf("catalog went from %d to %d entities although nothing may be deleted", len(before), len(s.catalogKeys()))
+	}
+}

@@ -2,8 +2,10 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
@@ -13,13 +15,21 @@ func (a *Activities) ListAccounts(ctx context.Context, integration string) (sync
 	defer keepAlive(ctx)()
 	disc, err := a.aws.Discover(ctx, a.settings.Discovery)
 	if err != nil {
+		var scope *awscloud.ScopeError
+		if errors.As(err, &scope) {
+			return syncdef.ListAccountsOutput{}, invalidConfig("discover accounts: %s", scope.Msg)
+		}
 		return syncdef.ListAccountsOutput{}, awsError("discover accounts", err)
 	}
 	out := syncdef.ListAccountsOutput{Mode: disc.Mode, Warnings: disc.Warnings, Complete: !disc.FellBack}
 	for _, acct := range disc.Accounts {
 		out.Accounts = append(out.Accounts, syncdef.Account{
-			ID: acct.ID, Name: acct.Name, RoleARN: acct.RoleARN, SessionName: acct.SessionName,
+			ID: acct.ID, Name: acct.Name, RoleARN: acct.RoleARN, SessionName: acct.SessionName, Override: acct.Override,
 		})
+	}
+	for _, e := range disc.Excluded {
+		out.Excluded = append(out.Excluded, syncdef.ExcludedAccount{ID: e.ID, Name: e.Name, Reason: e.Reason})
+		a.log.Info("Account excluded by configuration", "integration", integration, "account", e.ID, "reason", e.Reason)
 	}
 	for _, w := range disc.Warnings {
 		a.log.Warn(w, "integration", integration)
@@ -35,7 +45,7 @@ func (a *Activities) ListAccounts(ctx context.Context, integration string) (sync
 // are there. The credentials stay in the worker's cache for the pages to come.
 func (a *Activities) AssumeRole(ctx context.Context, acct syncdef.Account) (syncdef.AssumeRoleOutput, error) {
 	defer keepAlive(ctx)()
-	id, err := a.aws.Verify(ctx, target(acct))
+	id, err := a.aws.Verify(ctx, a.target(acct))
 	if err != nil {
 		return syncdef.AssumeRoleOutput{}, awsError(fmt.Sprintf("account %s", acct.ID), err)
 	}
@@ -52,7 +62,7 @@ func (a *Activities) AssumeRole(ctx context.Context, acct syncdef.Account) (sync
 // ec2:DescribeRegions, else the configured fallbackRegions.
 func (a *Activities) ListRegions(ctx context.Context, in syncdef.ListRegionsInput) (syncdef.ListRegionsOutput, error) {
 	defer keepAlive(ctx)()
-	regions, err := a.aws.EnabledRegions(ctx, target(in.Account))
+	regions, err := a.aws.EnabledRegions(ctx, a.target(in.Account))
 	if err != nil {
 		return syncdef.ListRegionsOutput{}, awsError(fmt.Sprintf("account %s", in.Account.ID), err)
 	}

@@ -44,6 +44,12 @@ type Activities struct {
 
 // New wires the activities to their clients.
 func New(s Settings, portClient *port.Client, aws *awscloud.Provider, logger *slog.Logger) *Activities {
+	if s.HomeRegion == "" && aws != nil {
+		// The provider's home region is the partition's (us-gov-west-1,
+		// cn-north-1) unless one was configured: a global kind read in
+		// us-east-1 would call the aws partition with GovCloud or China keys.
+		s.HomeRegion = aws.HomeRegion()
+	}
 	if s.HomeRegion == "" {
 		s.HomeRegion = "us-east-1"
 	}
@@ -77,6 +83,9 @@ func (a *Activities) Register(w worker.ActivityRegistry) {
 	reg(a.DeleteEntities, syncdef.DeleteEntitiesActivity)
 }
 
-func target(acct syncdef.Account) awscloud.Target {
-	return awscloud.Target{AccountID: acct.ID, RoleARN: acct.RoleARN, SessionName: acct.SessionName}
+// target is the account's credentials target; an accountRoleOverrides entry
+// (named by acct.Override) may set its own ExternalId.
+func (a *Activities) target(acct syncdef.Account) awscloud.Target {
+	return awscloud.Target{AccountID: acct.ID, RoleARN: acct.RoleARN, SessionName: acct.SessionName,
+		ExternalID: a.settings.Discovery.ExternalIDFor(acct.Override)}
 }

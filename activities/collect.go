@@ -27,7 +27,7 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 	if region == "" {
 		region = a.settings.HomeRegion
 	}
-	cfg, err := a.aws.Config(ctx, target(in.Account), region)
+	cfg, err := a.aws.Config(ctx, a.target(in.Account), region)
 	if err != nil {
 		return syncdef.CollectPageOutput{}, awsError(fmt.Sprintf("account %s", in.Account.ID), err)
 	}

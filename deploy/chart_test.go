@@ -498,7 +498,9 @@ func TestIntegrationKeysEverySpelling(t *testing.T) {
 		"EXTERNAL_ID": "ext-1", "AWS_PARTITION": "aws", "CREDENTIAL_PROVIDER_PRIORITY": "AssumeRole",
 		"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE01", "AWS_SECRET_ACCESS_KEY": "aws-secret-xyz",
 		"AWS_SESSION_TOKEN": "session-token-xyz", "MAX_CONCURRENT_ACCOUNTS": "3", "REGION": "eu-west-1",
-		"FALLBACK_REGIONS": "eu-west-1",
+		"FALLBACK_REGIONS": "eu-west-1", "EXCLUDED_ACCOUNT_IDS": "111111111111", "EXCLUDED_OU_IDS": "ou-abcd-87654321",
+		"INCLUDE_ACCOUNT_TAGS": "env=prod", "EXCLUDE_ACCOUNT_TAGS": "env=sandbox",
+		"ACCOUNT_ROLE_OVERRIDES": `[{"accountId":"222222222222"\,"roleName":"LegacyReadRole"}]`,
 	}
 	for _, s := range config.IntegrationSettings {
 		for _, key := range s.Keys {
@@ -506,7 +508,7 @@ func TestIntegrationKeysEverySpelling(t *testing.T) {
 				value := samples[s.Name]
 				sets := with(fmt.Sprintf("integration.%s.%s=%s", section, key, value))
 				switch s.Name { // settings that only make sense with another
-				case "OU_ID":
+				case "OU_ID", "EXCLUDED_ACCOUNT_IDS", "EXCLUDED_OU_IDS", "INCLUDE_ACCOUNT_TAGS", "EXCLUDE_ACCOUNT_TAGS", "ACCOUNT_ROLE_OVERRIDES":
 					sets = append(sets, "integration.config.accountRoleArn="+orgRoleARN)
 				case "AWS_ACCESS_KEY_ID":
 					sets = append(sets, "integration.secrets.awsSecretAccessKey=aws-secret-xyz")
@@ -525,6 +527,7 @@ func TestIntegrationKeysEverySpelling(t *testing.T) {
 					t.Errorf("%s: the worker gets no %s", where, s.Env())
 					continue
 				}
+				value = strings.ReplaceAll(value, `\,`, ",") // --set's escaped comma
 				if want := strings.Trim(value, `[]"`); got != value && got != want {
 					t.Errorf("%s: %s = %q, want %q", where, s.Env(), got, value)
 				}
@@ -656,6 +659,38 @@ func TestNumbersFromValuesFile(t *testing.T) {
 	}
 	if got := w.env["OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS"]; got != "7" {
 		t.Errorf("maxConcurrentAccounts = %q", got)
+	}
+}
+
+// Scoping from a values file: lists become commas, accountRoleOverrides (a
+// list of maps) JSON, and the worker reads them back as written.
+func TestScopingFromValuesFile(t *testing.T) {
+	file := mustWrite(t, `integration:
+  config:
+    accountRoleArn: `+orgRoleARN+`
+    excludedAccountIds: ["111111111111", "222222222222"]
+    excludedOuIds: [ou-abcd-12345678]
+    includeAccountTags: [env=prod, team=data]
+    excludeAccountTags: [env=sandbox]
+    accountRoleOverrides:
+      - {accountId: "333333333333", roleName: LegacyReadRole, externalId: legacy}
+      - {ouId: ou-abcd-87654321, roleName: acquired/PortReadRole}
+`)
+	in := install("aws-port-sync", required...)
+	in.valueFiles = []string{file}
+	_, o := mustRender(t, in)
+	w := o.container(t, o.deployment(t).Spec.Template.Spec, "pod-0")
+	if got := w.env["OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS"]; got != "111111111111,222222222222" {
+		t.Errorf("excludedAccountIds = %q", got)
+	}
+	cfg, err := w.workerConfig(t)
+	if err != nil {
+		t.Fatalf("the worker rejects it: %v", err)
+	}
+	want := []config.RoleOverride{{AccountID: "333333333333", RoleName: "LegacyReadRole", ExternalID: "legacy"}, {OUID: "ou-abcd-87654321", RoleName: "acquired/PortReadRole"}}
+	if !reflect.DeepEqual(cfg.AWS.AccountRoleOverrides, want) || !reflect.DeepEqual(cfg.AWS.IncludeAccountTags, []string{"env=prod", "team=data"}) ||
+		!reflect.DeepEqual(cfg.AWS.ExcludedOUIDs, []string{"ou-abcd-12345678"}) || !reflect.DeepEqual(cfg.AWS.ExcludeAccountTags, []string{"env=sandbox"}) {
+		t.Errorf("worker reads overrides %+v, include %v, OUs %v, exclude %v", cfg.AWS.AccountRoleOverrides, cfg.AWS.IncludeAccountTags, cfg.AWS.ExcludedOUIDs, cfg.AWS.ExcludeAccountTags)
 	}
 }
 

@@ -122,6 +122,10 @@ type stack struct {
 	integration string
 	taskQueue   string
 	roleARN     string
+	// scope holds the organization-mode scoping settings (exclusions,
+	// selection, role overrides); restartWorker applies a change.
+	scope       awscloud.DiscoverySettings
+	partition   string // the organization's, as the configuration derives it from accountRoleArn
 	mappingFile string
 	tuning      syncdef.Tuning
 	worker      worker.Worker
@@ -149,6 +153,7 @@ func newStack(t testing.TB, spec awsemu.Spec) *stack {
 		integration:   fmt.Sprintf("e2e-%d-%d", n, time.Now().UnixNano()%100000),
 		taskQueue:     fmt.Sprintf("e2e-tq-%d", n),
 		tuning:        syncdef.Tuning{HeartbeatTimeout: 5 * time.Second, ActivityMaximumRetries: 3},
+		partition:     spec.Partition,
 		awsRetries:    3,
 		awsMaxBackoff: 200 * time.Millisecond,
 	}
@@ -184,8 +189,12 @@ func (s *stack) activities(ctx context.Context) *activities.Activities {
 		s.t.Fatal(err)
 	}
 	mgmt := s.aws.ManagementCredentials()
+	region := "us-east-1"
+	if s.partition != "" && s.partition != "aws" {
+		region = "" // the partition's home region, as the worker picks it
+	}
 	provider, err := awscloud.NewProvider(ctx, awscloud.Settings{
-		AccessKeyID: mgmt.AccessKeyID, SecretAccessKey: mgmt.SecretAccessKey, Region: "us-east-1",
+		AccessKeyID: mgmt.AccessKeyID, SecretAccessKey: mgmt.SecretAccessKey, Region: region, Partition: s.partition,
 		CredentialProviderPriority: []string{awscloud.ProviderStatic},
 		RetryMaxAttempts:           s.awsRetries, RetryMaxBackoff: s.awsMaxBackoff,
 	})
@@ -196,13 +205,20 @@ func (s *stack) activities(ctx context.Context) *activities.Activities {
 		MappingFile:             s.mappingFile,
 		InitializePortResources: true,
 		ResyncInterval:          time.Hour,
-		Discovery:               awscloud.DiscoverySettings{AccountRoleARN: s.roleARN},
+		Discovery:               s.discoverySettings(),
 		Version:                 "e2e",
 		PageSize:                3, // small pages: every unit has several
 	}, pc, provider, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 }
 
-// startWorker runs a worker in this process until the test ends.
+func (s *stack) discoverySettings() awscloud.DiscoverySettings {
+	d := s.scope
+	d.AccountRoleARN = s.roleARN
+	return d
+}
+
+// startWorker runs a worker in this process until the test ends (or
+// restartWorker replaces it).
 func (s *stack) startWorker() {
 	s.t.Helper()
 	w := worker.New(s.client, s.taskQueue, app.WorkerOptions())
@@ -214,7 +230,21 @@ func (s *stack) startWorker() {
 		s.t.Fatal(err)
 	}
 	s.worker = w
-	s.t.Cleanup(w.Stop)
+	s.t.Cleanup(func() {
+		if s.worker == w {
+			w.Stop()
+		}
+	})
+}
+
+// restartWorker stops the worker and starts one with the stack's current
+// settings (s.scope), as a redeploy with a changed configuration would.
+func (s *stack) restartWorker() {
+	s.t.Helper()
+	old := s.worker
+	s.worker = nil
+	old.Stop()
+	s.startWorker()
 }
 
 // resync runs one resync to completion and returns its report.
@@ -250,13 +280,20 @@ func (s *stack) catalogKeys() map[catalog.Key]portemu.Entity {
 // mapping: every ACTIVE account whose role can be assumed contributes its
 // account entity and its resources in enabled regions; the management account
 // also lists every organization account (any state).
-func (s *stack) expectedKeys() map[catalog.Key]bool {
+func (s *stack) expectedKeys() map[catalog.Key]bool { return s.expectedKeysWithout(nil) }
+
+// expectedKeysWithout is expectedKeys without the accounts excluded by the
+// scoping settings (with the management account go the organization's
+// account entities it lists).
+func (s *stack) expectedKeysWithout(excluded map[string]bool) map[catalog.Key]bool {
 	want := map[catalog.Key]bool{}
 	s.aws.View(func(o *awsemu.Org) {
 		for _, a := range o.OrderedAccounts() {
-			want[catalog.Key{Blueprint: "organizationsAccount", Identifier: a.ID}] = true
+			if !excluded[o.ManagementAccountID] {
+				want[catalog.Key{Blueprint: "organizationsAccount", Identifier: a.ID}] = true
+			}
 			role, ok := a.Roles[roleName]
-			if a.State != "ACTIVE" || !ok || role.Denied {
+			if a.State != "ACTIVE" || !ok || role.Denied || excluded[a.ID] {
 				continue
 			}
 			want[catalog.Key{Blueprint: "awsAccount", Identifier: a.ID}] = true

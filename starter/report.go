@@ -104,12 +104,27 @@ func printReport(w io.Writer, id string, p syncdef.Progress, perBlueprint map[st
 	c := p.Counts
 	fmt.Fprintf(w, "Entities: %d upserted, %d unchanged, %d failed, %d filtered out; %d stale of %d owned, %d deleted\n",
 		c.Upserted, c.Unchanged, c.Failed, c.Filtered, c.Stale, p.Owned, c.Deleted)
+	excluded := map[string]string{}
+	for _, e := range p.Excluded {
+		excluded[e.ID] = e.Reason
+	}
 	for _, d := range p.Departed {
+		if reason, ok := excluded[d.AccountID]; ok && d.Kind == "" {
+			fmt.Fprintf(w, "Excluded: account %s by %s (%d entities swept)\n", d.AccountID, reason, d.Entities)
+			continue
+		}
 		if d.Kind != "" {
 			fmt.Fprintf(w, "Removed from the mapping: %s in account %s (%d entities)\n", d.Kind, d.AccountID, d.Entities)
 			continue
 		}
 		fmt.Fprintf(w, "Departed: account %s left the organization or is no longer synced (%d entities)\n", d.AccountID, d.Entities)
+	}
+	if len(p.Excluded) > 0 {
+		parts := make([]string, 0, len(p.Excluded))
+		for _, e := range p.Excluded {
+			parts = append(parts, e.ID+" ("+e.Reason+")")
+		}
+		fmt.Fprintf(w, "Excluded by configuration: %d accounts: %s\n", len(p.Excluded), strings.Join(parts, ", "))
 	}
 	if p.DeletionNote != "" {
 		fmt.Fprintln(w, "Deletion:", p.DeletionNote)

@@ -89,6 +89,7 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 	}
 	progress.Mode = disc.Mode
 	progress.Warnings = disc.Warnings
+	progress.Excluded = disc.Excluded
 	progress.AccountsTotal = len(disc.Accounts)
 	for _, a := range disc.Accounts {
 		progress.Accounts = append(progress.Accounts, syncdef.AccountProgress{AccountID: a.ID, Name: a.Name, Status: "pending"})

@@ -52,10 +52,24 @@ func ActivitySettings(cfg *config.Config) activities.Settings {
 			AccountRoleARN:  cfg.AWS.AccountRoleARN,
 			AccountRoleARNs: cfg.AWS.AccountRoleARNs,
 			OUIDs:           cfg.AWS.OUIDs,
+
+			ExcludedAccountIDs: cfg.AWS.ExcludedAccountIDs,
+			ExcludedOUIDs:      cfg.AWS.ExcludedOUIDs,
+			IncludeAccountTags: cfg.AWS.IncludeAccountTags,
+			ExcludeAccountTags: cfg.AWS.ExcludeAccountTags,
+			RoleOverrides:      roleOverrides(cfg.AWS.AccountRoleOverrides),
 		},
 		MaxConcurrentAccounts: cfg.MaxConcurrentAccounts,
 		Version:               cfg.Version,
 	}
+}
+
+func roleOverrides(list []config.RoleOverride) []awscloud.RoleOverride {
+	out := make([]awscloud.RoleOverride, 0, len(list))
+	for _, o := range list {
+		out = append(out, awscloud.RoleOverride{AccountID: o.AccountID, OUID: o.OUID, RoleName: o.RoleName, ExternalID: o.ExternalID})
+	}
+	return out
 }
 
 // LoadConfig reads the configuration (file, then environment) and validates

@@ -81,6 +81,9 @@ type Settings struct {
 // the base credentials themselves.
 type Target struct {
 	AccountID, RoleARN, SessionName string
+	// ExternalID replaces Settings.ExternalID for this role ("" = the
+	// configured one): accountRoleOverrides.
+	ExternalID string
 }
 
 // Identity is what Verify learned about a target's credentials; never secrets.
@@ -92,7 +95,8 @@ type Identity struct {
 // cacheKey includes the session name: the management account's role is assumed
 // once for discovery (OceanOrgAssumeRoleSession) and once for its own sync
 // (OceanMemberAssumeRoleSession), and CloudTrail must show which is which.
-type cacheKey struct{ accountID, roleARN, sessionName string }
+// The ExternalId is part of it too: an override's session is not the default's.
+type cacheKey struct{ accountID, roleARN, sessionName, externalID string }
 
 // Provider hands out aws.Config values per (account, role). Credentials live in a
 // per-target aws.CredentialsCache, refreshed ExpiryWindow before they expire;
@@ -382,7 +386,11 @@ func (p *Provider) credentials(t Target) (aws.CredentialsProvider, *translatingP
 	if t.SessionName == "" {
 		t.SessionName = SessionExplicit
 	}
-	key := cacheKey{t.AccountID, t.RoleARN, t.SessionName}
+	externalID := t.ExternalID
+	if externalID == "" {
+		externalID = p.s.ExternalID
+	}
+	key := cacheKey{t.AccountID, t.RoleARN, t.SessionName, externalID}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -400,8 +408,8 @@ func (p *Provider) credentials(t Target) (aws.CredentialsProvider, *translatingP
 		inner = stscreds.NewAssumeRoleProvider(p.sts, t.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 			o.RoleSessionName = t.SessionName
 			o.Duration = p.s.SessionDuration
-			if p.s.ExternalID != "" {
-				o.ExternalID = aws.String(p.s.ExternalID)
+			if externalID != "" {
+				o.ExternalID = aws.String(externalID)
 			}
 		})
 	}

@@ -25,6 +25,10 @@ type Account struct {
 	ID, Name, Email, RoleARN, State string
 	// SessionName to assume RoleARN with (Ocean's names per mode).
 	SessionName string
+	// Override is the selector (account id or OU id) of the accountRoleOverrides
+	// entry that applies to the account, "" for none. The ExternalId itself
+	// stays in the worker's settings (DiscoverySettings.ExternalIDFor).
+	Override string
 }
 
 // Target is the credentials target of the account.
@@ -38,6 +42,13 @@ type DiscoverySettings struct {
 	AccountRoleARN  string
 	AccountRoleARNs []string
 	OUIDs           []string
+
+	// Organization-mode scoping (see scope.go).
+	ExcludedAccountIDs []string
+	ExcludedOUIDs      []string
+	IncludeAccountTags []string
+	ExcludeAccountTags []string
+	RoleOverrides      []RoleOverride
 }
 
 // Discovery is the outcome; Warnings are for the resync report.
@@ -49,6 +60,9 @@ type Discovery struct {
 	// role's own account is listed: the organization's other accounts are
 	// unknown, not gone, so nothing may be swept as departed.
 	FellBack bool
+	// Excluded are the ACTIVE accounts the scoping settings leave out: their
+	// entities are swept like a departed account's, after a complete discovery.
+	Excluded []Excluded
 }
 
 // Discover lists the accounts to sync. It does not assume member roles: account
@@ -92,6 +106,11 @@ func (p *Provider) discoverOrg(ctx context.Context, d DiscoverySettings) (Discov
 			warn := fmt.Sprintf("Access denied to Organizations API with role %s (%s); syncing only account %s — grant organizations:ListAccounts (and ListAccountsForParent, ListOrganizationalUnitsForParent for ouId) or use a management/delegated-admin role",
 				orgTarget.RoleARN, ErrorCode(err), orgARN.AccountID)
 			p.log.Warn("organization discovery fell back to single account", "role", orgTarget.RoleARN, "code", ErrorCode(err))
+			if setOf(dedupe(d.ExcludedAccountIDs))[orgARN.AccountID] {
+				// The one account left is excluded: syncing it anyway would
+				// undo the exclusion, and there is nothing else to sync.
+				return Discovery{}, &ScopeError{Msg: warn + "; but account " + orgARN.AccountID + " is in excludedAccountIds, so there is no account to sync"}
+			}
 			return Discovery{
 				Mode: ModeOrganization,
 				Accounts: []Account{{ID: orgARN.AccountID, Name: "Account " + orgARN.AccountID,
@@ -114,10 +133,21 @@ func (p *Provider) discoverOrg(ctx context.Context, d DiscoverySettings) (Discov
 		out.Accounts = append(out.Accounts, Account{ID: id, Name: aws.ToString(a.Name), Email: aws.ToString(a.Email),
 			RoleARN: orgARN.InAccount(id).String(), State: string(a.State), SessionName: SessionMember})
 	}
-	p.log.Info("organization discovery", "accounts", len(out.Accounts), "notActive", skipped, "ous", len(d.OUIDs))
 	if len(out.Accounts) == 0 {
 		return Discovery{}, fmt.Errorf("discover organization accounts with %s: no ACTIVE accounts found (%d listed)", orgTarget.RoleARN, len(listed))
 	}
+	if d.scoped() {
+		kept, excluded, warnings, err := p.applyScope(ctx, client, d, orgARN, out.Accounts)
+		if err != nil {
+			var se *ScopeError
+			if errors.As(err, &se) {
+				return Discovery{}, err
+			}
+			return Discovery{}, fmt.Errorf("discover organization accounts with %s: %w", orgTarget.RoleARN, err)
+		}
+		out.Accounts, out.Excluded, out.Warnings = kept, excluded, append(out.Warnings, warnings...)
+	}
+	p.log.Info("organization discovery", "accounts", len(out.Accounts), "notActive", skipped, "excluded", len(out.Excluded), "ous", len(d.OUIDs))
 	return out, nil
 }
 

@@ -98,6 +98,25 @@ type AWS struct {
 	// FallbackRegions are an account's regions when neither
 	// account:ListRegions nor ec2:DescribeRegions can list them.
 	FallbackRegions []string
+
+	// Organization-mode scoping: exclusions win over inclusions.
+	ExcludedAccountIDs []string // never synced
+	ExcludedOUIDs      []string // no account under them (recursively) is synced
+	IncludeAccountTags []string // "key=value": when set, only accounts carrying one of them
+	ExcludeAccountTags []string // "key=value": accounts carrying any of them are not synced
+	// AccountRoleOverrides name another member role (and ExternalId) for
+	// some accounts or OUs.
+	AccountRoleOverrides []RoleOverride
+}
+
+// RoleOverride is one accountRoleOverrides entry: AccountID or OUID (one of
+// them), RoleName as after "role/" in an ARN (path included, e.g.
+// "team/PortReadRole"), and an optional ExternalID.
+type RoleOverride struct {
+	AccountID  string `yaml:"accountId" json:"accountId"`
+	OUID       string `yaml:"ouId" json:"ouId"`
+	RoleName   string `yaml:"roleName" json:"roleName"`
+	ExternalID string `yaml:"externalId" json:"externalId"`
 }
 
 // Temporal is the connection to the Temporal service.

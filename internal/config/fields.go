@@ -47,6 +47,11 @@ var (
 	FieldMaxConcurrentAccounts   = Field{"integration.config.maxConcurrentAccounts", oceanConfig + "MAX_CONCURRENT_ACCOUNTS"}
 	FieldRegion                  = Field{"integration.config.region", "AWS_REGION"}
 	FieldFallbackRegions         = Field{"integration.config.fallbackRegions", oceanConfig + "FALLBACK_REGIONS"}
+	FieldExcludedAccountIDs      = Field{"integration.config.excludedAccountIds", oceanConfig + "EXCLUDED_ACCOUNT_IDS"}
+	FieldExcludedOUIDs           = Field{"integration.config.excludedOuIds", oceanConfig + "EXCLUDED_OU_IDS"}
+	FieldIncludeAccountTags      = Field{"integration.config.includeAccountTags", oceanConfig + "INCLUDE_ACCOUNT_TAGS"}
+	FieldExcludeAccountTags      = Field{"integration.config.excludeAccountTags", oceanConfig + "EXCLUDE_ACCOUNT_TAGS"}
+	FieldAccountRoleOverrides    = Field{"integration.config.accountRoleOverrides", oceanConfig + "ACCOUNT_ROLE_OVERRIDES"}
 	FieldWebIdentityTokenFile    = Field{"", "AWS_WEB_IDENTITY_TOKEN_FILE"}
 	FieldMappingFile             = Field{"portAppConfigFile", "PORT_APP_CONFIG_FILE"}
 	FieldVersion                 = Field{"version", "AWS_PORT_SYNC_VERSION"}

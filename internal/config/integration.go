@@ -41,6 +41,11 @@ var IntegrationSettings = []IntegrationSetting{
 	{Name: "MAX_CONCURRENT_ACCOUNTS", Keys: []string{"maxConcurrentAccounts", "max_concurrent_accounts"}},
 	{Name: "REGION", Keys: []string{"region"}},
 	{Name: "FALLBACK_REGIONS", Keys: []string{"fallbackRegions", "fallback_regions"}},
+	{Name: "EXCLUDED_ACCOUNT_IDS", Keys: []string{"excludedAccountIds", "excluded_account_ids"}},
+	{Name: "EXCLUDED_OU_IDS", Keys: []string{"excludedOuIds", "excluded_ou_ids"}},
+	{Name: "INCLUDE_ACCOUNT_TAGS", Keys: []string{"includeAccountTags", "include_account_tags"}},
+	{Name: "EXCLUDE_ACCOUNT_TAGS", Keys: []string{"excludeAccountTags", "exclude_account_tags"}},
+	{Name: "ACCOUNT_ROLE_OVERRIDES", Keys: []string{"accountRoleOverrides", "account_role_overrides"}},
 }
 
 // integrationSettingByKey finds a setting by any accepted spelling.
@@ -79,6 +84,11 @@ type integrationValues struct {
 	MaxConcurrentAccounts      *int
 	Region                     *string
 	FallbackRegions            *stringList
+	ExcludedAccountIDs         *stringList
+	ExcludedOUIDs              *stringList
+	IncludeAccountTags         *stringList
+	ExcludeAccountTags         *stringList
+	AccountRoleOverrides       *roleOverrideList
 }
 
 func (iv *integrationValues) target(name string) any {
@@ -107,6 +117,16 @@ func (iv *integrationValues) target(name string) any {
 		return &iv.Region
 	case "FALLBACK_REGIONS":
 		return &iv.FallbackRegions
+	case "EXCLUDED_ACCOUNT_IDS":
+		return &iv.ExcludedAccountIDs
+	case "EXCLUDED_OU_IDS":
+		return &iv.ExcludedOUIDs
+	case "INCLUDE_ACCOUNT_TAGS":
+		return &iv.IncludeAccountTags
+	case "EXCLUDE_ACCOUNT_TAGS":
+		return &iv.ExcludeAccountTags
+	case "ACCOUNT_ROLE_OVERRIDES":
+		return &iv.AccountRoleOverrides
 	}
 	panic("config: no field for integration setting " + name)
 }

@@ -25,6 +25,14 @@ var integrationSample = map[string]struct {
 	"MAX_CONCURRENT_ACCOUNTS":      {`7`, "7", func(c *Config) any { return c.MaxConcurrentAccounts }, 7},
 	"REGION":                       {`eu-west-1`, "eu-west-1", func(c *Config) any { return c.AWS.Region }, "eu-west-1"},
 	"FALLBACK_REGIONS":             {`[eu-west-1, us-east-1]`, "eu-west-1,us-east-1", func(c *Config) any { return c.AWS.FallbackRegions }, []string{"eu-west-1", "us-east-1"}},
+	"EXCLUDED_ACCOUNT_IDS":         {`["111111111111", "222222222222"]`, "111111111111,222222222222", func(c *Config) any { return c.AWS.ExcludedAccountIDs }, []string{"111111111111", "222222222222"}},
+	"EXCLUDED_OU_IDS":              {`ou-abcd-12345678`, `["ou-abcd-12345678"]`, func(c *Config) any { return c.AWS.ExcludedOUIDs }, []string{"ou-abcd-12345678"}},
+	"INCLUDE_ACCOUNT_TAGS":         {`[env=prod, team=data]`, "env=prod,team=data", func(c *Config) any { return c.AWS.IncludeAccountTags }, []string{"env=prod", "team=data"}},
+	"EXCLUDE_ACCOUNT_TAGS":         {`env=sandbox`, `["env=sandbox"]`, func(c *Config) any { return c.AWS.ExcludeAccountTags }, []string{"env=sandbox"}},
+	"ACCOUNT_ROLE_OVERRIDES": {`[{accountId: "111111111111", roleName: Legacy}, {ouId: ou-abcd-12345678, roleName: team/Acq, externalId: x}]`,
+		`[{"accountId":"111111111111","roleName":"Legacy"},{"ouId":"ou-abcd-12345678","roleName":"team/Acq","externalId":"x"}]`,
+		func(c *Config) any { return c.AWS.AccountRoleOverrides },
+		[]RoleOverride{{AccountID: "111111111111", RoleName: "Legacy"}, {OUID: "ou-abcd-12345678", RoleName: "team/Acq", ExternalID: "x"}}},
 }
 
 // Every spelling of every setting, under integration.config and under

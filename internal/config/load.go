@@ -102,6 +102,55 @@ func (l *stringList) UnmarshalYAML(node *yaml.Node) error {
 	return typeError(node, "want a list or a comma-separated string")
 }
 
+// roleOverrideList reads accountRoleOverrides: a YAML list of maps, or a JSON
+// array string (the environment's spelling).
+type roleOverrideList []RoleOverride
+
+func (l *roleOverrideList) UnmarshalYAML(node *yaml.Node) error {
+	switch node.Kind {
+	case yaml.SequenceNode:
+		var list []RoleOverride
+		for _, item := range node.Content {
+			if item.Kind != yaml.MappingNode {
+				return typeError(item, "want a map with accountId or ouId, roleName and externalId")
+			}
+			for i := 0; i+1 < len(item.Content); i += 2 {
+				switch k := item.Content[i].Value; k {
+				case "accountId", "ouId", "roleName", "externalId":
+				default:
+					return typeError(item.Content[i], fmt.Sprintf("unknown key %q: use accountId or ouId, roleName, externalId", k))
+				}
+			}
+			var o RoleOverride
+			if err := item.Decode(&o); err != nil {
+				return err
+			}
+			list = append(list, o)
+		}
+		*l = list
+		return nil
+	case yaml.ScalarNode:
+		list, err := parseRoleOverrides(node.Value)
+		if err != nil {
+			return typeError(node, err.Error())
+		}
+		*l = list
+		return nil
+	}
+	return typeError(node, `want a list such as [{"accountId": "123456789012", "roleName": "LegacyReadRole"}]`)
+}
+
+// parseRoleOverrides reads a JSON array of {accountId|ouId, roleName, externalId}.
+func parseRoleOverrides(v string) ([]RoleOverride, error) {
+	dec := json.NewDecoder(strings.NewReader(v))
+	dec.DisallowUnknownFields()
+	var list []RoleOverride
+	if err := dec.Decode(&list); err != nil {
+		return nil, fmt.Errorf(`not a JSON list of overrides (%v): use e.g. [{"accountId": "123456789012", "roleName": "LegacyReadRole", "externalId": "…"}, {"ouId": "ou-ab12-cdefghij", "roleName": "AcquiredReadRole"}]`, err)
+	}
+	return list, nil
+}
+
 // typeError lets yaml.v3 keep decoding and report every problem in the file.
 func typeError(node *yaml.Node, msg string) error {
 	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %s", node.Line, msg)}}
@@ -250,6 +299,13 @@ func applyFile(cfg *Config, file string) error {
 	}
 	setStr(&cfg.AWS.Region, ic.Region)
 	setList(&cfg.AWS.FallbackRegions, ic.FallbackRegions)
+	setList(&cfg.AWS.ExcludedAccountIDs, ic.ExcludedAccountIDs)
+	setList(&cfg.AWS.ExcludedOUIDs, ic.ExcludedOUIDs)
+	setList(&cfg.AWS.IncludeAccountTags, ic.IncludeAccountTags)
+	setList(&cfg.AWS.ExcludeAccountTags, ic.ExcludeAccountTags)
+	if ic.AccountRoleOverrides != nil {
+		cfg.AWS.AccountRoleOverrides = []RoleOverride(*ic.AccountRoleOverrides)
+	}
 	t := fc.Temporal
 	setStr(&cfg.Temporal.Address, t.Address)
 	setStr(&cfg.Temporal.Namespace, t.Namespace)
@@ -340,6 +396,18 @@ func applyEnv(cfg *Config, getenv func(string) string) []error {
 	str(&cfg.AWS.WebIdentityTokenFile, FieldWebIdentityTokenFile.Env)
 	str(&cfg.AWS.Region, envOceanRegion, FieldRegion.Env, envDefaultRegion)
 	list(&cfg.AWS.FallbackRegions, FieldFallbackRegions)
+	list(&cfg.AWS.ExcludedAccountIDs, FieldExcludedAccountIDs)
+	list(&cfg.AWS.ExcludedOUIDs, FieldExcludedOUIDs)
+	list(&cfg.AWS.IncludeAccountTags, FieldIncludeAccountTags)
+	list(&cfg.AWS.ExcludeAccountTags, FieldExcludeAccountTags)
+	if v := strings.TrimSpace(getenv(FieldAccountRoleOverrides.Env)); v != "" {
+		l, err := parseRoleOverrides(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", FieldAccountRoleOverrides, err))
+		} else {
+			cfg.AWS.AccountRoleOverrides = l
+		}
+	}
 	str(&cfg.MappingFile, FieldMappingFile.Env)
 	str(&cfg.Version, FieldVersion.Env)
 	str(&cfg.Temporal.Address, FieldTemporalAddress.Env)
@@ -420,6 +488,10 @@ func normalize(cfg *Config) {
 	cfg.AWS.AccountRoleARNs = dedupe(cfg.AWS.AccountRoleARNs)
 	cfg.AWS.OUIDs = dedupe(cfg.AWS.OUIDs)
 	cfg.AWS.FallbackRegions = dedupe(cfg.AWS.FallbackRegions)
+	cfg.AWS.ExcludedAccountIDs = dedupe(cfg.AWS.ExcludedAccountIDs)
+	cfg.AWS.ExcludedOUIDs = dedupe(cfg.AWS.ExcludedOUIDs)
+	cfg.AWS.IncludeAccountTags = dedupe(cfg.AWS.IncludeAccountTags)
+	cfg.AWS.ExcludeAccountTags = dedupe(cfg.AWS.ExcludeAccountTags)
 	for i, p := range cfg.AWS.CredentialProviderPriority {
 		for _, known := range DefaultCredentialProviderPriority {
 			if strings.EqualFold(p, known) {

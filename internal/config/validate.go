@@ -112,6 +112,9 @@ func (v *validation) aws(c *Config) {
 	partitionFrom := FieldPartition.String()
 	if c.partitionDerived {
 		partitionFrom = "the first role ARN"
+		if a.AccountRoleARN == "" && len(a.AccountRoleARNs) == 0 {
+			partitionFrom = "the default, without role ARNs"
+		}
 	}
 	checkARN := func(name, arn string) (awsarn.RoleARN, bool) {
 		r, err := awsarn.ParseRoleARN(arn)
@@ -151,8 +154,16 @@ func (v *validation) aws(c *Config) {
 	for i, r := range a.FallbackRegions {
 		if !regionName.MatchString(r) {
 			v.fail(FieldFallbackRegions.item(i), "%q is not a region name: use names such as us-east-1 or eu-central-1", r)
+		} else if partitionValid && regionPartition(r) != a.Partition {
+			v.fail(FieldFallbackRegions.item(i), "%s is a region of partition %s, not of %s (%s): list regions of %s only", r, regionPartition(r), a.Partition, partitionFrom, a.Partition)
 		}
 	}
+	// The home region signs STS, Organizations and global calls: one of
+	// another partition would send this partition's keys to the wrong cloud.
+	if partitionValid && a.Region != "" && regionName.MatchString(a.Region) && regionPartition(a.Region) != a.Partition {
+		v.fail(FieldRegion, "%s is a region of partition %s, not of %s (%s): set a region of %s (e.g. %s) or leave it unset", a.Region, regionPartition(a.Region), a.Partition, partitionFrom, a.Partition, homeRegionOf(a.Partition))
+	}
+	v.scoping(a)
 	if len(a.OUIDs) > 0 && a.AccountRoleARN == "" {
 		v.fail(FieldOUID, "only applies to organization mode: also set %s to the management account's role", FieldAccountRoleARN)
 	}
@@ -177,6 +188,80 @@ func (v *validation) aws(c *Config) {
 		if err := readableFile(a.WebIdentityTokenFile); err != nil {
 			v.fail(FieldWebIdentityTokenFile, "%v: mount the service account token (IRSA) there, or unset the variable", err)
 		}
+	}
+}
+
+var (
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	// An Organizations tag: key 1-128, value 0-256 characters.
+	tagPattern = regexp.MustCompile(`^([^=]{1,128})=(.{0,256})$`)
+	// A role name as after "role/" in an ARN, with an optional path.
+	roleNamePattern = regexp.MustCompile(`^([\x21-\x7e]+/)*[\w+=,.@-]{1,64}$`)
+)
+
+// scoping checks the organization-mode scoping settings. Whether an OU exists
+// and whether the exclusions leave an account can only be told by the
+// organization: discovery checks those, before any write to Port.
+func (v *validation) scoping(a AWS) {
+	orgOnly := func(f Field, n int) {
+		if n > 0 && a.AccountRoleARN == "" {
+			v.fail(f, "only applies to organization mode: also set %s to the management account's role", FieldAccountRoleARN)
+		}
+	}
+	orgOnly(FieldExcludedAccountIDs, len(a.ExcludedAccountIDs))
+	orgOnly(FieldExcludedOUIDs, len(a.ExcludedOUIDs))
+	orgOnly(FieldIncludeAccountTags, len(a.IncludeAccountTags))
+	orgOnly(FieldExcludeAccountTags, len(a.ExcludeAccountTags))
+	orgOnly(FieldAccountRoleOverrides, len(a.AccountRoleOverrides))
+	for i, id := range a.ExcludedAccountIDs {
+		if !accountIDPattern.MatchString(id) {
+			v.fail(FieldExcludedAccountIDs.item(i), "%q is not an account id: give the 12 digits, e.g. 123456789012", id)
+		}
+	}
+	for i, ou := range a.ExcludedOUIDs {
+		if !ouIDPattern.MatchString(ou) || strings.HasPrefix(ou, "r-") {
+			v.fail(FieldExcludedOUIDs.item(i), "%q is not an OU id: use ou-xxxx-xxxxxxxx (Organizations → AWS accounts); excluding the root would exclude everything", ou)
+		}
+		for _, inc := range a.OUIDs {
+			if inc == ou {
+				v.fail(FieldExcludedOUIDs.item(i), "%s is also in %s: an OU cannot be both included and excluded", ou, FieldOUID)
+			}
+		}
+	}
+	for _, t := range []struct {
+		f    Field
+		list []string
+	}{{FieldIncludeAccountTags, a.IncludeAccountTags}, {FieldExcludeAccountTags, a.ExcludeAccountTags}} {
+		for i, kv := range t.list {
+			m := tagPattern.FindStringSubmatch(kv)
+			if m == nil || strings.TrimSpace(m[1]) == "" {
+				v.fail(t.f.item(i), "%q is not a tag: give key=value, e.g. env=sandbox (several as a JSON list or commas)", kv)
+			}
+		}
+	}
+	seen := map[string]int{}
+	for i, o := range a.AccountRoleOverrides {
+		f := FieldAccountRoleOverrides.item(i)
+		switch {
+		case (o.AccountID == "") == (o.OUID == ""):
+			v.fail(f, "give exactly one of accountId and ouId")
+		case o.AccountID != "" && !accountIDPattern.MatchString(o.AccountID):
+			v.fail(f, "accountId %q is not an account id: give the 12 digits, e.g. 123456789012", o.AccountID)
+		case o.OUID != "" && !ouIDPattern.MatchString(o.OUID):
+			v.fail(f, "ouId %q is not an OU id: use ou-xxxx-xxxxxxxx or a root id r-xxxx", o.OUID)
+		}
+		if o.RoleName == "" && o.ExternalID == "" {
+			v.fail(f, "sets nothing: give roleName, externalId or both")
+		}
+		if o.RoleName != "" && !roleNamePattern.MatchString(strings.Trim(o.RoleName, "/")) {
+			v.fail(f, "roleName %q is not a role name: give what follows role/ in the ARN, e.g. LegacyReadRole or team/LegacyReadRole", o.RoleName)
+		}
+		sel := o.AccountID + o.OUID
+		if j, dup := seen[sel]; dup && sel != "" {
+			v.fail(f, "%s already has an override in %s: give one per account or OU", sel, FieldAccountRoleOverrides.item(j))
+			continue
+		}
+		seen[sel] = i
 	}
 }
 
@@ -214,6 +299,27 @@ func (v *validation) temporal(c *Config) {
 // setting, or an API key (Temporal Cloud only accepts API keys over TLS).
 func (t Temporal) TLSEnabled() bool {
 	return t.TLSCertPath != "" || t.TLSCAPath != "" || t.TLSServerName != "" || t.APIKey != ""
+}
+
+// regionPartition is the partition a region name belongs to.
+func regionPartition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	}
+	return "aws"
+}
+
+func homeRegionOf(partition string) string {
+	switch partition {
+	case "aws-us-gov":
+		return "us-gov-west-1"
+	case "aws-cn":
+		return "cn-north-1"
+	}
+	return "us-east-1"
 }
 
 func isProvider(p string) bool {

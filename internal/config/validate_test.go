@@ -42,7 +42,9 @@ func TestValidateAcceptsValidConfigs(t *testing.T) {
 		{"TEMPORAL_TLS_CERT": pem, "TEMPORAL_TLS_KEY": pem, "TEMPORAL_TLS_CA": pem, "TEMPORAL_ADDRESS": "ns.acct.tmprl.cloud:7233"},
 		{"AWS_WEB_IDENTITY_TOKEN_FILE": token},
 		{"OCEAN__SCHEDULED_RESYNC_INTERVAL": "1"},
-		{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-east-1,eu-central-2,ap-southeast-4,us-gov-west-1,cn-northwest-1,il-central-1"},
+		{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-east-1,eu-central-2,ap-southeast-4,il-central-1"},
+		{"OCEAN__INTEGRATION__CONFIG__AWS_PARTITION": "aws-us-gov", "OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-gov-west-1", "AWS_REGION": "us-gov-east-1"},
+		{"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN": "arn:aws-cn:iam::123456789012:role/R", "OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "cn-northwest-1,cn-north-1"},
 	} {
 		if err := loadValid(t, extra).Validate(); err != nil {
 			t.Errorf("%v: Validate = %v", extra, err)
@@ -164,5 +166,75 @@ func TestValidateReportsAllProblemsAtOnce(t *testing.T) {
 func TestTLSEnabled(t *testing.T) {
 	if (Temporal{}).TLSEnabled() || !(Temporal{APIKey: "k"}).TLSEnabled() || !(Temporal{TLSCAPath: "/ca"}).TLSEnabled() {
 		t.Error("TLSEnabled wrong")
+	}
+}
+
+// Organization scoping: well-formed settings pass; malformed ids, tags and
+// overrides, and scoping outside organization mode, are refused at start,
+// each naming the entry in both spellings.
+func TestValidateScoping(t *testing.T) {
+	org := map[string]string{"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN": "arn:aws:iam::123456789012:role/R"}
+	with := func(kv ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range org {
+			out[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			out["OCEAN__INTEGRATION__CONFIG__"+kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	ok := with("EXCLUDED_ACCOUNT_IDS", "111111111111,222222222222", "EXCLUDED_OU_IDS", "ou-ab12-abcdefgh",
+		"INCLUDE_ACCOUNT_TAGS", `["env=prod","team=a b"]`, "EXCLUDE_ACCOUNT_TAGS", "env=sandbox,empty=",
+		"ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"333333333333","roleName":"Legacy"},{"ouId":"ou-ab12-zzzzzzzz","roleName":"acq/Reader","externalId":"x"},{"accountId":"444444444444","externalId":"y"}]`)
+	if err := loadValid(t, ok).Validate(); err != nil {
+		t.Fatalf("valid scoping refused: %v", err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{with("EXCLUDED_ACCOUNT_IDS", "12345"), `integration.config.excludedAccountIds[0] (OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS): "12345" is not an account id`},
+		{with("EXCLUDED_OU_IDS", "ou-bad"), `integration.config.excludedOuIds[0] (OCEAN__INTEGRATION__CONFIG__EXCLUDED_OU_IDS): "ou-bad" is not an OU id`},
+		{with("EXCLUDED_OU_IDS", "r-ab12"), `"r-ab12" is not an OU id: use ou-xxxx-xxxxxxxx (Organizations → AWS accounts); excluding the root would exclude everything`},
+		{with("EXCLUDED_OU_IDS", "ou-ab12-abcdefgh", "OU_ID", "ou-ab12-abcdefgh"), "ou-ab12-abcdefgh is also in integration.config.ouId"},
+		{with("INCLUDE_ACCOUNT_TAGS", "env"), `integration.config.includeAccountTags[0] (OCEAN__INTEGRATION__CONFIG__INCLUDE_ACCOUNT_TAGS): "env" is not a tag: give key=value`},
+		{with("EXCLUDE_ACCOUNT_TAGS", "=x"), `integration.config.excludeAccountTags[0] (OCEAN__INTEGRATION__CONFIG__EXCLUDE_ACCOUNT_TAGS): "=x" is not a tag`},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"roleName":"R"}]`), "integration.config.accountRoleOverrides[0] (OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_OVERRIDES): give exactly one of accountId and ouId"},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"1","roleName":"R"}]`), `accountId "1" is not an account id`},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"111111111111"}]`), "sets nothing: give roleName, externalId or both"},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"111111111111","roleName":"a b"}]`), `roleName "a b" is not a role name`},
+		{with("ACCOUNT_ROLE_OVERRIDES", `[{"accountId":"111111111111","roleName":"A"},{"accountId":"111111111111","roleName":"B"}]`), "111111111111 already has an override in integration.config.accountRoleOverrides[0]"},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS": "111111111111"}, "integration.config.excludedAccountIds (OCEAN__INTEGRATION__CONFIG__EXCLUDED_ACCOUNT_IDS): only applies to organization mode"},
+	} {
+		err := loadValid(t, tc.env).Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want one containing %q", tc.env, err, tc.want)
+		}
+	}
+	if _, err := Load(env(with("ACCOUNT_ROLE_OVERRIDES", `[{"account":"111111111111"}]`)), ""); err == nil ||
+		!strings.Contains(err.Error(), `unknown field "account"`) {
+		t.Errorf("unknown override key: err = %v", err)
+	}
+}
+
+// The partition is never mixed: a home region or fallback region of another
+// partition than the roles' (or aws_partition) is refused at start.
+func TestValidateRegionsOfThePartition(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN": "arn:aws-us-gov:iam::123456789012:role/R", "AWS_REGION": "us-east-1"},
+			"integration.config.region (AWS_REGION): us-east-1 is a region of partition aws, not of aws-us-gov (the first role ARN): set a region of aws-us-gov (e.g. us-gov-west-1) or leave it unset"},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__AWS_PARTITION": "aws-cn", "OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "cn-north-1,eu-west-1"},
+			"integration.config.fallbackRegions[1] (OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS): eu-west-1 is a region of partition aws, not of aws-cn (integration.config.aws_partition (OCEAN__INTEGRATION__CONFIG__AWS_PARTITION))"},
+		{map[string]string{"OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS": "us-gov-west-1"},
+			"us-gov-west-1 is a region of partition aws-us-gov, not of aws (the default, without role ARNs)"},
+	} {
+		err := loadValid(t, tc.env).Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want one containing %q", tc.env, err, tc.want)
+		}
 	}
 }

@@ -131,6 +131,17 @@ type Account struct {
 	Name        string `json:"name"`
 	RoleARN     string `json:"roleArn,omitempty"`
 	SessionName string `json:"sessionName,omitempty"`
+	// Override is the accountRoleOverrides selector (account or OU id) that
+	// chose RoleARN; the worker looks its ExternalId up in its own settings.
+	Override string `json:"override,omitempty"`
+}
+
+// ExcludedAccount is an ACTIVE account the scoping settings leave out
+// (excludedAccountIds, excludedOuIds, include/excludeAccountTags), and why.
+type ExcludedAccount struct {
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Reason string `json:"reason"`
 }
 
 type ListAccountsOutput struct {
@@ -140,6 +151,9 @@ type ListAccountsOutput struct {
 	// Complete is false when discovery fell back to fewer accounts than the
 	// organization has; then no account is swept as departed.
 	Complete bool `json:"complete"`
+	// Excluded accounts are not synced; what they had in the catalog is swept
+	// like a departed account's (only when Complete).
+	Excluded []ExcludedAccount `json:"excluded,omitempty"`
 }
 
 // AssumeRoleOutput: identity and expiry only, never credentials.
@@ -436,6 +450,9 @@ type Progress struct {
 	// Departed are the scopes swept because their account left the
 	// organization (or their kind left the mapping), with entity counts.
 	Departed []SweptScope `json:"departed,omitempty"`
+	// Excluded are the accounts the scoping settings leave out; a Departed
+	// account listed here was excluded, not removed from the organization.
+	Excluded []ExcludedAccount `json:"excluded,omitempty"`
 	// RunningResync names the resync that made this one refuse to start.
 	RunningResync string `json:"runningResync,omitempty"`
 }

@@ -22,7 +22,9 @@ import (
 //	                                      "latency":[{"service","ms"}],"rateLimits":[{"service","perSecond","burst"}]}
 //	POST /_emulator/clear-faults
 //	POST /_emulator/mutate               {"op":"add-resource"|"remove-resource"|"suspend-account"|
-//	                                      "set-account-state"|"remove-account"|"deny-role", ...}
+//	                                      "set-account-state"|"remove-account"|"deny-role"|
+//	                                      "tag-account" (tags; "" removes a key)|
+//	                                      "add-role" (role: path/name, externalId), ...}
 //	POST /_emulator/credentials          {"accountId","userName"} static keys, or
 //	                                     {"accountId","principal","ttlSeconds"} temporary keys
 //	GET  /_emulator/web-identity-token   ?issuer=&subject=&audience=&ttlSeconds= → JWT text
@@ -220,7 +222,11 @@ type MutateRequest struct {
 	ID        string `json:"id"`
 	Role      string `json:"role"`
 	State     string `json:"state"`
-	Resource  *struct {
+	// Tags for tag-account: each key set to its value, "" removes the key.
+	Tags map[string]string `json:"tags"`
+	// ExternalID for add-role: the ExternalId its trust policy requires.
+	ExternalID string `json:"externalId"`
+	Resource   *struct {
 		ID         string            `json:"id"`
 		Name       string            `json:"name"`
 		ARN        string            `json:"arn"`
@@ -274,6 +280,35 @@ func applyMutation(org *Org, m MutateRequest) error {
 		return org.RemoveAccount(m.AccountID)
 	case "deny-role":
 		return org.DenyRole(m.AccountID, m.Role)
+	case "tag-account":
+		a := org.Accounts[m.AccountID]
+		if a == nil || len(m.Tags) == 0 {
+			return fmt.Errorf("tag-account needs the accountId of an organization account and tags")
+		}
+		for k, v := range m.Tags {
+			if v == "" {
+				delete(a.Tags, k)
+			} else {
+				a.Tags[k] = v
+			}
+		}
+		return nil
+	case "add-role":
+		// A role trusted by the management account and the account itself,
+		// e.g. the differently named role of an acquired account
+		// (accountRoleOverrides). Role is "name" or "path/name".
+		a := org.Accounts[m.AccountID]
+		if a == nil || m.Role == "" {
+			return fmt.Errorf("add-role needs the accountId of an organization account and role (name or path/name)")
+		}
+		name, path := m.Role, "/"
+		if i := strings.LastIndex(strings.Trim(m.Role, "/"), "/"); i >= 0 {
+			trimmed := strings.Trim(m.Role, "/")
+			name, path = trimmed[i+1:], "/"+trimmed[:i+1]
+		}
+		a.AddRole(&Role{Name: name, Path: path, ExternalID: m.ExternalID, MaxSessionDuration: 3600,
+			TrustedPrincipals: []string{"arn:" + org.partition() + ":iam::" + org.ManagementAccountID + ":root", "arn:" + org.partition() + ":iam::" + a.ID + ":root"}})
+		return nil
 	default:
 		return fmt.Errorf("unknown mutation op %q", m.Op)
 	}

@@ -119,6 +119,8 @@ func TestAdminFaultsAndMutations(t *testing.T) {
 		{"op": "suspend-account", "accountId": ca.other},
 		{"op": "deny-role", "accountId": ca.member, "role": awsemu.DefaultRoleName},
 		{"op": "remove-account", "accountId": ca.noOIDC},
+		{"op": "tag-account", "accountId": ca.member, "tags": map[string]string{"port-sync": "yes", "env": ""}},
+		{"op": "add-role", "accountId": ca.member, "role": "acq/LegacyRead", "externalId": "legacy-ext"},
 	}
 	for _, m := range mutations {
 		if st := coreAdmin(t, srv, http.MethodPost, "mutate", m, nil); st != 200 {
@@ -132,7 +134,22 @@ func TestAdminFaultsAndMutations(t *testing.T) {
 		if o.Accounts[ca.other].State != "SUSPENDED" || !o.Accounts[ca.member].Roles[awsemu.DefaultRoleName].Denied || o.Accounts[ca.noOIDC] != nil {
 			t.Fatal("mutations not applied")
 		}
+		m := o.Accounts[ca.member]
+		if _, hasEnv := m.Tags["env"]; m.Tags["port-sync"] != "yes" || hasEnv {
+			t.Fatalf("tag-account: tags %v", m.Tags)
+		}
+		if r := m.Roles["LegacyRead"]; r == nil || r.Path != "/acq/" || r.ExternalID != "legacy-ext" {
+			t.Fatalf("add-role: %+v", r)
+		}
 	})
+	// The new role is assumable with its ExternalId only.
+	legacy := "arn:aws:iam::" + ca.member + ":role/acq/LegacyRead"
+	if _, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(legacy), RoleSessionName: aws.String("admin-test"), ExternalId: aws.String("legacy-ext")}); err != nil {
+		t.Fatalf("assume the added role: %v", err)
+	}
+	if st := coreAdmin(t, srv, http.MethodPost, "mutate", map[string]any{"op": "tag-account", "accountId": "000000000000", "tags": map[string]string{"a": "b"}}, nil); st != 400 {
+		t.Fatalf("tag-account of an unknown account: status %d", st)
+	}
 	if st := coreAdmin(t, srv, http.MethodPost, "mutate", map[string]any{"op": "remove-resource", "accountId": ca.member, "kind": awsemu.KindS3Bucket, "id": "admin-added"}, nil); st != 200 {
 		t.Fatalf("remove-resource status %d", st)
 	}

@@ -90,7 +90,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 		if _, ok := a.OIDC[awsemu.DefaultOIDCIssuer]; !ok {
 			noOIDC++
 		}
-		if a.Regions["us-east-1"] != awsemu.RegionEnabledByDefault || a.Regions["ap-east-1"] != awsemu.RegionDisabled {
+		// GovCloud's own regions only (no commercial opt-in region either).
+		if a.Regions["us-gov-west-1"] != awsemu.RegionEnabledByDefault || a.Regions["us-gov-east-1"] != awsemu.RegionEnabledByDefault || len(a.Regions) != 2 {
 			t.Fatalf("regions of %s = %v", a.ID, a.Regions)
 		}
 		clusters := map[string]*awsemu.Resource{}

@@ -82,6 +82,9 @@ func (sp Spec) WithDefaults() Spec {
 	}
 	if len(sp.Regions) == 0 {
 		sp.Regions = append([]string(nil), DefaultRegions...)
+		if pr, ok := PartitionRegions[sp.Partition]; ok { // "" is aws
+			sp.Regions = append([]string(nil), pr...)
+		}
 	}
 	if sp.RoleName == "" {
 		sp.RoleName = DefaultRoleName
@@ -105,6 +108,15 @@ func (sp Spec) WithDefaults() Spec {
 	if sp.Partition == "" {
 		sp.Partition = "aws"
 	}
+	// A partition has only its own regions (GovCloud and China have no
+	// opt-in regions at all).
+	var optIn []string
+	for _, r := range sp.OptInDisabled {
+		if RegionInPartition(r, sp.Partition) {
+			optIn = append(optIn, r)
+		}
+	}
+	sp.OptInDisabled = optIn
 	return sp
 }
 

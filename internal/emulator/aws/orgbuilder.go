@@ -25,6 +25,25 @@ const (
 // DefaultRegions are the enabled regions when a Spec names none.
 var DefaultRegions = []string{"us-east-1", "us-west-2", "eu-west-1", "eu-central-1"}
 
+// PartitionRegions are the regions of the partitions other than aws, in
+// which every region is enabled (no opt-in regions).
+var PartitionRegions = map[string][]string{
+	"aws-us-gov": {"us-gov-east-1", "us-gov-west-1"},
+	"aws-cn":     {"cn-north-1", "cn-northwest-1"},
+}
+
+// RegionInPartition tells whether a region (as signed in a request's
+// credential scope) belongs to the partition.
+func RegionInPartition(region, partition string) bool {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return partition == "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return partition == "aws-cn"
+	}
+	return partition == "aws" || partition == ""
+}
+
 // optInRegions are regions AWS ships disabled; enabling one reports ENABLED
 // instead of ENABLED_BY_DEFAULT.
 var optInRegions = map[string]bool{
@@ -84,7 +103,11 @@ func (o *Org) AddAccount(id, name, parentID string) *Account {
 		Resources: map[ResourceKey][]*Resource{},
 		Users:     map[string]*User{},
 	}
-	for _, r := range DefaultRegions {
+	regions := DefaultRegions
+	if pr, ok := PartitionRegions[o.partition()]; ok {
+		regions = pr
+	}
+	for _, r := range regions {
 		a.Regions[r] = enabledStatus(r)
 	}
 	if _, exists := o.Accounts[id]; !exists {

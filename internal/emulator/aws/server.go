@@ -248,6 +248,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeProtocolError(rw, svc.Protocol(), reqID, aerr.Status, aerr.Code, aerr.Message)
 		return
 	}
+	if signed && !RegionInPartition(call.Region, s.org.partition()) {
+		// Partitions are separate clouds: a key of aws-us-gov or aws-cn means
+		// nothing to another partition's endpoints, and the reverse.
+		aerr := unknownKeyError(svc.Protocol())
+		writeProtocolError(rw, svc.Protocol(), reqID, aerr.Status, aerr.Code, aerr.Message)
+		return
+	}
+	if svc.SigningName() == "account" && s.org.partition() != "aws" {
+		// GovCloud and China have no Account API (account:ListRegions).
+		code, status := unknownOperationError(svc.Protocol())
+		writeProtocolError(rw, svc.Protocol(), reqID, status, code, "The Account API is not available in partition "+s.org.partition()+".")
+		return
+	}
 	svc.Serve(call)
 	// Unsigned calls (web identity) learn their account while serving.
 	if rec.AccountID == "" {

@@ -125,12 +125,18 @@ AWS_SESSION_TOKEN: {keys: [awsSessionToken, aws_session_token], secret: true}
 MAX_CONCURRENT_ACCOUNTS: {keys: [maxConcurrentAccounts, max_concurrent_accounts]}
 REGION: {keys: [region]}
 FALLBACK_REGIONS: {keys: [fallbackRegions, fallback_regions]}
+EXCLUDED_ACCOUNT_IDS: {keys: [excludedAccountIds, excluded_account_ids]}
+EXCLUDED_OU_IDS: {keys: [excludedOuIds, excluded_ou_ids]}
+INCLUDE_ACCOUNT_TAGS: {keys: [includeAccountTags, include_account_tags]}
+EXCLUDE_ACCOUNT_TAGS: {keys: [excludeAccountTags, exclude_account_tags]}
+ACCOUNT_ROLE_OVERRIDES: {keys: [accountRoleOverrides, account_role_overrides]}
 {{- end -}}
 
 {{/*
 The given settings as YAML: OCEAN__INTEGRATION__CONFIG__<NAME> → {value,
 secret, from}. Blank values (null, "", []) are not settings. Lists become
-comma-separated (the worker also reads a JSON array string as given); whole
+comma-separated (the worker also reads a JSON array string as given), lists
+of maps (accountRoleOverrides) JSON; whole
 numbers from a values file stay whole (123456789012, not 1.23456789012e+11).
 */}}
 {{- define "aws-port-sync.integrationEnv" -}}
@@ -160,7 +166,8 @@ numbers from a values file stay whole (123456789012, not 1.23456789012e+11).
 {{- fail (printf "%s and %s both set %s: give it once" (get (get $out $env) "from") $from $env) -}}
 {{- end -}}
 {{- $text := "" -}}
-{{- if kindIs "slice" $value -}}{{ $text = join "," $value }}
+{{- if and (kindIs "slice" $value) (gt (len $value) 0) (kindIs "map" (first $value)) -}}{{ $text = toJson $value }}
+{{- else if kindIs "slice" $value -}}{{ $text = join "," $value }}
 {{- else if kindIs "map" $value -}}{{ $text = toJson $value }}
 {{- else if and (kindIs "float64" $value) (eq ($value | int64 | float64) $value) -}}{{ $text = $value | int64 | toString }}
 {{- else -}}{{ $text = toString $value }}{{- end -}}

@@ -50,6 +50,7 @@ type config struct {
 	accounts, perKind int
 	only              string   // "" (both), "aws" or "port"
 	featureFlags      []string // the Port organization's feature flags
+	partition         string   // aws, aws-us-gov or aws-cn
 }
 
 func (c config) runsAWS() bool  { return c.only != "port" }
@@ -94,6 +95,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	fs.IntVar(&c.accounts, "accounts", 8, "accounts in the organization")
 	fs.IntVar(&c.perKind, "resources-per-kind", 2, "average resources per (account, region, kind)")
 	fs.StringVar(&c.only, "only", "", "run one emulator alone: `name` is aws or port (default: both)")
+	fs.StringVar(&c.partition, "partition", "aws", "partition of the organization: aws, aws-us-gov or aws-cn (its own regions, ARNs and home region)")
 	flags := fs.String("port-feature-flags", "", "comma-separated feature flags of the Port organization (default none: Ocean changes mode on the ones it knows)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -106,6 +108,12 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	}
 	if c.only != "" && c.only != "aws" && c.only != "port" {
 		err := fmt.Errorf("-only %q: want aws or port", c.only)
+		fmt.Fprintln(output, err)
+		fs.Usage()
+		return config{}, err
+	}
+	if _, ok := awsemu.PartitionRegions[c.partition]; !ok && c.partition != "aws" {
+		err := fmt.Errorf("-partition %q: want aws, aws-us-gov or aws-cn", c.partition)
 		fmt.Fprintln(output, err)
 		fs.Usage()
 		return config{}, err
@@ -133,8 +141,28 @@ func DemoSpec(seed int64, accounts, perKind int) awsemu.Spec {
 	}
 }
 
-// homeRegion is the region the env file and the printed examples use.
-const homeRegion = "us-east-1"
+// PartitionSpec moves spec into partition: that partition's regions (all
+// enabled, none opt-in) instead of the commercial ones.
+func PartitionSpec(spec awsemu.Spec, partition string) awsemu.Spec {
+	if regions, ok := awsemu.PartitionRegions[partition]; ok {
+		spec.Partition = partition
+		spec.Regions = append([]string(nil), regions...)
+		spec.OptInDisabled = nil
+	}
+	return spec
+}
+
+// homeRegion is the region the env file and the printed examples use: the
+// partition's first (us-east-1, us-gov-west-1, cn-north-1).
+func homeRegion(partition string) string {
+	switch partition {
+	case "aws-us-gov":
+		return "us-gov-west-1"
+	case "aws-cn":
+		return "cn-north-1"
+	}
+	return "us-east-1"
+}
 
 // running is what run started, handed to its ready callback.
 type running struct {
@@ -167,7 +195,7 @@ func run(ctx context.Context, cfg config, out io.Writer, ready func(running)) er
 	r := running{Env: map[string]string{}}
 	var tokenFile string
 	if cfg.runsAWS() {
-		r.AWS = awsemu.NewServer(awsemu.Generate(DemoSpec(cfg.seed, cfg.accounts, cfg.perKind)))
+		r.AWS = awsemu.NewServer(awsemu.Generate(PartitionSpec(DemoSpec(cfg.seed, cfg.accounts, cfg.perKind), cfg.partition)))
 		if err := r.AWS.StartOn(cfg.awsAddr); err != nil {
 			return fmt.Errorf("start AWS emulator on %s: %w", cfg.awsAddr, err)
 		}
@@ -209,8 +237,9 @@ func run(ctx context.Context, cfg config, out io.Writer, ready func(running)) er
 // awsEnv writes the web identity token and adds the AWS emulator's variables
 // to env. It returns the token file's absolute path.
 func awsEnv(srv *awsemu.Server, stateDir string, env map[string]string) (string, error) {
-	var issuer, subject, roleARN string
+	var issuer, subject, roleARN, partition string
 	srv.View(func(o *awsemu.Org) {
+		partition = o.Partition
 		m := o.Accounts[o.ManagementAccountID]
 		for _, r := range m.Roles {
 			roleARN = fmt.Sprintf("arn:%s:iam::%s:role%s%s", o.Partition, m.ID, r.Path, r.Name)
@@ -233,8 +262,8 @@ func awsEnv(srv *awsemu.Server, stateDir string, env map[string]string) (string,
 	env["AWS_ENDPOINT_URL"] = srv.URL()
 	// The SDKs and AWS CLI v2 read AWS_REGION; AWS CLI v1 and boto3 read only
 	// AWS_DEFAULT_REGION ("You must specify a region" without it).
-	env["AWS_REGION"] = homeRegion
-	env["AWS_DEFAULT_REGION"] = homeRegion
+	env["AWS_REGION"] = homeRegion(partition)
+	env["AWS_DEFAULT_REGION"] = homeRegion(partition)
 	env["AWS_ACCESS_KEY_ID"] = mgmt.AccessKeyID
 	env["AWS_SECRET_ACCESS_KEY"] = mgmt.SecretAccessKey
 	env["AWS_EC2_METADATA_DISABLED"] = "true"

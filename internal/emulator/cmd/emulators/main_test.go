@@ -295,3 +295,24 @@ func TestRunRefusesANonLoopbackAddressOnlyForWhatItRuns(t *testing.T) {
 		t.Fatalf("run with a public Port address: %v", err)
 	}
 }
+
+// -partition aws-us-gov serves the demo organization in GovCloud: the env
+// file names GovCloud's home region and a GovCloud role, and an unknown
+// partition is refused.
+func TestPartitionFlagServesAGovCloudOrganization(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.partition = "aws-us-gov"
+	s := start(t, cfg)
+	env := readEnvFile(t, s.EnvFile)
+	if env["AWS_REGION"] != "us-gov-west-1" || env["AWS_DEFAULT_REGION"] != "us-gov-west-1" {
+		t.Errorf("AWS_REGION=%q AWS_DEFAULT_REGION=%q, want us-gov-west-1", env["AWS_REGION"], env["AWS_DEFAULT_REGION"])
+	}
+	for k, v := range env {
+		if strings.HasPrefix(v, "arn:") && !strings.HasPrefix(v, "arn:aws-us-gov:") {
+			t.Errorf("%s=%s is not a GovCloud ARN", k, v)
+		}
+	}
+	if _, err := parseFlags([]string{"-partition", "aws-eu"}, io.Discard); err == nil || !strings.Contains(err.Error(), `-partition "aws-eu"`) {
+		t.Errorf("unknown partition: %v", err)
+	}
+}

@@ -75,6 +75,8 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 		Dropped:         res.Dropped,
 		MappingErrors:   res.PropertyErrors,
 		RelationTargets: relationTargets(res.Entities),
+		OmittedActions:  page.Omitted,
+		OmittedExamples: page.OmittedExamples,
 	}, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -106,10 +108,36 @@ func ValidateMapping(cfg *mapping.Config) (*mapping.Compiled, error) {
 	// file should not take two rounds to find.
 	verr := cfg.Validate(func(kind string) bool { _, ok := awscloud.LookupKind(kind); return ok })
 	compiled, cerr := mapping.Compile(cfg)
-	if err := errors.Join(verr, cerr); err != nil {
+	if err := errors.Join(verr, includeActionsError(cfg), cerr); err != nil {
 		return nil, err
 	}
 	return compiled, nil
+}
+
+// includeActionsError names every includeActions entry its kind does not
+// have, with the kind's valid names. Ocean ignores such a name silently, so a
+// typo would leave a field missing with nothing said.
+func includeActionsError(cfg *mapping.Config) error {
+	var errs []error
+	for i, r := range cfg.Resources {
+		kind, ok := awscloud.LookupKind(r.Kind)
+		if !ok {
+			continue // reported by Validate
+		}
+		valid := kind.Actions()
+		for _, a := range r.Selector.IncludeActions {
+			if slices.Contains(valid, a) {
+				continue
+			}
+			names := "it has none"
+			if len(valid) > 0 {
+				names = "valid: " + strings.Join(valid, ", ")
+			}
+			errs = append(errs, fmt.Errorf("resources[%d].selector.includeActions: %q is not an action of %s; %s (names are case-sensitive)",
+				i, a, r.Kind, names))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // ensureIntegration returns the integration, creating it (with the default

@@ -60,3 +60,47 @@ func TestAccountLimitPrefersSelectorsThenTheIntegration(t *testing.T) {
 		}
 	}
 }
+
+// An includeActions name the kind does not have is refused at start with the
+// kind's valid names (Ocean ignores it silently); a valid one passes.
+func TestValidateMappingRefusesUnknownIncludeActions(t *testing.T) {
+	cfg, err := mapping.Parse([]byte(`
+resources:
+  - kind: AWS::S3::Bucket
+    selector:
+      query: "true"
+      includeActions: [GetBucketEncryptionAction, GetBucketEncryption]
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.Arn
+          blueprint: '"s3Bucket"'
+  - kind: AWS::ECS::Cluster
+    selector:
+      query: "true"
+      includeActions: [ListTagsAction]
+    port:
+      entity:
+        mappings:
+          identifier: .Properties.clusterArn
+          blueprint: '"ecsCluster"'
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ValidateMapping(cfg)
+	if err == nil {
+		t.Fatal("unknown includeActions accepted")
+	}
+	for _, want := range []string{
+		`resources[0].selector.includeActions: "GetBucketEncryption" is not an action of AWS::S3::Bucket; valid: GetPublicAccessBlockAction, GetBucketOwnershipControlsAction, GetBucketEncryptionAction, GetBucketLocationAction`,
+		`resources[1].selector.includeActions: "ListTagsAction" is not an action of AWS::ECS::Cluster; it has none`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), `"GetBucketEncryptionAction"`) {
+		t.Errorf("a valid action was refused: %v", err)
+	}
+}

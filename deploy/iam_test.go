@@ -19,6 +19,9 @@ var memberActions = []string{
 	"sts:GetCallerIdentity", "account:ListRegions",
 	"ec2:DescribeRegions", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeVolumes",
 	"s3:ListAllMyBuckets", "s3:GetBucketTagging", "s3:GetBucketLocation",
+	// S3's includeActions GetBucketEncryptionAction, GetPublicAccessBlockAction,
+	// GetBucketOwnershipControlsAction (IAM names differ from the API's).
+	"s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock", "s3:GetBucketOwnershipControls",
 	"ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
 	"lambda:ListFunctions", "lambda:ListTags",
 }

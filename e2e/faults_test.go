@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 	portemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
@@ -88,5 +89,54 @@ func TestFailedScopeKeepsEntitiesWhileHealthyScopesReconcile(t *testing.T) {
 	}
 	if ap.Status != syncdef.AccountPartial || !strings.Contains(ap.Reason, "AWS::EC2::Instance in eu-west-1") {
 		t.Fatalf("account %s: status %q reason %q, want partial naming the EC2 scope and region", account, ap.Status, ap.Reason)
+	}
+}
+
+// An optional action (includeActions) that AWS denies leaves the buckets in the
+// catalog without that field, is named in the account's report, and does not
+// make the account (or the resync) partial: what was written is right.
+func TestDeniedOptionalActionKeepsTheItemsAndIsReported(t *testing.T) {
+	s := newStack(t, demoSpec(9))
+	const s3Kind = "  - kind: AWS::S3::Bucket\n    selector:\n      query: 'true'\n"
+	m := defaultMapping(t)
+	if !strings.Contains(m, s3Kind) {
+		t.Fatal("default mapping changed: S3 selector not found")
+	}
+	s.writeMapping(strings.Replace(m, s3Kind, s3Kind+"      includeActions: [GetBucketEncryptionAction, GetPublicAccessBlockAction]\n", 1))
+	account, buckets := "", 0
+	s.aws.View(func(o *awsemu.Org) {
+		for _, a := range o.OrderedAccounts() {
+			n := 0
+			for k, list := range a.Resources {
+				if k.Kind == awsemu.KindS3Bucket {
+					n += len(list)
+				}
+			}
+			if a.State == "ACTIVE" && a.Roles[roleName] != nil && n > 0 && account == "" {
+				account, buckets = a.ID, n
+			}
+		}
+	})
+	s.aws.Faults().Add(awsemu.FaultRule{Service: "s3", Operation: "GetBucketEncryption", AccountID: account,
+		Status: 403, Code: "AccessDenied", Message: "Access Denied"})
+	s.startWorker()
+	p, _ := s.resync()
+	s.assertCatalog(s.expectedKeys())
+	// (The resync itself is partial: demoSpec has an account without the role.)
+	var ap syncdef.AccountProgress
+	for _, a := range p.Accounts {
+		if a.AccountID == account {
+			ap = a
+		}
+	}
+	if ap.Status != syncdef.AccountSynced || ap.Counts.OmittedActions < buckets || len(ap.OmittedActions) == 0 {
+		t.Fatalf("account %s: status %q, %d omitted (%d buckets), examples %q", account, ap.Status, ap.Counts.OmittedActions, buckets, ap.OmittedActions)
+	}
+	var named bool
+	for _, ex := range ap.OmittedActions {
+		named = named || (strings.HasPrefix(ex, "GetBucketEncryptionAction denied for bucket ") && strings.Contains(ex, "AccessDenied"))
+	}
+	if !named {
+		t.Fatalf("account %s report does not name the denied action: %q", account, ap.OmittedActions)
 	}
 }

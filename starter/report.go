@@ -100,6 +100,12 @@ func printReport(w io.Writer, id string, p syncdef.Progress, perBlueprint map[st
 		if more := a.Counts.Failed - len(a.WriteFailures); more > 0 && len(a.WriteFailures) > 0 {
 			fmt.Fprintf(w, "           … and %d more rejected\n", more)
 		}
+		if n := a.Counts.OmittedActions; n > 0 {
+			fmt.Fprintf(w, "           %d optional fields left out (includeActions denied or not configured; items kept without them)\n", n)
+		}
+		for _, o := range a.OmittedActions {
+			fmt.Fprintln(w, "           left out:", o)
+		}
 	}
 	c := p.Counts
 	fmt.Fprintf(w, "Entities: %d upserted, %d unchanged, %d failed, %d filtered out; %d stale of %d owned, %d deleted\n",

@@ -30,3 +30,20 @@ func TestReportTellsExcludedFromDeparted(t *testing.T) {
 		t.Errorf("an excluded account is reported as departed:\n%s", out)
 	}
 }
+
+// Optional actions left out are named under their account, which stays synced.
+func TestReportNamesOmittedOptionalActions(t *testing.T) {
+	var b strings.Builder
+	ex := "GetBucketEncryptionAction denied for bucket b1: AccessDenied: Access Denied"
+	printReport(&b, "r", syncdef.Progress{
+		Phase: "done",
+		Accounts: []syncdef.AccountProgress{{AccountID: "111111111111", Name: "dev", Status: syncdef.AccountSynced,
+			Counts: syncdef.Counts{Upserted: 3, OmittedActions: 3}, OmittedActions: []string{ex}}},
+	}, nil)
+	out := b.String()
+	for _, want := range []string{"done: synced", "3 optional fields left out", "left out: " + ex} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -260,7 +260,14 @@ func (s *accountSync) addPage(scope *syncdef.ScopeState, page syncdef.CollectPag
 		scope.Produced = append(scope.Produced, e.Key())
 	}
 	scope.RelationTargets = append(scope.RelationTargets, page.RelationTargets...)
-	s.addCounts(syncdef.Counts{Raw: page.Raw, Filtered: page.Filtered, Dropped: page.Dropped, MappingErrors: page.MappingErrors})
+	s.addCounts(syncdef.Counts{Raw: page.Raw, Filtered: page.Filtered, Dropped: page.Dropped, MappingErrors: page.MappingErrors,
+		OmittedActions: page.OmittedActions})
+	for _, ex := range page.OmittedExamples {
+		if len(s.carry.OmittedActions) >= syncdef.MaxOmittedActionExamples {
+			break
+		}
+		s.carry.OmittedActions = append(s.carry.OmittedActions, ex)
+	}
 }
 
 // addWriteFailures keeps the first few rejections as examples; the count of
@@ -357,6 +364,9 @@ func (s *accountSync) finish() {
 	s.result.Counts = s.carry.Counts
 	s.result.Runs = s.carry.Runs + 1
 	s.result.WriteFailures = s.carry.WriteFailures
+	// Omitted optional actions leave the status alone: what was written is
+	// right, the field is just absent (as in Ocean); the report names them.
+	s.result.OmittedActions = s.carry.OmittedActions
 	s.result.Status = syncdef.AccountSynced
 	var failed []string
 	for _, sc := range s.result.Scopes {

@@ -244,6 +244,7 @@ func recordAccount(progress *syncdef.Progress, i int, r syncdef.AccountResult) {
 	p.Counts = r.Counts
 	p.Runs = r.Runs
 	p.WriteFailures = r.WriteFailures
+	p.OmittedActions = r.OmittedActions
 	for _, sc := range r.Scopes {
 		for _, bc := range sc.Stubs {
 			progress.Stubs = progress.Stubs.Add(bc.Blueprint, bc.Count)

@@ -17,6 +17,9 @@ func init() { registerKind(accountInfoKind{}) }
 func (accountInfoKind) Name() string { return KindAccountInfo }
 func (accountInfoKind) Global() bool { return true }
 
+// Actions: none; Account::Info makes no AWS call.
+func (accountInfoKind) Actions() []string { return nil }
+
 func (accountInfoKind) Collect(_ context.Context, _ aws.Config, req PageRequest) (Page, error) {
 	name := req.Account.Name
 	if name == "" {

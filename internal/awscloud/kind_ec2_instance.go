@@ -19,6 +19,8 @@ func init() { registerKind(ec2InstanceKind{}) }
 func (ec2InstanceKind) Name() string { return KindEC2Instance }
 func (ec2InstanceKind) Global() bool { return false }
 
+func (ec2InstanceKind) Actions() []string { return []string{"DescribeInstanceStatusAction"} }
+
 func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
@@ -58,9 +60,11 @@ func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req PageRequ
 		}
 	}
 	if wantsAction(req, "DescribeInstanceStatusAction") && len(ids) > 0 {
-		if err := addInstanceStatus(ctx, client, ids, page.Items); err != nil {
+		var omitted omissions
+		if err := addInstanceStatus(ctx, client, ids, page.Items, &omitted, cfg.Region); err != nil {
 			return Page{}, err
 		}
+		omitted.fill(&page)
 	}
 	return page, nil
 }
@@ -69,7 +73,8 @@ func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req PageRequ
 // InstanceId (never by position): InstanceStatus, SystemStatus, InstanceState,
 // Events… as Ocean's instance model carries them. One batched call per 100
 // instances instead of Ocean's one call per instance.
-func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, items []map[string]any) error {
+// A denied batch leaves its instances without the status (counted in omitted).
+func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, items []map[string]any, omitted *omissions, region string) error {
 	byID := make(map[string]map[string]any, len(items))
 	for _, it := range items {
 		p := it["Properties"].(map[string]any)
@@ -84,6 +89,9 @@ func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, it
 		for pager.HasMorePages() {
 			out, err := pager.NextPage(ctx)
 			if err != nil {
+				if omitted.omit("DescribeInstanceStatusAction", fmt.Sprintf("%d instances in %s", end-start, region), end-start, err) {
+					break
+				}
 				return fmt.Errorf("describe instance status: %w", err)
 			}
 			for _, st := range out.InstanceStatuses {

@@ -19,6 +19,9 @@ func init() { registerKind(ecsClusterKind{}) }
 func (ecsClusterKind) Name() string { return KindECSCluster }
 func (ecsClusterKind) Global() bool { return false }
 
+// Actions: none, as in Ocean (DescribeClusters already includes everything).
+func (ecsClusterKind) Actions() []string { return nil }
+
 // ecsListFields default to [] as in Ocean's cluster model, so mappings see an
 // empty list rather than null.
 var ecsListFields = []string{"CapacityProviders", "ClusterSettings", "DefaultCapacityProviderStrategy", "Tags", "Attachments", "Statistics"}

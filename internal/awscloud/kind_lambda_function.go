@@ -20,6 +20,8 @@ func init() { registerKind(lambdaFunctionKind{}) }
 func (lambdaFunctionKind) Name() string { return KindLambdaFunction }
 func (lambdaFunctionKind) Global() bool { return false }
 
+func (lambdaFunctionKind) Actions() []string { return []string{"ListTagsAction"} }
+
 func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
@@ -38,6 +40,7 @@ func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req PageR
 		items[i] = newItem(KindLambdaFunction, props(f, nil), extraContext(req, true))
 	}
 	gone := make([]bool, len(items))
+	var omitted omissions
 	if wantsAction(req, "ListTagsAction") {
 		err := forEach(ctx, len(out.Functions), lambdaActionConcurrency, func(ctx context.Context, i int) error {
 			arn := aws.ToString(out.Functions[i].FunctionArn)
@@ -45,6 +48,9 @@ func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req PageR
 			if err != nil {
 				if Classify(err) == ErrNotFound { // deleted since the listing
 					gone[i] = true
+					return nil
+				}
+				if omitted.omit("ListTagsAction", "function "+arn, 1, err) {
 					return nil
 				}
 				return fmt.Errorf("list tags of function %s: %w", arn, err)
@@ -67,5 +73,6 @@ func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req PageR
 			page.Items = append(page.Items, it)
 		}
 	}
+	omitted.fill(&page)
 	return page, nil
 }

@@ -24,6 +24,10 @@ func init() { registerKind(orgAccountKind{}) }
 func (orgAccountKind) Name() string { return KindOrgAccount }
 func (orgAccountKind) Global() bool { return true }
 
+func (orgAccountKind) Actions() []string {
+	return []string{"ListParentsAction", "ListTagsForResourceAction"}
+}
+
 // Collect: only the management account and delegated administrators may list
 // accounts; every other account answers AccessDenied (or NotInUse outside an
 // organization). That is the expected outcome there, not a failure, but it is
@@ -51,6 +55,7 @@ func (orgAccountKind) Collect(ctx context.Context, cfg aws.Config, req PageReque
 	}
 	parents := wantsAction(req, "ListParentsAction")
 	tags := wantsAction(req, "ListTagsForResourceAction")
+	var omitted omissions
 	if parents || tags {
 		err := forEach(ctx, len(out.Accounts), orgActionConcurrency, func(ctx context.Context, i int) error {
 			id := aws.ToString(out.Accounts[i].Id)
@@ -62,9 +67,12 @@ func (orgAccountKind) Collect(ctx context.Context, cfg aws.Config, req PageReque
 						gone[i] = true
 						return nil
 					}
-					return fmt.Errorf("list parents of account %s: %w", id, err)
+					if !omitted.omit("ListParentsAction", "account "+id, 1, err) {
+						return fmt.Errorf("list parents of account %s: %w", id, err)
+					}
+				} else {
+					p["Parents"] = list
 				}
-				p["Parents"] = list
 			}
 			if tags {
 				list, err := listOrgTags(ctx, client, id)
@@ -73,9 +81,12 @@ func (orgAccountKind) Collect(ctx context.Context, cfg aws.Config, req PageReque
 						gone[i] = true
 						return nil
 					}
-					return fmt.Errorf("list tags of account %s: %w", id, err)
+					if !omitted.omit("ListTagsForResourceAction", "account "+id, 1, err) {
+						return fmt.Errorf("list tags of account %s: %w", id, err)
+					}
+				} else {
+					p["Tags"] = list
 				}
-				p["Tags"] = list
 			}
 			return nil
 		})
@@ -89,6 +100,7 @@ func (orgAccountKind) Collect(ctx context.Context, cfg aws.Config, req PageReque
 			page.Items = append(page.Items, it)
 		}
 	}
+	omitted.fill(&page)
 	return page, nil
 }
 

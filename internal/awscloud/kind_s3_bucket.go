@@ -21,6 +21,60 @@ func init() { registerKind(s3BucketKind{}) }
 func (s3BucketKind) Name() string { return KindS3Bucket }
 func (s3BucketKind) Global() bool { return true }
 
+// s3Action is one of Ocean's optional bucket calls: it sets one property.
+type s3Action struct {
+	name string
+	// get returns the property's value, or nil to leave it unset.
+	get func(ctx context.Context, client *s3.Client, bucket string, opt func(*s3.Options)) (any, error)
+	key string
+}
+
+// s3Actions are Ocean's S3 includeActions, with Ocean's property names:
+// BucketEncryption is GetBucketEncryption's ServerSideEncryptionConfiguration.
+var s3Actions = []s3Action{
+	{name: "GetPublicAccessBlockAction", key: "PublicAccessBlockConfiguration",
+		get: func(ctx context.Context, c *s3.Client, b string, opt func(*s3.Options)) (any, error) {
+			out, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(b)}, opt)
+			if err != nil || out.PublicAccessBlockConfiguration == nil {
+				return nil, err
+			}
+			return props(out.PublicAccessBlockConfiguration, nil), nil
+		}},
+	{name: "GetBucketOwnershipControlsAction", key: "OwnershipControls",
+		get: func(ctx context.Context, c *s3.Client, b string, opt func(*s3.Options)) (any, error) {
+			out, err := c.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(b)}, opt)
+			if err != nil || out.OwnershipControls == nil {
+				return nil, err
+			}
+			return props(out.OwnershipControls, nil), nil
+		}},
+	{name: "GetBucketEncryptionAction", key: "BucketEncryption",
+		get: func(ctx context.Context, c *s3.Client, b string, opt func(*s3.Options)) (any, error) {
+			out, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(b)}, opt)
+			if err != nil || out.ServerSideEncryptionConfiguration == nil {
+				return nil, err
+			}
+			return props(out.ServerSideEncryptionConfiguration, nil), nil
+		}},
+	{name: "GetBucketLocationAction", key: "LocationConstraint",
+		get: func(ctx context.Context, c *s3.Client, b string, opt func(*s3.Options)) (any, error) {
+			out, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(b)}, opt)
+			// Empty means us-east-1, as AWS reports it; Ocean leaves it unset then.
+			if err != nil || out.LocationConstraint == "" {
+				return nil, err
+			}
+			return string(out.LocationConstraint), nil
+		}},
+}
+
+func (s3BucketKind) Actions() []string {
+	names := make([]string, len(s3Actions))
+	for i, a := range s3Actions {
+		names[i] = a.name
+	}
+	return names
+}
+
 func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
@@ -35,7 +89,13 @@ func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 		return Page{}, fmt.Errorf("list buckets: %w", err)
 	}
 	partition := itemPartition(req)
-	location := wantsAction(req, "GetBucketLocationAction")
+	var actions []s3Action
+	for _, a := range s3Actions {
+		if wantsAction(req, a.name) {
+			actions = append(actions, a)
+		}
+	}
+	var omitted omissions
 	items := make([]map[string]any, len(out.Buckets))
 	gone := make([]bool, len(out.Buckets))
 	err = forEach(ctx, len(out.Buckets), s3ActionConcurrency, func(ctx context.Context, i int) error {
@@ -69,18 +129,19 @@ func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 		default:
 			return fmt.Errorf("get tagging of bucket %s: %w", name, err)
 		}
-		if location {
-			loc, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(name)}, inRegion)
-			if err != nil {
-				if ErrorCode(err) == "NoSuchBucket" {
-					gone[i] = true
-					return nil
+		for _, a := range actions {
+			v, err := a.get(ctx, client, name, inRegion)
+			switch {
+			case err == nil:
+				if v != nil {
+					p[a.key] = v
 				}
-				return fmt.Errorf("get location of bucket %s: %w", name, err)
-			}
-			// Empty means us-east-1, as AWS reports it; Ocean leaves it unset then.
-			if c := string(loc.LocationConstraint); c != "" {
-				p["LocationConstraint"] = c
+			case ErrorCode(err) == "NoSuchBucket":
+				gone[i] = true
+				return nil
+			case omitted.omit(a.name, "bucket "+name, 1, err):
+			default:
+				return fmt.Errorf("%s of bucket %s: %w", a.name, name, err)
 			}
 		}
 		items[i] = newItem(KindS3Bucket, p, extraContext(req, false))
@@ -95,5 +156,6 @@ func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 			page.Items = append(page.Items, it)
 		}
 	}
+	omitted.fill(&page)
 	return page, nil
 }

@@ -35,6 +35,12 @@ type Page struct {
 	// Organizations in a member account). It is not an empty result: the
 	// scope must keep whatever it had, in case the account lost a permission.
 	NotApplicable string
+	// Omitted counts the optional actions (includeActions) that were denied
+	// or found nothing configured, each leaving one item without that
+	// field; OmittedExamples names a few, e.g. "GetBucketEncryptionAction
+	// denied for bucket b1: AccessDenied: Access Denied". The items are kept.
+	Omitted         int
+	OmittedExamples []string
 }
 
 // Kind collects one resource type. Collect fails the whole page when any call it
@@ -42,6 +48,9 @@ type Page struct {
 type Kind interface {
 	Name() string
 	Global() bool
+	// Actions are the names selector.includeActions may use for this kind
+	// (Ocean's), in Ocean's order; nil when the kind has none.
+	Actions() []string
 	Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error)
 }
 

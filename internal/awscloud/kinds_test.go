@@ -417,22 +417,225 @@ func TestDeniedRegionAndFailedEnrichmentFailThePage(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "InvalidRequest") || len(page.Items) != 0 {
 		t.Fatalf("failed GetBucketTagging: page %d items, err %v", len(page.Items), err)
 	}
+	// A denied default call fails the page too: Ocean's tags are not optional.
+	// (A rule without Count: calls of the failed page above that were still in
+	// flight when it failed may reach the emulator after this rule is added.)
+	srv.Faults().Add(awsemu.FaultRule{Service: "s3", Operation: "GetBucketTagging", AccountID: acct.ID, Status: 403, Code: "AccessDenied", Message: "Access Denied"})
+	page, err = s3k.Collect(ctxT(t), cfg, awscloud.PageRequest{Account: acct, Region: "us-east-1"})
+	if err == nil || awscloud.Classify(err) != awscloud.ErrDenied || len(page.Items) != 0 {
+		t.Fatalf("denied GetBucketTagging: page %d items, err %v", len(page.Items), err)
+	}
+	srv.Faults().Clear()
+
+	// A denied optional action (includeActions) keeps the functions, without
+	// Tags, and counts them.
 	srv.Faults().Add(awsemu.FaultRule{Service: "lambda", Operation: "ListTags", AccountID: acct.ID, Status: 403, Code: "AccessDeniedException", Message: "no", Count: 1})
 	lk, _ := awscloud.LookupKind("AWS::Lambda::Function")
-	var failed bool
+	var checked bool
 	for _, region := range kindSpec.Regions {
-		if len(resources(srv, acct.ID, region, "AWS::Lambda::Function")) == 0 {
+		fns := resources(srv, acct.ID, region, "AWS::Lambda::Function")
+		if len(fns) == 0 {
 			continue
 		}
-		_, err = lk.Collect(ctxT(t), cfg, awscloud.PageRequest{Account: acct, Region: region, IncludeActions: []string{"ListTagsAction"}})
-		if err == nil || awscloud.Classify(err) != awscloud.ErrDenied {
-			t.Fatalf("denied ListTags: %v", err)
+		rcfg, err := p.Config(ctxT(t), acct.Target(), region)
+		if err != nil {
+			t.Fatal(err)
 		}
-		failed = true
+		page, err := lk.Collect(ctxT(t), rcfg, awscloud.PageRequest{Account: acct, Region: region, IncludeActions: []string{"ListTagsAction"}})
+		if err != nil || len(page.Items) != len(fns) || page.Omitted != 1 || len(page.OmittedExamples) != 1 ||
+			!strings.HasPrefix(page.OmittedExamples[0], "ListTagsAction denied for function arn:") {
+			t.Fatalf("denied ListTags: %d items of %d, omitted %d %q, err %v", len(page.Items), len(fns), page.Omitted, page.OmittedExamples, err)
+		}
+		untagged := 0
+		for _, it := range page.Items {
+			if _, ok := propsOf(it)["Tags"]; !ok {
+				untagged++
+			}
+		}
+		if untagged != 1 {
+			t.Fatalf("%d functions without Tags, want the 1 denied", untagged)
+		}
+		checked = true
 		break
 	}
-	if !failed {
+	if !checked {
 		t.Fatal("no functions to test with")
+	}
+}
+
+// collectPages pages through a kind and returns the pages.
+func collectPages(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, actions ...string) ([]awscloud.Page, error) {
+	t.Helper()
+	k, _ := awscloud.LookupKind(kind)
+	cfg, err := p.Config(ctxT(t), acct.Target(), region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := awscloud.PageRequest{Account: acct, Region: region, PageSize: 4, IncludeActions: actions}
+	var pages []awscloud.Page
+	for {
+		page, err := k.Collect(ctxT(t), cfg, req)
+		if err != nil {
+			return pages, err
+		}
+		pages = append(pages, page)
+		if page.Next == "" || len(pages) > 100 {
+			return pages, nil
+		}
+		req.Token = page.Next
+	}
+}
+
+var s3Optional = []string{"GetBucketEncryptionAction", "GetPublicAccessBlockAction", "GetBucketOwnershipControlsAction"}
+
+// s3Want is what Ocean's model holds for a bucket's settings in the emulator
+// (nil: not configured, the property is absent).
+func s3Want(r *awsemu.Resource) map[string]any {
+	out := map[string]any{}
+	if r.Has("SSEAlgorithm") {
+		def := map[string]any{"SSEAlgorithm": r.AttrString("SSEAlgorithm")}
+		if r.Has("KMSMasterKeyID") {
+			def["KMSMasterKeyID"] = r.AttrString("KMSMasterKeyID")
+		}
+		out["BucketEncryption"] = map[string]any{"Rules": []any{map[string]any{
+			"ApplyServerSideEncryptionByDefault": def, "BucketKeyEnabled": r.AttrBool("BucketKeyEnabled")}}}
+	}
+	if r.Has("PublicAccessBlock") {
+		on := r.AttrBool("PublicAccessBlock")
+		out["PublicAccessBlockConfiguration"] = map[string]any{"BlockPublicAcls": on, "IgnorePublicAcls": on,
+			"BlockPublicPolicy": on, "RestrictPublicBuckets": on}
+	}
+	if r.Has("ObjectOwnership") {
+		out["OwnershipControls"] = map[string]any{"Rules": []any{map[string]any{"ObjectOwnership": r.AttrString("ObjectOwnership")}}}
+	}
+	return out
+}
+
+func TestS3OptionalActionsConfiguredAndAbsent(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	configured, absent := map[string]int{}, map[string]int{}
+	for _, acct := range orgAccounts(t, srv, p) {
+		pages, err := collectPages(t, p, "AWS::S3::Bucket", acct, "us-east-1", s3Optional...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]*awsemu.Resource{}
+		for _, region := range kindSpec.Regions {
+			for _, r := range resources(srv, acct.ID, region, "AWS::S3::Bucket") {
+				byName[r.ID] = r
+			}
+		}
+		items, omitted, wantOmitted := 0, 0, 0
+		for _, page := range pages {
+			omitted += page.Omitted
+			for _, ex := range page.OmittedExamples {
+				if !strings.Contains(ex, " not configured for bucket ") {
+					t.Fatalf("example %q", ex)
+				}
+			}
+			for _, it := range page.Items {
+				items++
+				pr := propsOf(it)
+				r := byName[pr["BucketName"].(string)]
+				want := s3Want(r)
+				for _, key := range []string{"BucketEncryption", "PublicAccessBlockConfiguration", "OwnershipControls"} {
+					if w, ok := want[key]; ok {
+						configured[key]++
+						if !reflect.DeepEqual(pr[key], w) {
+							t.Fatalf("bucket %s %s = %#v, want %#v", r.ID, key, pr[key], w)
+						}
+						continue
+					}
+					absent[key]++
+					wantOmitted++
+					if v, ok := pr[key]; ok {
+						t.Fatalf("bucket %s has no %s configured, got %v", r.ID, key, v)
+					}
+				}
+				if _, ok := pr["LocationConstraint"]; ok {
+					t.Fatalf("LocationConstraint without GetBucketLocationAction: %v", pr)
+				}
+			}
+		}
+		if items != len(byName) || omitted != wantOmitted {
+			t.Fatalf("account %s: %d items of %d buckets, omitted %d, want %d", acct.ID, items, len(byName), omitted, wantOmitted)
+		}
+	}
+	for _, key := range []string{"BucketEncryption", "PublicAccessBlockConfiguration", "OwnershipControls"} {
+		if configured[key] == 0 || absent[key] == 0 {
+			t.Fatalf("%s: %d buckets configured, %d not: the org should have both", key, configured[key], absent[key])
+		}
+	}
+}
+
+func TestS3OptionalActionDeniedKeepsTheBucket(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	acct := orgAccounts(t, srv, p)[1]
+	var want int
+	for _, region := range kindSpec.Regions {
+		want += len(resources(srv, acct.ID, region, "AWS::S3::Bucket"))
+	}
+	if want == 0 {
+		t.Fatal("no buckets to test with")
+	}
+	srv.Faults().Add(awsemu.FaultRule{Service: "s3", Operation: "GetBucketEncryption", AccountID: acct.ID, Status: 403, Code: "AccessDenied", Message: "Access Denied"})
+	// A throttled optional call is retried, not omitted.
+	srv.Faults().Add(awsemu.FaultRule{Service: "s3", Operation: "GetBucketOwnershipControls", AccountID: acct.ID, Status: 503, Code: "SlowDown", Message: "Please reduce your request rate.", Count: 1})
+	pages, err := collectPages(t, p, "AWS::S3::Bucket", acct, "us-east-1", "GetBucketEncryptionAction", "GetBucketOwnershipControlsAction")
+	if err != nil {
+		t.Fatalf("a denied optional action fails the page: %v", err)
+	}
+	items, omitted, notConfigured := 0, 0, 0
+	var examples []string
+	for _, page := range pages {
+		omitted += page.Omitted
+		examples = append(examples, page.OmittedExamples...)
+		for _, it := range page.Items {
+			items++
+			pr := propsOf(it)
+			if _, ok := pr["BucketEncryption"]; ok {
+				t.Fatalf("denied, yet BucketEncryption set: %v", pr)
+			}
+			if _, ok := pr["OwnershipControls"]; !ok {
+				notConfigured++
+			}
+		}
+	}
+	if items != want || omitted != want+notConfigured {
+		t.Fatalf("%d items of %d buckets, omitted %d, want %d denied + %d not configured", items, want, omitted, want, notConfigured)
+	}
+	var denied bool
+	for _, ex := range examples {
+		if strings.HasPrefix(ex, "GetBucketEncryptionAction denied for bucket ") && strings.HasSuffix(ex, ": AccessDenied: Access Denied") {
+			denied = true
+		}
+	}
+	if !denied {
+		t.Fatalf("examples %q name no denial", examples)
+	}
+
+	// Any other failure of an optional action fails the page.
+	srv.Faults().Add(awsemu.FaultRule{Service: "s3", Operation: "GetPublicAccessBlock", AccountID: acct.ID, Status: 400, Code: "InvalidRequest", Message: "boom"})
+	if _, err := collectPages(t, p, "AWS::S3::Bucket", acct, "us-east-1", "GetPublicAccessBlockAction"); err == nil || !strings.Contains(err.Error(), "InvalidRequest") {
+		t.Fatalf("InvalidRequest on an optional action: %v", err)
+	}
+}
+
+func TestKindActions(t *testing.T) {
+	k, _ := awscloud.LookupKind("AWS::S3::Bucket")
+	want := []string{"GetPublicAccessBlockAction", "GetBucketOwnershipControlsAction", "GetBucketEncryptionAction", "GetBucketLocationAction"}
+	if got := k.Actions(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("S3 actions %v, want Ocean's %v", got, want)
+	}
+	for _, name := range awscloud.KindNames() {
+		k, _ := awscloud.LookupKind(name)
+		for _, a := range k.Actions() {
+			if !strings.HasSuffix(a, "Action") {
+				t.Fatalf("%s: action %q", name, a)
+			}
+		}
 	}
 }
 

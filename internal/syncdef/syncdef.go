@@ -216,6 +216,11 @@ type CollectPageOutput struct {
 	// RelationTargets are identifiers this page's entities point at; with
 	// createMissingRelatedEntities Port may have created them under this scope.
 	RelationTargets []string `json:"relationTargets,omitempty"`
+	// OmittedActions counts optional actions (includeActions) that were
+	// denied or found nothing configured: the item is kept without that
+	// field, as in Ocean. OmittedExamples names a few of them.
+	OmittedActions  int      `json:"omittedActions,omitempty"`
+	OmittedExamples []string `json:"omittedExamples,omitempty"`
 }
 
 type UpsertInput struct {
@@ -304,6 +309,9 @@ type Counts struct {
 	MappingErrors int `json:"mappingErrors"`
 	Stale         int `json:"stale"`
 	Deleted       int `json:"deleted"`
+	// OmittedActions: items left without an optional action's field (denied
+	// or not configured). Not a failure: the account stays synced.
+	OmittedActions int `json:"omittedActions,omitempty"`
 }
 
 // Add sums b into c.
@@ -317,6 +325,7 @@ func (c *Counts) Add(b Counts) {
 	c.MappingErrors += b.MappingErrors
 	c.Stale += b.Stale
 	c.Deleted += b.Deleted
+	c.OmittedActions += b.OmittedActions
 }
 
 // AccountSyncInput starts (or continues) one account's child workflow.
@@ -348,6 +357,8 @@ type AccountCarry struct {
 	Runs        int              `json:"runs"`
 	// WriteFailures: the first few entities Port rejected, with its answer.
 	WriteFailures []string `json:"writeFailures,omitempty"`
+	// OmittedActions: the first few optional actions left out, with why.
+	OmittedActions []string `json:"omittedActions,omitempty"`
 }
 
 // PendingUnit is a unit with the token of its next page ("" = first page).
@@ -399,6 +410,10 @@ const (
 // rest are counted (Counts.Failed).
 const MaxWriteFailureExamples = 5
 
+// MaxOmittedActionExamples bounds the omitted optional actions an account
+// names; the rest are counted (Counts.OmittedActions).
+const MaxOmittedActionExamples = 5
+
 type AccountResult struct {
 	AccountID string        `json:"accountId"`
 	Name      string        `json:"name"`
@@ -411,6 +426,10 @@ type AccountResult struct {
 	// WriteFailures names a few entities Port rejected ("blueprint/identifier:
 	// Port's answer"); Counts.Failed has the total.
 	WriteFailures []string `json:"writeFailures,omitempty"`
+	// OmittedActions names a few optional actions left out ("GetBucket…Action
+	// denied for bucket b1: AccessDenied: …"); Counts.OmittedActions has the
+	// total. They do not make the account partial.
+	OmittedActions []string `json:"omittedActions,omitempty"`
 }
 
 // AccountProgress is the live state of one account in the resync's progress.
@@ -423,6 +442,8 @@ type AccountProgress struct {
 	Runs      int    `json:"runs,omitempty"`
 	// WriteFailures: a few entities Port rejected, with Port's answer.
 	WriteFailures []string `json:"writeFailures,omitempty"`
+	// OmittedActions: a few optional actions left out, with why.
+	OmittedActions []string `json:"omittedActions,omitempty"`
 }
 
 // Progress answers the resync's progress query and is also its result.

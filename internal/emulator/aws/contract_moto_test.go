@@ -2,12 +2,14 @@ package awsemu_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -17,6 +19,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // The moto contract: for every emulated operation moto implements, both
@@ -223,6 +226,15 @@ func contractOps() []contractOp {
 		{name: "s3:GetBucketLocation", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return s.s3().GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(s.farBucket)})
 		}},
+		{name: "s3:GetBucketEncryption", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return s.s3().GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(s.bucket)})
+		}},
+		{name: "s3:GetPublicAccessBlock", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return s.s3().GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(s.bucket)})
+		}},
+		{name: "s3:GetBucketOwnershipControls", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return s.s3().GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(s.bucket)})
+		}},
 
 		// ---- ECS
 		{name: "ecs:ListClusters", countKey: "clusters",
@@ -308,6 +320,20 @@ func TestMotoContract(t *testing.T) {
 		})
 	}
 
+	// A bucket without the configuration: both answer the same error code and
+	// HTTP status (the code is what optional actions classify as "not configured").
+	for _, op := range contractNotConfigured() {
+		t.Run(op.name+"/not-configured", func(t *testing.T) {
+			_, motoErr := op.call(ctx, theirs)
+			_, ourErr := op.call(ctx, ours)
+			mc, ms := contractErr(motoErr)
+			oc, ost := contractErr(ourErr)
+			if mc == "" || mc != oc || ms != ost {
+				t.Fatalf("moto: %s %d (%v); ours: %s %d (%v)", mc, ms, motoErr, oc, ost, ourErr)
+			}
+		})
+	}
+
 	for _, op := range contractOps() {
 		t.Run(op.name, func(t *testing.T) {
 			motoOut, err := op.call(ctx, theirs)
@@ -355,4 +381,35 @@ func TestMotoContract(t *testing.T) {
 		})
 	}
 	t.Logf("contract test took %s", time.Since(start).Round(time.Millisecond))
+}
+
+// contractNotConfigured reads a configuration the far bucket does not have,
+// in the bucket's own region.
+func contractNotConfigured() []contractOp {
+	far := func(o *s3.Options) { o.Region = contractBucketRegions[1] }
+	return []contractOp{
+		{name: "s3:GetBucketEncryption", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return s.s3().GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(s.farBucket)}, far)
+		}},
+		{name: "s3:GetPublicAccessBlock", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return s.s3().GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(s.farBucket)}, far)
+		}},
+		{name: "s3:GetBucketOwnershipControls", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return s.s3().GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(s.farBucket)}, far)
+		}},
+	}
+}
+
+// contractErr is an error's AWS code and HTTP status ("" and 0 without them).
+func contractErr(err error) (string, int) {
+	var ae smithy.APIError
+	var re *awshttp.ResponseError
+	code, status := "", 0
+	if errors.As(err, &ae) {
+		code = ae.ErrorCode()
+	}
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	return code, status
 }

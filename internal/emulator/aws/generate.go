@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -38,7 +39,9 @@ import (
 //	  Description string, Version string ("$LATEST"), PackageType string ("Zip"),
 //	  Architectures []string, CodeSha256 string
 //	AWS::S3::Bucket      ID = Name = bucket name, ARN arn:P:s3:::NAME, stored under
-//	  ResourceKey{Region: bucket region}; CreationDate time.Time
+//	  ResourceKey{Region: bucket region}; CreationDate time.Time; SSEAlgorithm,
+//	  KMSMasterKeyID string, BucketKeyEnabled bool; PublicAccessBlock bool;
+//	  ObjectOwnership string (each absent on some buckets: "not configured")
 //
 // Use AttrString, AttrInt, AttrBool, AttrTime and AttrStrings (attrs.go) to read
 // them tolerantly.
@@ -502,7 +505,39 @@ func (g *generator) genS3(a *Account, region string) {
 		}
 		r := &Resource{ID: name, Name: name, ARN: "arn:" + g.spec.Partition + ":s3:::" + name, CreatedAt: created, Tags: tags,
 			Attributes: map[string]any{"CreationDate": created}}
+		s3Configure(r, a.ID, region, g.spec.Partition)
 		key := ResourceKey{Region: region, Kind: KindS3Bucket}
 		a.Resources[key] = append(a.Resources[key], r)
+	}
+}
+
+// s3Configure gives a generated bucket its encryption, public access block and
+// ownership controls, some of each left unconfigured (GetBucket* then answers
+// its "not found" error). It hashes the bucket name instead of drawing from
+// the generator's random stream, so the rest of the organization stays as it
+// was generated before these settings existed.
+func s3Configure(r *Resource, accountID, region, partition string) {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(r.ID))
+	v := h.Sum32()
+	switch v % 4 {
+	case 1:
+		r.Attributes["SSEAlgorithm"] = "AES256"
+	case 2, 3:
+		r.Attributes["SSEAlgorithm"] = "aws:kms"
+		r.Attributes["KMSMasterKeyID"] = fmt.Sprintf("arn:%s:kms:%s:%s:key/%08x-0000-4000-8000-%012x", partition, region, accountID, v, v)
+		r.Attributes["BucketKeyEnabled"] = v%4 == 3
+	}
+	switch (v / 4) % 3 {
+	case 1:
+		r.Attributes["PublicAccessBlock"] = true
+	case 2:
+		r.Attributes["PublicAccessBlock"] = false
+	}
+	switch (v / 12) % 3 {
+	case 1:
+		r.Attributes["ObjectOwnership"] = "BucketOwnerEnforced"
+	case 2:
+		r.Attributes["ObjectOwnership"] = "BucketOwnerPreferred"
 	}
 }

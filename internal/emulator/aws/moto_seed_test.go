@@ -68,6 +68,8 @@ const (
 
 var contractBucketRegions = []string{"us-east-1", "us-west-2", "eu-west-1"}
 
+const contractKMSKey = "arn:aws:kms:us-east-1:123456789012:key/0c0ffee0-0000-4000-8000-000000000001"
+
 func contractTags() map[string]string { return map[string]string{"Name": "web", "env": "prod"} }
 
 // ---- moto ------------------------------------------------------------------
@@ -125,6 +127,20 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	_, err = s.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String("contract-bucket-0"),
 		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("team"), Value: aws.String("data")}}}})
 	must("PutBucketTagging", err)
+	// contract-bucket-0 has every configuration; the others have none.
+	_, err = s.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("contract-bucket-0"),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms,
+				KMSMasterKeyID: aws.String(contractKMSKey)},
+			BucketKeyEnabled: aws.Bool(true)}}}})
+	must("PutBucketEncryption", err)
+	_, err = s.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("contract-bucket-0"),
+		PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true),
+			IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}})
+	must("PutPublicAccessBlock", err)
+	_, err = s.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: aws.String("contract-bucket-0"),
+		OwnershipControls: &s3types.OwnershipControls{Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}}}})
+	must("PutBucketOwnershipControls", err)
 	side.bucket, side.farBucket, side.counts["buckets"] = "contract-bucket-0", "contract-bucket-1", 3
 
 	// ECS.
@@ -342,7 +358,12 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 			tags = map[string]string{"team": "data"}
 		}
 		name := fmt.Sprintf("contract-bucket-%d", i)
-		add(region, awsemu.KindS3Bucket, &awsemu.Resource{ID: name, Name: name, ARN: "arn:aws:s3:::" + name, CreatedAt: launched, Tags: tags})
+		var attrs map[string]any
+		if i == 0 {
+			attrs = map[string]any{"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": contractKMSKey, "BucketKeyEnabled": true,
+				"PublicAccessBlock": true, "ObjectOwnership": "BucketOwnerEnforced"}
+		}
+		add(region, awsemu.KindS3Bucket, &awsemu.Resource{ID: name, Name: name, ARN: "arn:aws:s3:::" + name, CreatedAt: launched, Tags: tags, Attributes: attrs})
 	}
 	side.bucket, side.farBucket, side.counts["buckets"] = "contract-bucket-0", "contract-bucket-1", 3
 

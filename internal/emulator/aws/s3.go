@@ -14,12 +14,16 @@ import (
 
 // S3 speaks restXml, path-style only (clients set UsePathStyle): the operation
 // is the method, the path (/ or /{bucket}) and a marker query key (?tagging,
-// ?location). Bucket names are global, so the service looks buckets up in every
+// ?location, ?encryption, ?publicAccessBlock, ?ownershipControls). Bucket names are global, so the service looks buckets up in every
 // account; ListBuckets lists the caller's buckets of every region.
 //
 // Resource attributes read: AWS::S3::Bucket CreationDate (default CreatedAt). The
 // bucket's region is the ResourceKey region it is stored under; its tags are
-// Resource.Tags (none = NoSuchTagSet).
+// Resource.Tags (none = NoSuchTagSet). Bucket configuration, each absent = "not
+// configured" as AWS answers it (404 with the operation's own code):
+// SSEAlgorithm (string), KMSMasterKeyID (string), BucketKeyEnabled (bool) for
+// GetBucketEncryption; PublicAccessBlock (bool, all four settings) for
+// GetPublicAccessBlock; ObjectOwnership (string) for GetBucketOwnershipControls.
 
 const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -48,6 +52,12 @@ func (s3Service) Operation(r *http.Request, _ []byte) (string, bool) {
 		return "GetBucketTagging", true
 	case q.Has("location"):
 		return "GetBucketLocation", true
+	case q.Has("encryption"):
+		return "GetBucketEncryption", true
+	case q.Has("publicAccessBlock"):
+		return "GetPublicAccessBlock", true
+	case q.Has("ownershipControls"):
+		return "GetBucketOwnershipControls", true
 	}
 	return "", false
 }
@@ -67,6 +77,12 @@ func (s3Service) Serve(c *Call) {
 		s3GetBucketTagging(c)
 	case "GetBucketLocation":
 		s3GetBucketLocation(c)
+	case "GetBucketEncryption":
+		s3GetBucketEncryption(c)
+	case "GetPublicAccessBlock":
+		s3GetPublicAccessBlock(c)
+	case "GetBucketOwnershipControls":
+		s3GetBucketOwnershipControls(c)
 	}
 }
 
@@ -287,4 +303,90 @@ func s3GetBucketLocation(c *Call) {
 		region = ""
 	}
 	c.XML(s3LocationConstraint{Xmlns: s3Namespace, Region: region})
+}
+
+// ---- GetBucketEncryption ---------------------------------------------------
+
+type s3SSEDefault struct {
+	SSEAlgorithm   string `xml:"SSEAlgorithm"`
+	KMSMasterKeyID string `xml:"KMSMasterKeyID,omitempty"`
+}
+
+type s3SSERule struct {
+	ApplyServerSideEncryptionByDefault s3SSEDefault `xml:"ApplyServerSideEncryptionByDefault"`
+	BucketKeyEnabled                   bool         `xml:"BucketKeyEnabled"`
+}
+
+type s3SSEConfiguration struct {
+	XMLName xml.Name    `xml:"ServerSideEncryptionConfiguration"`
+	Xmlns   string      `xml:"xmlns,attr"`
+	Rules   []s3SSERule `xml:"Rule"`
+}
+
+func s3GetBucketEncryption(c *Call) {
+	b, ok := s3CallerBucket(c, true)
+	if !ok {
+		return
+	}
+	alg := svcStr(b.res, "SSEAlgorithm", "")
+	if alg == "" {
+		s3Error(c, http.StatusNotFound, "ServerSideEncryptionConfigurationNotFoundError",
+			"The server side encryption configuration was not found", [2]string{"BucketName", b.res.ID})
+		return
+	}
+	c.XML(s3SSEConfiguration{Xmlns: s3Namespace, Rules: []s3SSERule{{
+		ApplyServerSideEncryptionByDefault: s3SSEDefault{SSEAlgorithm: alg, KMSMasterKeyID: svcStr(b.res, "KMSMasterKeyID", "")},
+		BucketKeyEnabled:                   svcBool(b.res, "BucketKeyEnabled", false),
+	}}})
+}
+
+// ---- GetPublicAccessBlock --------------------------------------------------
+
+type s3PublicAccessBlock struct {
+	XMLName               xml.Name `xml:"PublicAccessBlockConfiguration"`
+	Xmlns                 string   `xml:"xmlns,attr"`
+	BlockPublicAcls       bool     `xml:"BlockPublicAcls"`
+	IgnorePublicAcls      bool     `xml:"IgnorePublicAcls"`
+	BlockPublicPolicy     bool     `xml:"BlockPublicPolicy"`
+	RestrictPublicBuckets bool     `xml:"RestrictPublicBuckets"`
+}
+
+func s3GetPublicAccessBlock(c *Call) {
+	b, ok := s3CallerBucket(c, true)
+	if !ok {
+		return
+	}
+	if !b.res.Has("PublicAccessBlock") {
+		s3Error(c, http.StatusNotFound, "NoSuchPublicAccessBlockConfiguration",
+			"The public access block configuration was not found", [2]string{"BucketName", b.res.ID})
+		return
+	}
+	on := svcBool(b.res, "PublicAccessBlock", false)
+	c.XML(s3PublicAccessBlock{Xmlns: s3Namespace, BlockPublicAcls: on, IgnorePublicAcls: on, BlockPublicPolicy: on, RestrictPublicBuckets: on})
+}
+
+// ---- GetBucketOwnershipControls --------------------------------------------
+
+type s3OwnershipRule struct {
+	ObjectOwnership string `xml:"ObjectOwnership"`
+}
+
+type s3OwnershipControls struct {
+	XMLName xml.Name          `xml:"OwnershipControls"`
+	Xmlns   string            `xml:"xmlns,attr"`
+	Rules   []s3OwnershipRule `xml:"Rule"`
+}
+
+func s3GetBucketOwnershipControls(c *Call) {
+	b, ok := s3CallerBucket(c, true)
+	if !ok {
+		return
+	}
+	own := svcStr(b.res, "ObjectOwnership", "")
+	if own == "" {
+		s3Error(c, http.StatusNotFound, "OwnershipControlsNotFoundError",
+			"The bucket ownership controls were not found", [2]string{"BucketName", b.res.ID})
+		return
+	}
+	c.XML(s3OwnershipControls{Xmlns: s3Namespace, Rules: []s3OwnershipRule{{ObjectOwnership: own}}})
 }

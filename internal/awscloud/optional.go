@@ -1,0 +1,76 @@
+package awscloud
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// MaxOmissionExamples bounds the omitted optional actions a page names; the
+// rest are counted (Page.Omitted).
+const MaxOmissionExamples = 5
+
+// notConfiguredCodes are the answers of optional actions that mean "this
+// resource has no such configuration", not "something went wrong".
+var notConfiguredCodes = map[string]bool{
+	"ServerSideEncryptionConfigurationNotFoundError": true, // s3:GetBucketEncryption
+	"NoSuchPublicAccessBlockConfiguration":           true, // s3:GetPublicAccessBlock
+	"OwnershipControlsNotFoundError":                 true, // s3:GetBucketOwnershipControls
+}
+
+// omissions collects the optional actions (includeActions) a page could not
+// apply to some of its items. It is the one place that decides which failures
+// of an optional action leave the item without the field (AccessDenied and
+// "not configured", as Ocean does) and which fail the page: everything else,
+// throttling and 5xx included, which the SDK's retryer and then the page's
+// Temporal retry handle as for any other call. Safe for concurrent use.
+type omissions struct {
+	mu       sync.Mutex
+	count    int
+	examples []string
+}
+
+// omit reports whether err, from optional action on resource (e.g. "bucket
+// b1"), only leaves the item(s) without the action's field; if so the items
+// (1 for a per-item call, more for a batched one) are counted. Otherwise the
+// caller fails the page with err.
+func (o *omissions) omit(action, resource string, items int, err error) bool {
+	code := ErrorCode(err)
+	var why string
+	switch {
+	case notConfiguredCodes[code]:
+		why = "not configured"
+	case Classify(err) == ErrDenied:
+		why = "denied"
+	default:
+		return false
+	}
+	o.add(items, fmt.Sprintf("%s %s for %s: %s: %s", action, why, resource, code, errorMessage(err)))
+	return true
+}
+
+// add counts n items left without a field, with one example of why.
+func (o *omissions) add(n int, example string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.count += n
+	o.examples = append(o.examples, example)
+}
+
+// fill records the omissions on the page: the count, and the first few
+// examples in sorted order (calls run concurrently, the report should not
+// depend on which finished first).
+func (o *omissions) fill(p *Page) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p.Omitted = o.count
+	if len(o.examples) == 0 {
+		return
+	}
+	ex := append([]string(nil), o.examples...)
+	sort.Strings(ex)
+	if len(ex) > MaxOmissionExamples {
+		ex = ex[:MaxOmissionExamples]
+	}
+	p.OmittedExamples = ex
+}

@@ -38,6 +38,12 @@ func (b *progressBar) update(p syncdef.Progress) {
 	line := fmt.Sprintf("[%s%s] %d/%d accounts  %s  upserted %d  unchanged %d  failed %d  deleted %d",
 		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), p.AccountsDone, p.AccountsTotal, p.Phase,
 		p.Counts.Upserted, p.Counts.Unchanged, p.Counts.Failed, p.Counts.Deleted)
+	if p.EntitiesPerSecond > 0 {
+		line += fmt.Sprintf("  %.0f entities/s", p.EntitiesPerSecond)
+	}
+	if p.Phase == "syncing" && p.AccountsDone > 0 && p.AccountsDone < p.AccountsTotal {
+		line += fmt.Sprintf("  ~%s left", p.EstimatedTimeLeft)
+	}
 	if line == b.last {
 		return
 	}

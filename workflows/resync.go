@@ -199,6 +199,7 @@ func syncAccounts(ctx workflow.Context, in syncdef.ResyncInput, resyncID string,
 			}
 			results[i] = r
 			recordAccount(progress, i, r)
+			estimate(progress, workflow.Now(ctx).UTC())
 			workflow.GetMetricsHandler(ctx).WithTags(map[string]string{syncdef.TagStatus: r.Status}).Counter(syncdef.AccountsMetric).Inc(1)
 		})
 	}
@@ -255,6 +256,20 @@ func recordAccount(progress *syncdef.Progress, i int, r syncdef.AccountResult) {
 		progress.AccountsFailed++
 	}
 	progress.Counts.Add(r.Counts)
+}
+
+// estimate updates the rate and the time left as accounts finish: entities
+// written or compared per second so far, and the remaining accounts at the
+// pace of those done (accounts differ in size, so it is a guide, not a
+// promise). Counts arrive per finished account, so both move in steps.
+func estimate(progress *syncdef.Progress, now time.Time) {
+	elapsed := now.Sub(progress.StartedAt)
+	if elapsed <= 0 || progress.AccountsDone == 0 {
+		return
+	}
+	progress.EntitiesPerSecond = float64(progress.Counts.Upserted+progress.Counts.Unchanged) / elapsed.Seconds()
+	left := progress.AccountsTotal - progress.AccountsDone
+	progress.EstimatedTimeLeft = time.Duration(float64(elapsed) * float64(left) / float64(progress.AccountsDone)).Round(time.Second)
 }
 
 // deleteStale gathers the stale keys of every completed scope and of departed

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -451,5 +452,21 @@ func TestNoResourcesDiscoveredIsReported(t *testing.T) {
 	if len(p.Warnings) != 1 || !strings.HasPrefix(p.Warnings[0], "No resources discovered") ||
 		!strings.Contains(p.Warnings[0], "ReadOnlyAccess") || !strings.Contains(p.Warnings[0], "regionPolicy") || !strings.Contains(p.Warnings[0], "network") {
 		t.Fatalf("warnings = %q", p.Warnings)
+	}
+}
+
+// The rate and the time left follow the finished accounts.
+func TestEstimateFromFinishedAccounts(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	p := syncdef.Progress{StartedAt: start, AccountsTotal: 10}
+	estimate(&p, start.Add(time.Minute))
+	if p.EntitiesPerSecond != 0 || p.EstimatedTimeLeft != 0 {
+		t.Fatalf("no account finished yet: %v entities/s, %s left", p.EntitiesPerSecond, p.EstimatedTimeLeft)
+	}
+	p.AccountsDone = 4
+	p.Counts = syncdef.Counts{Upserted: 500, Unchanged: 100}
+	estimate(&p, start.Add(2*time.Minute))
+	if p.EntitiesPerSecond != 5 || p.EstimatedTimeLeft != 3*time.Minute {
+		t.Fatalf("600 entities in 2m with 4 of 10 accounts done: %v entities/s, %s left; want 5 and 3m", p.EntitiesPerSecond, p.EstimatedTimeLeft)
 	}
 }

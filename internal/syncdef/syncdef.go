@@ -464,6 +464,11 @@ type Progress struct {
 	// Stubs counts, per blueprint, entities Port created only as relation
 	// targets (createMissingRelatedEntities), as opposed to real resources.
 	Stubs BlueprintCounts `json:"stubs,omitempty"`
+	// EntitiesPerSecond (upserted + unchanged) and EstimatedTimeLeft, updated
+	// as accounts finish; the time left assumes the remaining accounts take
+	// as long as the finished ones did.
+	EntitiesPerSecond float64       `json:"entitiesPerSecond,omitempty"`
+	EstimatedTimeLeft time.Duration `json:"estimatedTimeLeft,omitempty"`
 	// DeletionFailed: planned deletions could not (all) be carried out.
 	DeletionFailed bool   `json:"deletionFailed,omitempty"`
 	DeletionNote   string `json:"deletionNote,omitempty"`

@@ -319,6 +319,7 @@ func (g *generator) genResources(a *Account) {
 		g.genLambda(a, region)
 		g.genS3(a, region)
 		g.genSQS(a, region)
+		g.genSNS(a, region)
 	}
 }
 

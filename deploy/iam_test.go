@@ -26,6 +26,8 @@ var memberActions = []string{
 	"lambda:ListFunctions", "lambda:ListTags",
 	// SQS; sqs:ListQueueTags is ListQueueTagsAction.
 	"sqs:ListQueues", "sqs:GetQueueAttributes", "sqs:ListQueueTags",
+	// SNS; sns:ListTagsForResource is GetTopicTagsAction.
+	"sns:ListTopics", "sns:GetTopicAttributes", "sns:ListTagsForResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

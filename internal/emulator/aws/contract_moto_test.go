@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -320,6 +321,17 @@ func contractOps() []contractOp {
 		}},
 		{name: "sqs:ListQueueTags", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return sqs.NewFromConfig(s.cfg).ListQueueTags(ctx, &sqs.ListQueueTagsInput{QueueUrl: aws.String(s.queueURL)})
+		}},
+
+		// ---- SNS (ListTopics has no page size: 100 a page, so the 3 seeded fit one)
+		{name: "sns:ListTopics", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sns.NewFromConfig(s.cfg).ListTopics(ctx, &sns.ListTopicsInput{})
+		}},
+		{name: "sns:GetTopicAttributes", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sns.NewFromConfig(s.cfg).GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(s.topicARN)})
+		}},
+		{name: "sns:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sns.NewFromConfig(s.cfg).ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: aws.String(s.topicARN)})
 		}},
 	}
 }

@@ -27,6 +27,8 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
@@ -43,6 +45,7 @@ type contractSide struct {
 	service   string     // a service of cluster
 	fnARN     string     // tagged Lambda function
 	queueURL  string     // tagged SQS queue
+	topicARN  string     // tagged SNS topic
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -200,6 +203,17 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.counts["queues"] = 3
+
+	sn := sns.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		out, err := sn.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(fmt.Sprintf("contract-topic-%d", i)),
+			Tags: []snstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateTopic", err)
+		if i == 0 {
+			side.topicARN = aws.ToString(out.TopicArn)
+		}
+	}
+	side.counts["topics"] = 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -412,5 +426,13 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	}
 	side.queueURL = "https://sqs." + contractRegion + ".amazonaws.com/" + mgmt + "/contract-q-0"
 	side.counts["queues"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-topic-%d", i)
+		add(contractRegion, awsemu.KindSNSTopic, &awsemu.Resource{ID: name, Name: name, ARN: arn("sns", contractRegion, name), CreatedAt: launched,
+			Tags: map[string]string{"team": "data"}})
+	}
+	side.topicARN = arn("sns", contractRegion, "contract-topic-0")
+	side.counts["topics"] = 3
 	return side, srv
 }

@@ -16,13 +16,18 @@ const KindSNSTopic = "AWS::SNS::Topic"
 
 const snsActionConcurrency = 10
 
-// snsAttrTypes are the topic attributes Ocean's model types as numbers or
-// booleans; every other attribute is kept as SNS's string.
+// snsAttrTypes are the topic attributes Ocean's model keeps, with the type it
+// coerces SNS's string values to; Ocean's model ignores the others, so do we.
 var snsAttrTypes = map[string]byte{
+	"TopicArn": 's', "Owner": 's', "DisplayName": 's', "Policy": 's', "DeliveryPolicy": 's', "EffectiveDeliveryPolicy": 's',
 	"SubscriptionsConfirmed": 'i', "SubscriptionsDeleted": 'i', "SubscriptionsPending": 'i',
-	"FifoTopic": 'b', "ContentBasedDeduplication": 'b',
-	"HTTPSuccessFeedbackSampleRate": 'i', "FirehoseSuccessFeedbackSampleRate": 'i', "LambdaSuccessFeedbackSampleRate": 'i',
-	"ApplicationSuccessFeedbackSampleRate": 'i', "SQSSuccessFeedbackSampleRate": 'i',
+	"SignatureVersion": 's', "TracingConfig": 's', "KmsMasterKeyId": 's', "FifoTopic": 'b', "ContentBasedDeduplication": 'b',
+	"ArchivePolicy": 's', "BeginningArchiveTime": 's', "FifoThroughputScope": 's',
+	"HTTPSuccessFeedbackRoleArn": 's', "HTTPSuccessFeedbackSampleRate": 'i', "HTTPFailureFeedbackRoleArn": 's',
+	"FirehoseSuccessFeedbackRoleArn": 's', "FirehoseSuccessFeedbackSampleRate": 'i', "FirehoseFailureFeedbackRoleArn": 's',
+	"LambdaSuccessFeedbackRoleArn": 's', "LambdaSuccessFeedbackSampleRate": 'i', "LambdaFailureFeedbackRoleArn": 's',
+	"ApplicationSuccessFeedbackRoleArn": 's', "ApplicationSuccessFeedbackSampleRate": 'i', "ApplicationFailureFeedbackRoleArn": 's',
+	"SQSSuccessFeedbackRoleArn": 's', "SQSSuccessFeedbackSampleRate": 'i', "SQSFailureFeedbackRoleArn": 's',
 }
 
 type snsTopicKind struct{}
@@ -37,7 +42,11 @@ func (snsTopicKind) Actions() []string { return []string{"GetTopicTagsAction"} }
 func snsProperties(arn string, attrs map[string]string) map[string]any {
 	p := map[string]any{"TopicArn": arn}
 	for k, v := range attrs {
-		switch snsAttrTypes[k] {
+		typ, known := snsAttrTypes[k]
+		if !known {
+			continue
+		}
+		switch typ {
 		case 'i':
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 				p[k] = n

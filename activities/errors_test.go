@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"go.temporal.io/sdk/temporal"
 
@@ -48,6 +50,13 @@ var protocolCalls = map[string]struct {
 	}},
 	"lambda": {"ListFunctions", func(ctx context.Context, c aws.Config) error { // rest-json
 		_, err := lambda.NewFromConfig(c).ListFunctions(ctx, &lambda.ListFunctionsInput{})
+		return err
+	}}, "sqs": {"ListQueues", func(ctx context.Context, c aws.Config) error { // json 1.0, query-compatible
+		_, err := sqs.NewFromConfig(c).ListQueues(ctx, &sqs.ListQueuesInput{})
+		return err
+	}},
+	"sns": {"ListTopics", func(ctx context.Context, c aws.Config) error { // query, SNS's namespace
+		_, err := sns.NewFromConfig(c).ListTopics(ctx, &sns.ListTopicsInput{})
 		return err
 	}},
 }
@@ -143,6 +152,21 @@ var emulatedErrors = []struct {
 	{"lambda", "ValidationException", 400, rejected},
 	{"lambda", "InvalidParameterValueException", 400, rejected},
 	{"lambda", "ResourceNotFoundException", 404, rejected},
+	// SQS (the SDK reports the query-compatible code when the header carries one).
+	{"sqs", "RequestThrottled", 400, retried},
+	{"sqs", "InternalFailure", 500, retried},
+	{"sqs", "AccessDeniedException", 400, denied},
+	{"sqs", "InvalidClientTokenId", 403, denied},
+	{"sqs", "QueueDoesNotExist", 400, rejected},
+	{"sqs", "AWS.SimpleQueueService.NonExistentQueue", 400, rejected},
+	{"sqs", "InvalidParameterValue", 400, rejected},
+	// SNS.
+	{"sns", "Throttling", 400, retried},
+	{"sns", "AuthorizationError", 403, denied},
+	{"sns", "InvalidClientTokenId", 403, denied},
+	{"sns", "NotFound", 404, rejected},
+	{"sns", "ResourceNotFound", 404, rejected},
+	{"sns", "InvalidParameter", 400, rejected},
 }
 
 // TestEveryEmulatorErrorCode injects each code through the emulator, calls

@@ -24,6 +24,10 @@ var memberActions = []string{
 	"s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock", "s3:GetBucketOwnershipControls",
 	"ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
 	"lambda:ListFunctions", "lambda:ListTags",
+	// SQS; sqs:ListQueueTags is ListQueueTagsAction.
+	"sqs:ListQueues", "sqs:GetQueueAttributes", "sqs:ListQueueTags",
+	// SNS; sns:ListTagsForResource is GetTopicTagsAction.
+	"sns:ListTopics", "sns:GetTopicAttributes", "sns:ListTagsForResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

@@ -18,6 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
@@ -295,6 +298,40 @@ func contractOps() []contractOp {
 			}},
 		{name: "lambda:ListTags", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return lambda.NewFromConfig(s.cfg).ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(s.fnARN)})
+		}},
+
+		// ---- SQS
+		{name: "sqs:ListQueues", countKey: "queues",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return sqs.NewFromConfig(s.cfg).ListQueues(ctx, &sqs.ListQueuesInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := sqs.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListQueues(ctx, &sqs.ListQueuesInput{MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.QueueUrls), out.NextToken, nil
+				})
+			}},
+		{name: "sqs:GetQueueAttributes", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sqs.NewFromConfig(s.cfg).GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(s.queueURL),
+				AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
+		}},
+		{name: "sqs:ListQueueTags", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sqs.NewFromConfig(s.cfg).ListQueueTags(ctx, &sqs.ListQueueTagsInput{QueueUrl: aws.String(s.queueURL)})
+		}},
+
+		// ---- SNS (ListTopics has no page size: 100 a page, so the 3 seeded fit one)
+		{name: "sns:ListTopics", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sns.NewFromConfig(s.cfg).ListTopics(ctx, &sns.ListTopicsInput{})
+		}},
+		{name: "sns:GetTopicAttributes", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sns.NewFromConfig(s.cfg).GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(s.topicARN)})
+		}},
+		{name: "sns:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sns.NewFromConfig(s.cfg).ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: aws.String(s.topicARN)})
 		}},
 	}
 }

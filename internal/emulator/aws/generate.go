@@ -318,6 +318,8 @@ func (g *generator) genResources(a *Account) {
 		g.genECS(a, region)
 		g.genLambda(a, region)
 		g.genS3(a, region)
+		g.genSQS(a, region)
+		g.genSNS(a, region)
 	}
 }
 

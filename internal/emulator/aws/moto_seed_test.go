@@ -27,6 +27,9 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
@@ -41,6 +44,8 @@ type contractSide struct {
 	cluster   string     // cluster holding the services
 	service   string     // a service of cluster
 	fnARN     string     // tagged Lambda function
+	queueURL  string     // tagged SQS queue
+	topicARN  string     // tagged SNS topic
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -188,6 +193,27 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.counts["functions"] = 3
+
+	q := sqs.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		out, err := q.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(fmt.Sprintf("contract-q-%d", i)), Tags: contractTags()})
+		must("CreateQueue", err)
+		if i == 0 {
+			side.queueURL = aws.ToString(out.QueueUrl)
+		}
+	}
+	side.counts["queues"] = 3
+
+	sn := sns.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		out, err := sn.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(fmt.Sprintf("contract-topic-%d", i)),
+			Tags: []snstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateTopic", err)
+		if i == 0 {
+			side.topicARN = aws.ToString(out.TopicArn)
+		}
+	}
+	side.counts["topics"] = 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -393,5 +419,20 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		}
 	}
 	side.counts["functions"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-q-%d", i)
+		add(contractRegion, awsemu.KindSQSQueue, &awsemu.Resource{ID: name, Name: name, ARN: arn("sqs", contractRegion, name), CreatedAt: launched, Tags: contractTags()})
+	}
+	side.queueURL = "https://sqs." + contractRegion + ".amazonaws.com/" + mgmt + "/contract-q-0"
+	side.counts["queues"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-topic-%d", i)
+		add(contractRegion, awsemu.KindSNSTopic, &awsemu.Resource{ID: name, Name: name, ARN: arn("sns", contractRegion, name), CreatedAt: launched,
+			Tags: map[string]string{"team": "data"}})
+	}
+	side.topicARN = arn("sns", contractRegion, "contract-topic-0")
+	side.counts["topics"] = 3
 	return side, srv
 }

@@ -12,6 +12,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -80,6 +81,13 @@ var contractUnimplemented = map[string]struct {
 		reason: "moto has no account:ListRegions (only the alternate-contact APIs); it answers 404",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
 			return account.NewFromConfig(s.cfg).ListRegions(ctx, &account.ListRegionsInput{})
+		},
+	},
+	"ec2:DescribeVolumeAttribute": {
+		reason: "moto 5.2.1 raises NotImplementedError for ec2:DescribeVolumeAttribute (an optional action of AWS::EC2::Volume); it answers 500",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ec2.NewFromConfig(s.cfg).DescribeVolumeAttribute(ctx, &ec2.DescribeVolumeAttributeInput{
+				VolumeId: aws.String(s.volume), Attribute: ec2types.VolumeAttributeNameAutoEnableIO})
 		},
 	},
 }

@@ -40,6 +40,7 @@ type contractSide struct {
 	farBucket string     // bucket outside us-east-1
 	cluster   string     // cluster holding the services
 	service   string     // a service of cluster
+	volume    string     // an unattached volume in us-east-1
 	fnARN     string     // tagged Lambda function
 	rootID    string
 	memberID  string // member account moved into an OU
@@ -108,9 +109,10 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		Tags: []ec2types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
 	must("CreateTags", err)
 	for i := 0; i < 3; i++ {
-		_, err := e.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(8),
+		v, err := e.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(8),
 			TagSpecifications: tagSpec(ec2types.ResourceTypeVolume)})
 		must("CreateVolume", err)
+		side.volume = aws.ToString(v.VolumeId)
 	}
 	side.counts["instances"], side.counts["volumes"] = 8, 11
 
@@ -350,6 +352,7 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		}
 		add(contractRegion, awsemu.KindEC2Volume, &awsemu.Resource{ID: fmt.Sprintf("vol-0c0ffee%010d", i), CreatedAt: launched, Attributes: attrs})
 	}
+	side.volume = fmt.Sprintf("vol-0c0ffee%010d", 10)
 	side.counts["instances"], side.counts["volumes"] = 8, 11
 
 	for i, region := range contractBucketRegions {

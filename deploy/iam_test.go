@@ -24,6 +24,8 @@ var memberActions = []string{
 	"s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock", "s3:GetBucketOwnershipControls",
 	"ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
 	"lambda:ListFunctions", "lambda:ListTags",
+	// AWS::EC2::Volume's includeAction DescribeVolumeAttributeAction.
+	"ec2:DescribeVolumeAttribute",
 }
 
 // Organization reads of the management (or delegated administrator) account.

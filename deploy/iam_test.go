@@ -26,6 +26,7 @@ var memberActions = []string{
 	"lambda:ListFunctions", "lambda:ListTags",
 	// AWS::EC2::Volume's includeAction DescribeVolumeAttributeAction.
 	"ec2:DescribeVolumeAttribute",
+	"eks:ListClusters", "eks:DescribeCluster",
 }
 
 // Organization reads of the management (or delegated administrator) account.

@@ -129,6 +129,7 @@ var emulatedErrors = []struct {
 	{"ec2", "InvalidParameterCombination", 400, rejected},
 	{"ec2", "InvalidInstanceID.NotFound", 400, rejected},
 	{"ec2", "InvalidVolume.NotFound", 400, rejected},
+	{"ec2", "MissingParameter", 400, rejected},
 	{"s3", "NotImplemented", 501, rejected},
 	{"s3", "InvalidArgument", 400, rejected},
 	{"s3", "NoSuchBucket", 404, rejected},

@@ -28,6 +28,9 @@ var memberActions = []string{
 	"sqs:ListQueues", "sqs:GetQueueAttributes", "sqs:ListQueueTags",
 	// SNS; sns:ListTagsForResource is GetTopicTagsAction.
 	"sns:ListTopics", "sns:GetTopicAttributes", "sns:ListTagsForResource",
+	// AWS::EC2::Volume's includeAction DescribeVolumeAttributeAction.
+	"ec2:DescribeVolumeAttribute",
+	"eks:ListClusters", "eks:DescribeCluster",
 }
 
 // Organization reads of the management (or delegated administrator) account.

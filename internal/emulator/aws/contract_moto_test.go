@@ -12,8 +12,10 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
@@ -83,6 +85,13 @@ var contractUnimplemented = map[string]struct {
 		reason: "moto has no account:ListRegions (only the alternate-contact APIs); it answers 404",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
 			return account.NewFromConfig(s.cfg).ListRegions(ctx, &account.ListRegionsInput{})
+		},
+	},
+	"ec2:DescribeVolumeAttribute": {
+		reason: "moto 5.2.1 raises NotImplementedError for ec2:DescribeVolumeAttribute (an optional action of AWS::EC2::Volume); it answers 500",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ec2.NewFromConfig(s.cfg).DescribeVolumeAttribute(ctx, &ec2.DescribeVolumeAttributeInput{
+				VolumeId: aws.String(s.volume), Attribute: ec2types.VolumeAttributeNameAutoEnableIO})
 		},
 	},
 }
@@ -276,6 +285,28 @@ func contractOps() []contractOp {
 			return ecs.NewFromConfig(s.cfg).DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(s.cluster),
 				Services: []string{s.service, "contract-missing"}, Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 		}},
+
+		// ---- EKS
+		{name: "eks:ListClusters", countKey: "eksClusters",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return eks.NewFromConfig(s.cfg).ListClusters(ctx, &eks.ListClustersInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := eks.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListClusters(ctx, &eks.ListClustersInput{MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.Clusters), out.NextToken, nil
+				})
+			}},
+		{name: "eks:DescribeCluster", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return eks.NewFromConfig(s.cfg).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(s.eks)})
+		},
+			deviations: map[string]string{
+				".Cluster.EncryptionConfig": "AWS omits encryptionConfig for a cluster without secrets encryption; moto sends an empty list",
+			}},
 
 		// ---- Lambda
 		{name: "lambda:ListFunctions", countKey: "functions",

@@ -105,7 +105,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 				// Names are unique per (account, region); ids and bucket names globally.
 				uniq := key.Kind + "/" + r.ID
 				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction ||
-					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic {
+					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
+					key.Kind == awsemu.KindEKSCluster {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

@@ -37,7 +37,7 @@ func (ec2Service) ThrottleCode() (string, int) {
 func (ec2Service) Operation(r *http.Request, body []byte) (string, bool) {
 	action := svcFormValue(r, body, "Action")
 	switch action {
-	case "DescribeRegions", "DescribeInstances", "DescribeVolumes":
+	case "DescribeRegions", "DescribeInstances", "DescribeVolumes", "DescribeVolumeAttribute":
 		return action, true
 	}
 	return action, false
@@ -55,6 +55,8 @@ func (ec2Service) Serve(c *Call) {
 		ec2DescribeInstances(c)
 	case "DescribeVolumes":
 		ec2DescribeVolumes(c)
+	case "DescribeVolumeAttribute":
+		ec2DescribeVolumeAttribute(c)
 	}
 }
 

@@ -38,6 +38,9 @@ import (
 //	  LastModified string (Lambda's "2006-01-02T15:04:05.000+0000"), CodeSize int64,
 //	  Description string, Version string ("$LATEST"), PackageType string ("Zip"),
 //	  Architectures []string, CodeSha256 string
+//	AWS::EKS::Cluster    ID = Name = cluster name, ARN arn:P:eks:R:A:cluster/NAME
+//	  Version string, Status string ("ACTIVE"|"CREATING"), PlatformVersion string,
+//	  VpcId string, SubnetIds []string, EndpointPublicAccess bool, AuthenticationMode string
 //	AWS::S3::Bucket      ID = Name = bucket name, ARN arn:P:s3:::NAME, stored under
 //	  ResourceKey{Region: bucket region}; CreationDate time.Time; SSEAlgorithm,
 //	  KMSMasterKeyID string, BucketKeyEnabled bool; PublicAccessBlock bool;
@@ -320,6 +323,7 @@ func (g *generator) genResources(a *Account) {
 		g.genS3(a, region)
 		g.genSQS(a, region)
 		g.genSNS(a, region)
+		g.genEKS(a, region)
 	}
 }
 
@@ -541,5 +545,40 @@ func s3Configure(r *Resource, accountID, region, partition string) {
 		r.Attributes["ObjectOwnership"] = "BucketOwnerEnforced"
 	case 2:
 		r.Attributes["ObjectOwnership"] = "BucketOwnerPreferred"
+	}
+}
+
+// genEKS generates EKS clusters from a random stream of their own, seeded by
+// (seed, account, region), so adding them left every other generated resource
+// as it was.
+func (g *generator) genEKS(a *Account, region string) {
+	if g.spec.ResourcesPerKind <= 0 {
+		return
+	}
+	rng := rand.New(rand.NewPCG(uint64(g.spec.Seed), uint64(svcHash(a.ID, region, KindEKSCluster))))
+	n := rng.IntN(2*g.spec.ResourcesPerKind + 1)
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("%s-%s-eks-%d", a.Tags["env"], genWords[rng.IntN(len(genWords))], i+1)
+		created := a.JoinedAt.Add(time.Duration(rng.IntN(400*24)) * time.Hour).Add(time.Duration(rng.IntN(3600)) * time.Second)
+		status := "ACTIVE"
+		if rng.IntN(8) == 0 {
+			status = "CREATING"
+		}
+		minor := 28 + rng.IntN(5)
+		vpc := fmt.Sprintf("vpc-%017x", uint64(svcHash(a.ID, region, name, "vpc"))<<20|uint64(i))
+		subnets := []string{
+			fmt.Sprintf("subnet-%017x", uint64(svcHash(a.ID, region, name, "subnet-a"))),
+			fmt.Sprintf("subnet-%017x", uint64(svcHash(a.ID, region, name, "subnet-b"))),
+		}
+		modes := []string{"API_AND_CONFIG_MAP", "API", "CONFIG_MAP"}
+		r := &Resource{ID: name, Name: name, ARN: g.arn("eks", region, a.ID, "cluster/"+name), CreatedAt: created,
+			Tags: map[string]string{"Name": name, "env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]},
+			Attributes: map[string]any{
+				"Version": fmt.Sprintf("1.%d", minor), "Status": status, "PlatformVersion": fmt.Sprintf("eks.%d", 1+rng.IntN(20)),
+				"VpcId": vpc, "SubnetIds": subnets, "EndpointPublicAccess": rng.IntN(2) == 0,
+				"AuthenticationMode": modes[rng.IntN(len(modes))],
+			}}
+		key := ResourceKey{Region: region, Kind: KindEKSCluster}
+		a.Resources[key] = append(a.Resources[key], r)
 	}
 }

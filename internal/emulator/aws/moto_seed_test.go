@@ -21,6 +21,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -43,9 +45,11 @@ type contractSide struct {
 	farBucket string     // bucket outside us-east-1
 	cluster   string     // cluster holding the services
 	service   string     // a service of cluster
+	volume    string     // an unattached volume in us-east-1
 	fnARN     string     // tagged Lambda function
 	queueURL  string     // tagged SQS queue
 	topicARN  string     // tagged SNS topic
+	eks       string     // tagged EKS cluster
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -113,9 +117,10 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		Tags: []ec2types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
 	must("CreateTags", err)
 	for i := 0; i < 3; i++ {
-		_, err := e.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(8),
+		v, err := e.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1a"), Size: aws.Int32(8),
 			TagSpecifications: tagSpec(ec2types.ResourceTypeVolume)})
 		must("CreateVolume", err)
+		side.volume = aws.ToString(v.VolumeId)
 	}
 	side.counts["instances"], side.counts["volumes"] = 8, 11
 
@@ -174,6 +179,17 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	}
 	side.cluster, side.service = "contract-cluster-0", "contract-svc-0"
 	side.counts["clusters"], side.counts["services"] = 3, contractServices
+
+	// EKS: 3 tagged clusters in the instances' subnet.
+	k := eks.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		_, err := k.CreateCluster(ctx, &eks.CreateClusterInput{Name: aws.String(fmt.Sprintf("contract-eks-%d", i)),
+			RoleArn:            aws.String("arn:aws:iam::" + account + ":role/contract-eks"),
+			ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{subnet}, SecurityGroupIds: []string{group}},
+			Version:            aws.String("1.31"), Tags: contractTags()})
+		must("CreateCluster (eks)", err)
+	}
+	side.eks, side.counts["eksClusters"] = "contract-eks-0", 3
 
 	// Lambda needs an existing IAM role; the SDK for IAM is not a dependency, so
 	// CreateRole goes over a hand-signed query request.
@@ -376,6 +392,7 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		}
 		add(contractRegion, awsemu.KindEC2Volume, &awsemu.Resource{ID: fmt.Sprintf("vol-0c0ffee%010d", i), CreatedAt: launched, Attributes: attrs})
 	}
+	side.volume = fmt.Sprintf("vol-0c0ffee%010d", 10)
 	side.counts["instances"], side.counts["volumes"] = 8, 11
 
 	for i, region := range contractBucketRegions {
@@ -434,5 +451,12 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	}
 	side.topicARN = arn("sns", contractRegion, "contract-topic-0")
 	side.counts["topics"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-eks-%d", i)
+		add(contractRegion, awsemu.KindEKSCluster, &awsemu.Resource{ID: name, Name: name, ARN: arn("eks", contractRegion, "cluster/"+name),
+			CreatedAt: launched, Tags: contractTags(), Attributes: map[string]any{"Version": "1.31"}})
+	}
+	side.eks, side.counts["eksClusters"] = "contract-eks-0", 3
 	return side, srv
 }

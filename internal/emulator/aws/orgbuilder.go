@@ -20,6 +20,7 @@ const (
 	KindECSService     = "AWS::ECS::Service"
 	KindLambdaFunction = "AWS::Lambda::Function"
 	KindS3Bucket       = "AWS::S3::Bucket"
+	KindEKSCluster     = "AWS::EKS::Cluster"
 )
 
 // DefaultRegions are the enabled regions when a Spec names none.

@@ -23,7 +23,7 @@ const (
 // service name, then asks the service for the operation name.
 type Service interface {
 	// SigningName is the service in the SigV4 credential scope ("sts", "ec2", "s3",
-	// "organizations", "account", "ecs", "lambda").
+	// "organizations", "account", "ecs", "lambda", "eks").
 	SigningName() string
 	Protocol() Protocol
 	// Operation names the operation of a request (from X-Amz-Target, the Action

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -295,6 +296,35 @@ func contractOps() []contractOp {
 			}},
 		{name: "lambda:ListTags", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return lambda.NewFromConfig(s.cfg).ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(s.fnARN)})
+		}},
+
+		// ---- DynamoDB
+		{name: "dynamodb:ListTables", countKey: "tables",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return dynamodb.NewFromConfig(s.cfg).ListTables(ctx, &dynamodb.ListTablesInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := dynamodb.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(2), ExclusiveStartTableName: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.TableNames), out.LastEvaluatedTableName, nil
+				})
+			}},
+		{name: "dynamodb:DescribeTable", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return dynamodb.NewFromConfig(s.cfg).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.table)})
+		},
+			deviations: map[string]string{
+				".Table.GlobalSecondaryIndexes": "AWS omits GlobalSecondaryIndexes for a table without any; moto sends an empty list",
+				".Table.LocalSecondaryIndexes":  "AWS omits LocalSecondaryIndexes for a table without any; moto sends an empty list",
+			}},
+		{name: "dynamodb:ListTagsOfResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return dynamodb.NewFromConfig(s.cfg).ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(s.tableARN)})
+		}},
+		{name: "dynamodb:DescribeContinuousBackups", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return dynamodb.NewFromConfig(s.cfg).DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(s.table)})
 		}},
 	}
 }

@@ -104,7 +104,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 				kinds[key.Kind]++
 				// Names are unique per (account, region); ids and bucket names globally.
 				uniq := key.Kind + "/" + r.ID
-				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction {
+				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction ||
+					key.Kind == awsemu.KindDynamoDBTable {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

@@ -38,6 +38,9 @@ import (
 //	  LastModified string (Lambda's "2006-01-02T15:04:05.000+0000"), CodeSize int64,
 //	  Description string, Version string ("$LATEST"), PackageType string ("Zip"),
 //	  Architectures []string, CodeSha256 string
+//	AWS::DynamoDB::Table ID = Name = table name, ARN arn:P:dynamodb:R:A:table/NAME
+//	  BillingMode string, ReadCapacityUnits/WriteCapacityUnits/ItemCount/TableSizeBytes int64,
+//	  HashKey string, DeletionProtectionEnabled bool, PointInTimeRecovery bool
 //	AWS::S3::Bucket      ID = Name = bucket name, ARN arn:P:s3:::NAME, stored under
 //	  ResourceKey{Region: bucket region}; CreationDate time.Time; SSEAlgorithm,
 //	  KMSMasterKeyID string, BucketKeyEnabled bool; PublicAccessBlock bool;
@@ -318,6 +321,7 @@ func (g *generator) genResources(a *Account) {
 		g.genECS(a, region)
 		g.genLambda(a, region)
 		g.genS3(a, region)
+		g.genDynamoDB(a, region)
 	}
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -41,6 +43,8 @@ type contractSide struct {
 	cluster   string     // cluster holding the services
 	service   string     // a service of cluster
 	fnARN     string     // tagged Lambda function
+	table     string     // tagged DynamoDB table
+	tableARN  string
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -188,6 +192,21 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.counts["functions"] = 3
+
+	// DynamoDB: 3 tagged on-demand tables keyed on "pk".
+	ddb := dynamodb.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		out, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(fmt.Sprintf("contract-table-%d", i)),
+			AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+			BillingMode:          ddbtypes.BillingModePayPerRequest,
+			Tags:                 []ddbtypes.Tag{{Key: aws.String("Name"), Value: aws.String("web")}, {Key: aws.String("env"), Value: aws.String("prod")}}})
+		must("CreateTable", err)
+		if i == 0 {
+			side.table, side.tableARN = aws.ToString(out.TableDescription.TableName), aws.ToString(out.TableDescription.TableArn)
+		}
+	}
+	side.counts["tables"] = 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -393,5 +412,16 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		}
 	}
 	side.counts["functions"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-table-%d", i)
+		tableARN := arn("dynamodb", contractRegion, "table/"+name)
+		add(contractRegion, awsemu.KindDynamoDBTable, &awsemu.Resource{ID: name, Name: name, ARN: tableARN, CreatedAt: launched, Tags: contractTags(),
+			Attributes: map[string]any{"BillingMode": "PAY_PER_REQUEST", "HashKey": "pk"}})
+		if i == 0 {
+			side.table, side.tableARN = name, tableARN
+		}
+	}
+	side.counts["tables"] = 3
 	return side, srv
 }

@@ -24,6 +24,7 @@ var memberActions = []string{
 	"s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock", "s3:GetBucketOwnershipControls",
 	"ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
 	"lambda:ListFunctions", "lambda:ListTags",
+	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
 }
 
 // Organization reads of the management (or delegated administrator) account.

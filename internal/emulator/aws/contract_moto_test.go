@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -326,6 +327,31 @@ func contractOps() []contractOp {
 		{name: "dynamodb:DescribeContinuousBackups", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return dynamodb.NewFromConfig(s.cfg).DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(s.table)})
 		}},
+
+		// ---- ECR
+		{name: "ecr:DescribeRepositories", countKey: "repositories",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return ecr.NewFromConfig(s.cfg).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := ecr.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.Repositories), out.NextToken, nil
+				})
+			}},
+		{name: "ecr:GetRepositoryPolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String(s.repo)})
+		}},
+		{name: "ecr:GetLifecyclePolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String(s.repo)})
+		}},
+		{name: "ecr:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String(s.repoARN)})
+		}},
 	}
 }
 
@@ -426,6 +452,12 @@ func contractNotConfigured() []contractOp {
 		}},
 		{name: "s3:GetBucketOwnershipControls", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return s.s3().GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(s.farBucket)}, far)
+		}},
+		{name: "ecr:GetRepositoryPolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String(s.bareRepo)})
+		}},
+		{name: "ecr:GetLifecyclePolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String(s.bareRepo)})
 		}},
 	}
 }

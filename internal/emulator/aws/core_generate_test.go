@@ -105,7 +105,7 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 				// Names are unique per (account, region); ids and bucket names globally.
 				uniq := key.Kind + "/" + r.ID
 				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction ||
-					key.Kind == awsemu.KindDynamoDBTable {
+					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

@@ -78,7 +78,7 @@ func byKey(items []map[string]any, key string) map[string]map[string]any {
 }
 
 func TestKindRegistry(t *testing.T) {
-	want := []string{"AWS::Account::Info", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::ECS::Cluster", "AWS::Lambda::Function", "AWS::Organizations::Account", "AWS::S3::Bucket"}
+	want := []string{"AWS::Account::Info", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::Lambda::Function", "AWS::Organizations::Account", "AWS::S3::Bucket"}
 	if got := awscloud.KindNames(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("KindNames = %v", got)
 	}

@@ -25,6 +25,7 @@ var memberActions = []string{
 	"ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices",
 	"lambda:ListFunctions", "lambda:ListTags",
 	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
+	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -57,6 +59,14 @@ var protocolCalls = map[string]struct {
 	}},
 	"sns": {"ListTopics", func(ctx context.Context, c aws.Config) error { // query, SNS's namespace
 		_, err := sns.NewFromConfig(c).ListTopics(ctx, &sns.ListTopicsInput{})
+		return err
+	}},
+	"dynamodb": {"ListTables", func(ctx context.Context, c aws.Config) error { // json 1.0
+		_, err := dynamodb.NewFromConfig(c).ListTables(ctx, &dynamodb.ListTablesInput{})
+		return err
+	}},
+	"ecr": {"DescribeRepositories", func(ctx context.Context, c aws.Config) error { // json 1.1, schema-serde client
+		_, err := ecr.NewFromConfig(c).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
 		return err
 	}},
 }
@@ -168,6 +178,19 @@ var emulatedErrors = []struct {
 	{"sns", "NotFound", 404, rejected},
 	{"sns", "ResourceNotFound", 404, rejected},
 	{"sns", "InvalidParameter", 400, rejected},
+	// DynamoDB (json 1.0) and ECR.
+	{"dynamodb", "ThrottlingException", 400, retried},
+	{"dynamodb", "AccessDeniedException", 400, denied},
+	{"dynamodb", "UnrecognizedClientException", 400, denied},
+	{"dynamodb", "ResourceNotFoundException", 400, rejected},
+	{"dynamodb", "ValidationException", 400, rejected},
+	{"dynamodb", "SerializationException", 400, rejected},
+	{"ecr", "ThrottlingException", 400, retried},
+	{"ecr", "AccessDeniedException", 400, denied},
+	{"ecr", "InvalidParameterException", 400, rejected},
+	{"ecr", "RepositoryNotFoundException", 400, rejected},
+	{"ecr", "RepositoryPolicyNotFoundException", 400, rejected},
+	{"ecr", "LifecyclePolicyNotFoundException", 400, rejected},
 }
 
 // TestEveryEmulatorErrorCode injects each code through the emulator, calls

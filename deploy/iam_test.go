@@ -31,6 +31,8 @@ var memberActions = []string{
 	// AWS::EC2::Volume's includeAction DescribeVolumeAttributeAction.
 	"ec2:DescribeVolumeAttribute",
 	"eks:ListClusters", "eks:DescribeCluster",
+	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
+	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

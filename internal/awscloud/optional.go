@@ -16,6 +16,8 @@ var notConfiguredCodes = map[string]bool{
 	"ServerSideEncryptionConfigurationNotFoundError": true, // s3:GetBucketEncryption
 	"NoSuchPublicAccessBlockConfiguration":           true, // s3:GetPublicAccessBlock
 	"OwnershipControlsNotFoundError":                 true, // s3:GetBucketOwnershipControls
+	"RepositoryPolicyNotFoundException":              true, // ecr:GetRepositoryPolicy
+	"LifecyclePolicyNotFoundException":               true, // ecr:GetLifecyclePolicy
 }
 
 // omissions collects the optional actions (includeActions) a page could not

@@ -58,8 +58,11 @@ func (c *Call) DecodeJSON(v any) error {
 // JSON writes a 200 JSON response with the protocol's content type.
 func (c *Call) JSON(v any) {
 	ct := "application/json"
-	if c.Service.Protocol() == ProtocolJSON11 {
+	switch c.Service.Protocol() {
+	case ProtocolJSON11:
 		ct = "application/x-amz-json-1.1"
+	case ProtocolJSON10:
+		ct = "application/x-amz-json-1.0"
 	}
 	c.W.Header().Set("Content-Type", ct)
 	c.W.Header().Set("X-Amzn-RequestId", c.RequestID)
@@ -107,8 +110,12 @@ func writeProtocolError(w http.ResponseWriter, p Protocol, requestID string, sta
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>`,
 			xmlEscape(code), xmlEscape(message), requestID)
-	case ProtocolJSON11:
-		h.Set("Content-Type", "application/x-amz-json-1.1")
+	case ProtocolJSON11, ProtocolJSON10:
+		ct := "application/x-amz-json-1.1"
+		if p == ProtocolJSON10 {
+			ct = "application/x-amz-json-1.0"
+		}
+		h.Set("Content-Type", ct)
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": message})
 	default: // ProtocolRESTJSON

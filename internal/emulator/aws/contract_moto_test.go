@@ -11,8 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -363,6 +365,61 @@ func contractOps() []contractOp {
 		}},
 		{name: "sns:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return sns.NewFromConfig(s.cfg).ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: aws.String(s.topicARN)})
+
+		}},
+
+		// ---- DynamoDB
+		{name: "dynamodb:ListTables", countKey: "tables",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return dynamodb.NewFromConfig(s.cfg).ListTables(ctx, &dynamodb.ListTablesInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := dynamodb.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(2), ExclusiveStartTableName: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.TableNames), out.LastEvaluatedTableName, nil
+				})
+			}},
+		{name: "dynamodb:DescribeTable", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return dynamodb.NewFromConfig(s.cfg).DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.table)})
+		},
+			deviations: map[string]string{
+				".Table.GlobalSecondaryIndexes": "AWS omits GlobalSecondaryIndexes for a table without any; moto sends an empty list",
+				".Table.LocalSecondaryIndexes":  "AWS omits LocalSecondaryIndexes for a table without any; moto sends an empty list",
+			}},
+		{name: "dynamodb:ListTagsOfResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return dynamodb.NewFromConfig(s.cfg).ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(s.tableARN)})
+		}},
+		{name: "dynamodb:DescribeContinuousBackups", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return dynamodb.NewFromConfig(s.cfg).DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(s.table)})
+		}},
+
+		// ---- ECR
+		{name: "ecr:DescribeRepositories", countKey: "repositories",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return ecr.NewFromConfig(s.cfg).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := ecr.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.Repositories), out.NextToken, nil
+				})
+			}},
+		{name: "ecr:GetRepositoryPolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String(s.repo)})
+		}},
+		{name: "ecr:GetLifecyclePolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String(s.repo)})
+		}},
+		{name: "ecr:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String(s.repoARN)})
 		}},
 	}
 }
@@ -464,6 +521,12 @@ func contractNotConfigured() []contractOp {
 		}},
 		{name: "s3:GetBucketOwnershipControls", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return s.s3().GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(s.farBucket)}, far)
+		}},
+		{name: "ecr:GetRepositoryPolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String(s.bareRepo)})
+		}},
+		{name: "ecr:GetLifecyclePolicy", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecr.NewFromConfig(s.cfg).GetLifecyclePolicy(ctx, &ecr.GetLifecyclePolicyInput{RepositoryName: aws.String(s.bareRepo)})
 		}},
 	}
 }

@@ -106,7 +106,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 				uniq := key.Kind + "/" + r.ID
 				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction ||
 					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
-					key.Kind == awsemu.KindEKSCluster {
+					key.Kind == awsemu.KindEKSCluster ||
+					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

@@ -41,6 +41,12 @@ import (
 //	AWS::EKS::Cluster    ID = Name = cluster name, ARN arn:P:eks:R:A:cluster/NAME
 //	  Version string, Status string ("ACTIVE"|"CREATING"), PlatformVersion string,
 //	  VpcId string, SubnetIds []string, EndpointPublicAccess bool, AuthenticationMode string
+//	AWS::DynamoDB::Table ID = Name = table name, ARN arn:P:dynamodb:R:A:table/NAME
+//	  BillingMode string, ReadCapacityUnits/WriteCapacityUnits/ItemCount/TableSizeBytes int64,
+//	  HashKey string, DeletionProtectionEnabled bool, PointInTimeRecovery bool
+//	AWS::ECR::Repository ID = Name = repository name (team/word-N), ARN arn:P:ecr:R:A:repository/NAME
+//	  ImageTagMutability string, ScanOnPush bool, EncryptionType string, KMSKey string,
+//	  PolicyText, LifecyclePolicyText string (each absent on some: "not configured")
 //	AWS::S3::Bucket      ID = Name = bucket name, ARN arn:P:s3:::NAME, stored under
 //	  ResourceKey{Region: bucket region}; CreationDate time.Time; SSEAlgorithm,
 //	  KMSMasterKeyID string, BucketKeyEnabled bool; PublicAccessBlock bool;
@@ -324,6 +330,8 @@ func (g *generator) genResources(a *Account) {
 		g.genSQS(a, region)
 		g.genSNS(a, region)
 		g.genEKS(a, region)
+		g.genDynamoDB(a, region)
+		g.genECR(a, region)
 	}
 }
 

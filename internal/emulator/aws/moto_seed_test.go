@@ -17,8 +17,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -50,6 +54,11 @@ type contractSide struct {
 	queueURL  string     // tagged SQS queue
 	topicARN  string     // tagged SNS topic
 	eks       string     // tagged EKS cluster
+	table     string     // tagged DynamoDB table
+	tableARN  string
+	repo      string // tagged ECR repository with a repository and a lifecycle policy
+	repoARN   string
+	bareRepo  string // ECR repository without either policy
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -78,6 +87,11 @@ const (
 var contractBucketRegions = []string{"us-east-1", "us-west-2", "eu-west-1"}
 
 const contractKMSKey = "arn:aws:kms:us-east-1:123456789012:key/0c0ffee0-0000-4000-8000-000000000001"
+
+const (
+	contractRepoPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"pull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"}]}`
+	contractLifecycle  = `{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}`
+)
 
 func contractTags() map[string]string { return map[string]string{"Name": "web", "env": "prod"} }
 
@@ -230,6 +244,37 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.counts["topics"] = 3
+
+	// DynamoDB: 3 tagged on-demand tables keyed on "pk".
+	ddb := dynamodb.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		out, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(fmt.Sprintf("contract-table-%d", i)),
+			AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+			KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: ddbtypes.KeyTypeHash}},
+			BillingMode:          ddbtypes.BillingModePayPerRequest,
+			Tags:                 []ddbtypes.Tag{{Key: aws.String("Name"), Value: aws.String("web")}, {Key: aws.String("env"), Value: aws.String("prod")}}})
+		must("CreateTable", err)
+		if i == 0 {
+			side.table, side.tableARN = aws.ToString(out.TableDescription.TableName), aws.ToString(out.TableDescription.TableArn)
+		}
+	}
+	side.counts["tables"] = 3
+
+	// ECR: 3 tagged repositories; the first has a repository and a lifecycle policy.
+	er := ecr.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		out, err := er.CreateRepository(ctx, &ecr.CreateRepositoryInput{RepositoryName: aws.String(fmt.Sprintf("contract/repo-%d", i)),
+			Tags: []ecrtypes.Tag{{Key: aws.String("Name"), Value: aws.String("web")}, {Key: aws.String("env"), Value: aws.String("prod")}}})
+		must("CreateRepository", err)
+		if i == 0 {
+			side.repo, side.repoARN = aws.ToString(out.Repository.RepositoryName), aws.ToString(out.Repository.RepositoryArn)
+			_, err = er.SetRepositoryPolicy(ctx, &ecr.SetRepositoryPolicyInput{RepositoryName: out.Repository.RepositoryName, PolicyText: aws.String(contractRepoPolicy)})
+			must("SetRepositoryPolicy", err)
+			_, err = er.PutLifecyclePolicy(ctx, &ecr.PutLifecyclePolicyInput{RepositoryName: out.Repository.RepositoryName, LifecyclePolicyText: aws.String(contractLifecycle)})
+			must("PutLifecyclePolicy", err)
+		}
+	}
+	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -458,5 +503,28 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 			CreatedAt: launched, Tags: contractTags(), Attributes: map[string]any{"Version": "1.31"}})
 	}
 	side.eks, side.counts["eksClusters"] = "contract-eks-0", 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-table-%d", i)
+		tableARN := arn("dynamodb", contractRegion, "table/"+name)
+		add(contractRegion, awsemu.KindDynamoDBTable, &awsemu.Resource{ID: name, Name: name, ARN: tableARN, CreatedAt: launched, Tags: contractTags(),
+			Attributes: map[string]any{"BillingMode": "PAY_PER_REQUEST", "HashKey": "pk"}})
+		if i == 0 {
+			side.table, side.tableARN = name, tableARN
+		}
+	}
+	side.counts["tables"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract/repo-%d", i)
+		repoARN := arn("ecr", contractRegion, "repository/"+name)
+		attrs := map[string]any{}
+		if i == 0 {
+			attrs = map[string]any{"PolicyText": contractRepoPolicy, "LifecyclePolicyText": contractLifecycle}
+			side.repo, side.repoARN = name, repoARN
+		}
+		add(contractRegion, awsemu.KindECRRepository, &awsemu.Resource{ID: name, Name: name, ARN: repoARN, CreatedAt: launched, Tags: contractTags(), Attributes: attrs})
+	}
+	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
 	return side, srv
 }

@@ -271,7 +271,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // unknownOperationError is each protocol's answer to an operation it does not know.
 func unknownOperationError(p Protocol) (code string, status int) {
 	switch p {
-	case ProtocolJSON11, ProtocolRESTJSON:
+	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON:
 		return "UnknownOperationException", http.StatusBadRequest
 	case ProtocolRESTXML:
 		return "NotImplemented", http.StatusNotImplemented

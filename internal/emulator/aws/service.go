@@ -16,6 +16,7 @@ const (
 	ProtocolJSON11                   // awsJson1_1: X-Amz-Target, {"__type","message"}
 	ProtocolRESTJSON                 // restJson1: X-Amzn-ErrorType header + JSON body
 	ProtocolRESTXML                  // restXml (S3): <Error><Code>
+	ProtocolJSON10                   // awsJson1_0 (DynamoDB): as awsJson1_1, content type application/x-amz-json-1.0
 )
 
 // Service is one emulated AWS service. Adding a service is adding a file that

@@ -1,0 +1,123 @@
+package awscloud
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
+
+// KindDynamoDBTable: a ListTables page (≤100 names), DescribeTable per table
+// (Ocean's default action: its failure fails the page); tags and continuous
+// backups only with GetTableTagsAction / GetTableBackupStatusAction.
+const KindDynamoDBTable = "AWS::DynamoDB::Table"
+
+const dynamodbActionConcurrency = 10
+
+type dynamodbTableKind struct{}
+
+func init() { registerKind(dynamodbTableKind{}) }
+
+func (dynamodbTableKind) Name() string { return KindDynamoDBTable }
+func (dynamodbTableKind) Global() bool { return false }
+
+func (dynamodbTableKind) Actions() []string {
+	return []string{"GetTableTagsAction", "GetTableBackupStatusAction"}
+}
+
+func (dynamodbTableKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+	if req.Region != "" {
+		cfg.Region = req.Region
+	}
+	client := dynamodb.NewFromConfig(cfg)
+	in := &dynamodb.ListTablesInput{Limit: aws.Int32(pageSize(req, 1, 100))}
+	if req.Token != "" {
+		in.ExclusiveStartTableName = aws.String(req.Token)
+	}
+	out, err := client.ListTables(ctx, in)
+	if err != nil {
+		return Page{}, fmt.Errorf("list tables in %s: %w", cfg.Region, err)
+	}
+	names := out.TableNames
+	items := make([]map[string]any, len(names))
+	arns := make([]string, len(names))
+	gone := make([]bool, len(names))
+	var omitted omissions
+	tags, backups := wantsAction(req, "GetTableTagsAction"), wantsAction(req, "GetTableBackupStatusAction")
+	err = forEach(ctx, len(names), dynamodbActionConcurrency, func(ctx context.Context, i int) error {
+		name := names[i]
+		d, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+		if err != nil {
+			if Classify(err) == ErrNotFound { // deleted since the listing
+				gone[i] = true
+				return nil
+			}
+			return fmt.Errorf("describe table %s: %w", name, err)
+		}
+		pr := map[string]any{}
+		if d.Table != nil {
+			pr = props(*d.Table, nil)
+			arns[i] = aws.ToString(d.Table.TableArn)
+		}
+		items[i] = newItem(KindDynamoDBTable, pr, extraContext(req, true))
+		if tags && arns[i] != "" {
+			list, err := dynamodbTags(ctx, client, arns[i])
+			switch {
+			case err == nil:
+				pr["Tags"] = list
+			case Classify(err) == ErrNotFound:
+				gone[i] = true
+				return nil
+			case !omitted.omit("GetTableTagsAction", "table "+name, 1, err):
+				return fmt.Errorf("list tags of table %s: %w", name, err)
+			}
+		}
+		if backups {
+			b, err := client.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(name)})
+			switch {
+			case err == nil:
+				if b.ContinuousBackupsDescription != nil {
+					pr["ContinuousBackupsDescription"] = props(*b.ContinuousBackupsDescription, nil)
+				}
+			case Classify(err) == ErrNotFound:
+				gone[i] = true
+				return nil
+			case !omitted.omit("GetTableBackupStatusAction", "table "+name, 1, err):
+				return fmt.Errorf("describe continuous backups of table %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Next: aws.ToString(out.LastEvaluatedTableName)}
+	for i, it := range items {
+		if !gone[i] {
+			page.Items = append(page.Items, it)
+		}
+	}
+	omitted.fill(&page)
+	return page, nil
+}
+
+// dynamodbTags follows ListTagsOfResource's pages; Ocean keeps the Key/Value
+// list as AWS returns it.
+func dynamodbTags(ctx context.Context, client *dynamodb.Client, arn string) ([]any, error) {
+	list := []any{}
+	var token *string
+	for {
+		out, err := client.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(arn), NextToken: token})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range out.Tags {
+			list = append(list, props(t, nil))
+		}
+		if aws.ToString(out.NextToken) == "" {
+			return list, nil
+		}
+		token = out.NextToken
+	}
+}

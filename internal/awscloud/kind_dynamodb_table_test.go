@@ -1,0 +1,147 @@
+package awscloud_test
+
+import (
+	"strings"
+	"testing"
+
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+)
+
+func TestDynamoDBTableKind(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	total, multiPage := 0, false
+	for _, acct := range orgAccounts(t, srv, p) {
+		for _, region := range kindSpec.Regions {
+			items, pages := collectAll(t, p, "AWS::DynamoDB::Table", acct, region, 3, "GetTableTagsAction", "GetTableBackupStatusAction")
+			res := resources(srv, acct.ID, region, "AWS::DynamoDB::Table")
+			if len(items) != len(res) {
+				t.Fatalf("%s %s: %d tables, want %d", acct.ID, region, len(items), len(res))
+			}
+			multiPage = multiPage || pages > 1
+			got := byKey(items, "TableName")
+			for _, r := range res {
+				it := got[r.ID]
+				if it["Type"] != "AWS::DynamoDB::Table" || extraOf(it)["AccountId"] != acct.ID || extraOf(it)["Region"] != region || extraOf(it)["Partition"] != "aws" {
+					t.Fatalf("item %v", it)
+				}
+				pr := propsOf(it)
+				if pr["TableArn"] != r.ARN || pr["TableStatus"] != "ACTIVE" || pr["ItemCount"] != int(r.AttrInt("ItemCount")) ||
+					pr["KeySchema"] == nil || pr["CreationDateTime"] == nil || pr["TableId"] == nil {
+					t.Fatalf("table props %v", pr)
+				}
+				tags := pr["Tags"].([]any)
+				if len(tags) != len(r.Tags) {
+					t.Fatalf("tags %v, want %v", tags, r.Tags)
+				}
+				for _, tg := range tags {
+					kv := tg.(map[string]any)
+					if r.Tags[kv["Key"].(string)] != kv["Value"] {
+						t.Fatalf("tag %v, want %v", kv, r.Tags)
+					}
+				}
+				cb := pr["ContinuousBackupsDescription"].(map[string]any)
+				pitr := cb["PointInTimeRecoveryDescription"].(map[string]any)["PointInTimeRecoveryStatus"]
+				if cb["ContinuousBackupsStatus"] != "ENABLED" || (pitr == "ENABLED") != r.AttrBool("PointInTimeRecovery") {
+					t.Fatalf("backups %v", cb)
+				}
+			}
+			total += len(items)
+		}
+	}
+	if total == 0 || !multiPage {
+		t.Fatalf("%d tables, paged: %v", total, multiPage)
+	}
+
+	// Without the actions only ListTables and DescribeTable are called.
+	srv.ResetRequests()
+	acct := orgAccounts(t, srv, p)[0]
+	srv.ResetRequests()
+	items, _ := collectAll(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", 100)
+	for _, it := range items {
+		pr := propsOf(it)
+		if _, has := pr["Tags"]; has {
+			t.Fatal("Tags without GetTableTagsAction")
+		}
+		if _, has := pr["ContinuousBackupsDescription"]; has {
+			t.Fatal("ContinuousBackupsDescription without GetTableBackupStatusAction")
+		}
+	}
+	if n := len(ops(srv, "DescribeTable")); n != len(items) {
+		t.Fatalf("%d DescribeTable calls for %d tables", n, len(items))
+	}
+	if n := len(ops(srv, "ListTagsOfResource")) + len(ops(srv, "DescribeContinuousBackups")); n != 0 {
+		t.Fatalf("optional calls without the actions: %d", n)
+	}
+}
+
+func TestDynamoDBOptionalActionsDeniedKeepTheTable(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	acct := orgAccounts(t, srv, p)[1]
+	want := len(resources(srv, acct.ID, "us-east-1", "AWS::DynamoDB::Table"))
+	if want == 0 {
+		t.Fatal("no tables to test with")
+	}
+	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "ListTagsOfResource", AccountID: acct.ID, Status: 400,
+		Code: "AccessDeniedException", Message: "not authorized"})
+	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeContinuousBackups", AccountID: acct.ID, Status: 400,
+		Code: "AccessDeniedException", Message: "not authorized"})
+	pages, err := collectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", "GetTableTagsAction", "GetTableBackupStatusAction")
+	if err != nil {
+		t.Fatalf("a denied optional action fails the page: %v", err)
+	}
+	items, omitted := 0, 0
+	var examples []string
+	for _, page := range pages {
+		omitted += page.Omitted
+		examples = append(examples, page.OmittedExamples...)
+		for _, it := range page.Items {
+			items++
+			pr := propsOf(it)
+			_, tags := pr["Tags"]
+			_, backups := pr["ContinuousBackupsDescription"]
+			if tags || backups || pr["TableArn"] == nil {
+				t.Fatalf("denied, yet set: %v", pr)
+			}
+		}
+	}
+	if items != want || omitted != 2*want {
+		t.Fatalf("%d items of %d tables, omitted %d", items, want, omitted)
+	}
+	if len(examples) == 0 || !strings.Contains(examples[0], " denied for table ") {
+		t.Fatalf("examples %q", examples)
+	}
+
+	// DescribeTable is a default call: its denial fails the page.
+	srv.Faults().Clear()
+	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeTable", AccountID: acct.ID, Status: 400,
+		Code: "AccessDeniedException", Message: "not authorized"})
+	if _, err := collectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1"); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
+		t.Fatalf("denied DescribeTable: %v", err)
+	}
+	// Any other failure of an optional action fails the page.
+	srv.Faults().Clear()
+	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeContinuousBackups", AccountID: acct.ID, Status: 400,
+		Code: "ValidationException", Message: "boom"})
+	if _, err := collectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", "GetTableBackupStatusAction"); err == nil || !strings.Contains(err.Error(), "ValidationException") {
+		t.Fatalf("ValidationException on an optional action: %v", err)
+	}
+}
+
+// A table deleted between ListTables and DescribeTable is left out, not an error.
+func TestDynamoDBTableDeletedSinceListing(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	acct := orgAccounts(t, srv, p)[0]
+	want := len(resources(srv, acct.ID, "us-east-1", "AWS::DynamoDB::Table"))
+	if want == 0 {
+		t.Fatal("no tables to test with")
+	}
+	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeTable", AccountID: acct.ID, Status: 400,
+		Code: "ResourceNotFoundException", Message: "Requested resource not found", Count: 1})
+	items, _ := collectAll(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", 100, "GetTableTagsAction")
+	if len(items) != want-1 {
+		t.Fatalf("%d tables, want %d (one gone)", len(items), want-1)
+	}
+}

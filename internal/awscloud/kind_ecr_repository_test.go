@@ -1,0 +1,151 @@
+package awscloud_test
+
+import (
+	"strings"
+	"testing"
+
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+)
+
+var ecrOptional = []string{"GetRepositoryPolicyAction", "GetLifecyclePolicyAction", "ListTagsForResourceAction"}
+
+func TestECRRepositoryKind(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	total, multiPage, noPolicy, noLifecycle, omitted := 0, false, 0, 0, 0
+	for _, acct := range orgAccounts(t, srv, p) {
+		for _, region := range kindSpec.Regions {
+			pages, err := collectPages(t, p, "AWS::ECR::Repository", acct, region, ecrOptional...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			multiPage = multiPage || len(pages) > 1
+			var items []map[string]any
+			for _, pg := range pages {
+				items = append(items, pg.Items...)
+				omitted += pg.Omitted
+			}
+			res := resources(srv, acct.ID, region, "AWS::ECR::Repository")
+			if len(items) != len(res) {
+				t.Fatalf("%s %s: %d repositories, want %d", acct.ID, region, len(items), len(res))
+			}
+			got := byKey(items, "RepositoryName")
+			for _, r := range res {
+				it := got[r.ID]
+				if it["Type"] != "AWS::ECR::Repository" || extraOf(it)["Region"] != region || extraOf(it)["AccountId"] != acct.ID {
+					t.Fatalf("item %v", it)
+				}
+				pr := propsOf(it)
+				enc := pr["EncryptionConfiguration"].(map[string]any)
+				if pr["RepositoryArn"] != r.ARN || pr["RegistryId"] != acct.ID || pr["CreatedAt"] == nil ||
+					pr["ImageTagMutability"] != r.AttrString("ImageTagMutability") || enc["encryptionType"] != r.AttrString("EncryptionType") ||
+					pr["ImageScanningConfiguration"].(map[string]any)["scanOnPush"] != r.AttrBool("ScanOnPush") ||
+					!strings.HasSuffix(pr["RepositoryUri"].(string), ".amazonaws.com/"+r.ID) {
+					t.Fatalf("repository props %v", pr)
+				}
+				if text := r.AttrString("PolicyText"); text == "" {
+					noPolicy++
+					if _, has := pr["RepositoryPolicyText"]; has {
+						t.Fatalf("policy without one: %v", pr)
+					}
+				} else if pr["RepositoryPolicyText"] != text {
+					t.Fatalf("policy %v, want %s", pr["RepositoryPolicyText"], text)
+				}
+				if text := r.AttrString("LifecyclePolicyText"); text == "" {
+					noLifecycle++
+					if _, has := pr["LifecyclePolicy"]; has {
+						t.Fatalf("lifecycle policy without one: %v", pr)
+					}
+				} else if lp := pr["LifecyclePolicy"].(map[string]any); lp["lifecyclePolicyText"] != text || lp["repositoryName"] != r.ID {
+					t.Fatalf("lifecycle policy %v", lp)
+				}
+				tags := pr["Tags"].([]any)
+				if len(tags) != len(r.Tags) {
+					t.Fatalf("tags %v, want %v", tags, r.Tags)
+				}
+				for _, tg := range tags {
+					kv := tg.(map[string]any)
+					if r.Tags[kv["Key"].(string)] != kv["Value"] {
+						t.Fatalf("tag %v", kv)
+					}
+				}
+			}
+			total += len(items)
+		}
+	}
+	// Not configured keeps the repository, without the field, and is counted.
+	if total == 0 || !multiPage || noPolicy == 0 || noLifecycle == 0 || omitted != noPolicy+noLifecycle {
+		t.Fatalf("%d repositories, paged %v, %d without policy, %d without lifecycle, %d omitted", total, multiPage, noPolicy, noLifecycle, omitted)
+	}
+
+	// Without the actions: one call per page, none of the fields.
+	acct := orgAccounts(t, srv, p)[0]
+	srv.ResetRequests()
+	items, pages := collectAll(t, p, "AWS::ECR::Repository", acct, "us-east-1", 2)
+	for _, it := range items {
+		for _, f := range []string{"Tags", "RepositoryPolicyText", "LifecyclePolicy"} {
+			if _, has := propsOf(it)[f]; has {
+				t.Fatalf("%s without its action", f)
+			}
+		}
+	}
+	if n := len(srv.Requests()); n != pages || len(ops(srv, "DescribeRepositories")) != pages {
+		t.Fatalf("%d calls for %d pages", n, pages)
+	}
+}
+
+func TestECROptionalActionDeniedKeepsTheRepository(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	acct := orgAccounts(t, srv, p)[1]
+	want := len(resources(srv, acct.ID, "us-east-1", "AWS::ECR::Repository"))
+	if want == 0 {
+		t.Fatal("no repositories to test with")
+	}
+	srv.Faults().Add(awsemu.FaultRule{Service: "ecr", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 400,
+		Code: "AccessDeniedException", Message: "not authorized"})
+	pages, err := collectPages(t, p, "AWS::ECR::Repository", acct, "us-east-1", "ListTagsForResourceAction")
+	if err != nil {
+		t.Fatalf("a denied optional action fails the page: %v", err)
+	}
+	items, omitted := 0, 0
+	var examples []string
+	for _, page := range pages {
+		omitted += page.Omitted
+		examples = append(examples, page.OmittedExamples...)
+		for _, it := range page.Items {
+			items++
+			if _, has := propsOf(it)["Tags"]; has {
+				t.Fatalf("denied, yet Tags set: %v", propsOf(it))
+			}
+		}
+	}
+	if items != want || omitted != want || len(examples) == 0 ||
+		!strings.HasPrefix(examples[0], "ListTagsForResourceAction denied for repository ") {
+		t.Fatalf("%d items of %d, omitted %d, examples %q", items, want, omitted, examples)
+	}
+	// Any other failure of an optional action fails the page.
+	srv.Faults().Clear()
+	srv.Faults().Add(awsemu.FaultRule{Service: "ecr", Operation: "GetLifecyclePolicy", AccountID: acct.ID, Status: 400,
+		Code: "InvalidParameterException", Message: "boom"})
+	if _, err := collectPages(t, p, "AWS::ECR::Repository", acct, "us-east-1", "GetLifecyclePolicyAction"); err == nil || !strings.Contains(err.Error(), "InvalidParameterException") {
+		t.Fatalf("InvalidParameterException on an optional action: %v", err)
+	}
+}
+
+// A repository deleted after DescribeRepositories is left out, not an error.
+func TestECRRepositoryDeletedSinceListing(t *testing.T) {
+	srv := startEmu(t, kindSpec)
+	p := staticProvider(t, srv, nil)
+	acct := orgAccounts(t, srv, p)[0]
+	want := len(resources(srv, acct.ID, "us-east-1", "AWS::ECR::Repository"))
+	if want == 0 {
+		t.Fatal("no repositories to test with")
+	}
+	srv.Faults().Add(awsemu.FaultRule{Service: "ecr", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 400,
+		Code: "RepositoryNotFoundException", Message: "The repository does not exist", Count: 1})
+	items, _ := collectAll(t, p, "AWS::ECR::Repository", acct, "us-east-1", 100, "ListTagsForResourceAction")
+	if len(items) != want-1 {
+		t.Fatalf("%d repositories, want %d (one gone)", len(items), want-1)
+	}
+}

@@ -1,0 +1,260 @@
+package awsemu
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// ECR speaks awsJson1_1: POST / with X-Amz-Target
+// "AmazonEC2ContainerRegistry_V20150921.<Op>", lowerCamel JSON members (tags
+// are {"Key","Value"}), epoch-second timestamps, errors as {"__type","message"}.
+// Served: DescribeRepositories (nextToken / maxResults paging, 1–1000, 100 by
+// default), GetRepositoryPolicy, GetLifecyclePolicy, ListTagsForResource.
+//
+// Resource attributes read (absent ones default as noted in the code):
+//
+//	AWS::ECR::Repository  ID = repository name (may hold "/"); ImageTagMutability string,
+//	  ScanOnPush bool, EncryptionType string ("AES256"|"KMS"), KMSKey string,
+//	  PolicyText string and LifecyclePolicyText string (absent: the repository has no
+//	  such policy and Get*Policy answers its *PolicyNotFoundException)
+
+const ecrTargetPrefix = "AmazonEC2ContainerRegistry_V20150921."
+
+type ecrService struct{}
+
+func init() { Register(ecrService{}) }
+
+func (ecrService) SigningName() string { return "ecr" }
+func (ecrService) Protocol() Protocol  { return ProtocolJSON11 }
+func (ecrService) ThrottleCode() (string, int) {
+	return "ThrottlingException", http.StatusBadRequest
+}
+
+func (ecrService) Operation(r *http.Request, _ []byte) (string, bool) {
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), ecrTargetPrefix)
+	if !ok {
+		return "", false
+	}
+	switch op {
+	case "DescribeRepositories", "GetRepositoryPolicy", "GetLifecyclePolicy", "ListTagsForResource":
+		return op, true
+	}
+	return op, false
+}
+
+func (ecrService) Serve(c *Call) {
+	if svcRegionDisabled(c) {
+		c.Error(http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid.")
+		return
+	}
+	switch c.Op {
+	case "DescribeRepositories":
+		ecrDescribeRepositories(c)
+	case "GetRepositoryPolicy":
+		ecrGetRepositoryPolicy(c)
+	case "GetLifecyclePolicy":
+		ecrGetLifecyclePolicy(c)
+	case "ListTagsForResource":
+		ecrListTags(c)
+	}
+}
+
+func ecrInvalid(c *Call, msg string) {
+	c.Error(http.StatusBadRequest, "InvalidParameterException", msg)
+}
+
+func ecrDecode(c *Call, v any) bool {
+	if err := c.DecodeJSON(v); err != nil {
+		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
+		return false
+	}
+	return true
+}
+
+func ecrARN(c *Call, r *Resource) string {
+	if r.ARN != "" {
+		return r.ARN
+	}
+	return "arn:" + svcPartition(c) + ":ecr:" + c.Region + ":" + c.AccountID + ":repository/" + r.ID
+}
+
+func ecrRepos(c *Call) []*Resource {
+	repos := append([]*Resource(nil), svcResources(c, KindECRRepository)...)
+	sort.Slice(repos, func(i, j int) bool { return repos[i].ID < repos[j].ID })
+	return repos
+}
+
+func ecrFind(c *Call, name string) *Resource {
+	for _, r := range svcResources(c, KindECRRepository) {
+		if r.ID == name {
+			return r
+		}
+	}
+	return nil
+}
+
+func ecrRender(c *Call, r *Resource) map[string]any {
+	enc := map[string]any{"encryptionType": svcStr(r, "EncryptionType", "AES256")}
+	if k := svcStr(r, "KMSKey", ""); k != "" {
+		enc["kmsKey"] = k
+	}
+	uriHost := c.AccountID + ".dkr.ecr." + c.Region + ".amazonaws.com"
+	if strings.HasPrefix(c.Region, "cn-") {
+		uriHost += ".cn"
+	}
+	return map[string]any{
+		"repositoryArn":              ecrARN(c, r),
+		"registryId":                 c.AccountID,
+		"repositoryName":             r.ID,
+		"repositoryUri":              uriHost + "/" + r.ID,
+		"createdAt":                  ecsEpoch(svcCreated(r)),
+		"imageTagMutability":         svcStr(r, "ImageTagMutability", "MUTABLE"),
+		"imageScanningConfiguration": map[string]any{"scanOnPush": svcBool(r, "ScanOnPush", false)},
+		"encryptionConfiguration":    enc,
+	}
+}
+
+func ecrDescribeRepositories(c *Call) {
+	var in struct {
+		RegistryID      string   `json:"registryId"`
+		RepositoryNames []string `json:"repositoryNames"`
+		NextToken       string   `json:"nextToken"`
+		MaxResults      *int     `json:"maxResults"`
+	}
+	if !ecrDecode(c, &in) {
+		return
+	}
+	if in.RegistryID != "" && in.RegistryID != c.AccountID {
+		c.Error(http.StatusBadRequest, "AccessDeniedException", "User: "+c.Principal+" is not authorized to perform: ecr:DescribeRepositories on resource: registry "+in.RegistryID)
+		return
+	}
+	if len(in.RepositoryNames) > 0 {
+		out := []map[string]any{}
+		for _, name := range in.RepositoryNames {
+			r := ecrFind(c, name)
+			if r == nil {
+				c.Error(http.StatusBadRequest, "RepositoryNotFoundException",
+					"The repository with name '"+name+"' does not exist in the registry with id '"+c.AccountID+"'")
+				return
+			}
+			out = append(out, ecrRender(c, r))
+		}
+		c.JSON(map[string]any{"repositories": out})
+		return
+	}
+	size := 0
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 1000 {
+			ecrInvalid(c, "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value less than or equal to 1000'")
+			return
+		}
+		size = *in.MaxResults
+	}
+	repos := ecrRepos(c)
+	start, end, next, err := Page(len(repos), in.NextToken, size, 100)
+	if err != nil {
+		ecrInvalid(c, "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'")
+		return
+	}
+	out := struct {
+		Repositories []map[string]any `json:"repositories"`
+		NextToken    string           `json:"nextToken,omitempty"`
+	}{Repositories: []map[string]any{}, NextToken: next}
+	for _, r := range repos[start:end] {
+		out.Repositories = append(out.Repositories, ecrRender(c, r))
+	}
+	c.JSON(out)
+}
+
+// ecrRepoArg finds the repository a Get*Policy call names.
+func ecrRepoArg(c *Call) *Resource {
+	var in struct {
+		RegistryID     string `json:"registryId"`
+		RepositoryName string `json:"repositoryName"`
+	}
+	if !ecrDecode(c, &in) {
+		return nil
+	}
+	if in.RepositoryName == "" {
+		ecrInvalid(c, "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must not be null'")
+		return nil
+	}
+	r := ecrFind(c, in.RepositoryName)
+	if r == nil || (in.RegistryID != "" && in.RegistryID != c.AccountID) {
+		c.Error(http.StatusBadRequest, "RepositoryNotFoundException",
+			"The repository with name '"+in.RepositoryName+"' does not exist in the registry with id '"+c.AccountID+"'")
+		return nil
+	}
+	return r
+}
+
+func ecrGetRepositoryPolicy(c *Call) {
+	r := ecrRepoArg(c)
+	if r == nil {
+		return
+	}
+	text := svcStr(r, "PolicyText", "")
+	if text == "" {
+		c.Error(http.StatusBadRequest, "RepositoryPolicyNotFoundException",
+			"Repository policy does not exist for the repository with name '"+r.ID+"' in the registry with id '"+c.AccountID+"'")
+		return
+	}
+	c.JSON(map[string]any{"registryId": c.AccountID, "repositoryName": r.ID, "policyText": text})
+}
+
+func ecrGetLifecyclePolicy(c *Call) {
+	r := ecrRepoArg(c)
+	if r == nil {
+		return
+	}
+	text := svcStr(r, "LifecyclePolicyText", "")
+	if text == "" {
+		c.Error(http.StatusBadRequest, "LifecyclePolicyNotFoundException",
+			"Lifecycle policy does not exist for the repository with name '"+r.ID+"' in the registry with id '"+c.AccountID+"'")
+		return
+	}
+	c.JSON(map[string]any{"registryId": c.AccountID, "repositoryName": r.ID, "lifecyclePolicyText": text,
+		"lastEvaluatedAt": ecsEpoch(svcCreated(r))})
+}
+
+// ecrParseARN splits arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME.
+func ecrParseARN(arn string) (region, account, name string, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ecr" {
+		return "", "", "", false
+	}
+	name, ok = strings.CutPrefix(parts[5], "repository/")
+	if !ok || name == "" {
+		return "", "", "", false
+	}
+	return parts[3], parts[4], name, true
+}
+
+func ecrListTags(c *Call) {
+	var in struct {
+		ResourceArn string `json:"resourceArn"`
+	}
+	if !ecrDecode(c, &in) {
+		return
+	}
+	region, account, name, ok := ecrParseARN(in.ResourceArn)
+	if !ok {
+		ecrInvalid(c, "Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'")
+		return
+	}
+	if account != c.AccountID {
+		c.Error(http.StatusBadRequest, "AccessDeniedException", "User: "+c.Principal+" is not authorized to perform: ecr:ListTagsForResource on resource: "+in.ResourceArn)
+		return
+	}
+	var r *Resource
+	if region == c.Region {
+		r = ecrFind(c, name)
+	}
+	if r == nil {
+		c.Error(http.StatusBadRequest, "RepositoryNotFoundException",
+			"The repository with name '"+name+"' does not exist in the registry with id '"+c.AccountID+"'")
+		return
+	}
+	c.JSON(map[string]any{"tags": svcSortedTags(r.Tags)})
+}

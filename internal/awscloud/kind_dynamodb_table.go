@@ -92,14 +92,7 @@ func (dynamodbTableKind) Collect(ctx context.Context, cfg aws.Config, req PageRe
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Next: aws.ToString(out.LastEvaluatedTableName)}
-	for i, it := range items {
-		if !gone[i] {
-			page.Items = append(page.Items, it)
-		}
-	}
-	omitted.fill(&page)
-	return page, nil
+	return keptPage(items, gone, aws.ToString(out.LastEvaluatedTableName), &omitted), nil
 }
 
 // dynamodbTags follows ListTagsOfResource's pages; Ocean keeps the Key/Value

@@ -122,12 +122,5 @@ func (ecrRepositoryKind) Collect(ctx context.Context, cfg aws.Config, req PageRe
 			return Page{}, err
 		}
 	}
-	page := Page{Next: aws.ToString(out.NextToken)}
-	for i, it := range items {
-		if !gone[i] {
-			page.Items = append(page.Items, it)
-		}
-	}
-	omitted.fill(&page)
-	return page, nil
+	return keptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
 }

@@ -67,12 +67,5 @@ func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req PageR
 			return Page{}, err
 		}
 	}
-	page := Page{Next: aws.ToString(out.NextMarker)}
-	for i, it := range items {
-		if !gone[i] {
-			page.Items = append(page.Items, it)
-		}
-	}
-	omitted.fill(&page)
-	return page, nil
+	return keptPage(items, gone, aws.ToString(out.NextMarker), &omitted), nil
 }

@@ -94,14 +94,7 @@ func (orgAccountKind) Collect(ctx context.Context, cfg aws.Config, req PageReque
 			return Page{}, err
 		}
 	}
-	page := Page{Next: aws.ToString(out.NextToken)}
-	for i, it := range items {
-		if !gone[i] {
-			page.Items = append(page.Items, it)
-		}
-	}
-	omitted.fill(&page)
-	return page, nil
+	return keptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
 }
 
 func listParents(ctx context.Context, client *organizations.Client, id string) ([]any, error) {

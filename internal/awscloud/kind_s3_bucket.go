@@ -150,12 +150,5 @@ func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Next: aws.ToString(out.ContinuationToken)}
-	for i, it := range items {
-		if !gone[i] {
-			page.Items = append(page.Items, it)
-		}
-	}
-	omitted.fill(&page)
-	return page, nil
+	return keptPage(items, gone, aws.ToString(out.ContinuationToken), &omitted), nil
 }

@@ -132,12 +132,5 @@ func (sqsQueueKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Next: aws.ToString(out.NextToken)}
-	for i, it := range items {
-		if !gone[i] {
-			page.Items = append(page.Items, it)
-		}
-	}
-	omitted.fill(&page)
-	return page, nil
+	return keptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
 }

@@ -114,6 +114,20 @@ func wantsAction(req PageRequest, action string) bool {
 	return false
 }
 
+// keptPage is the page of the items still there: gone marks items deleted
+// between the listing and a per-item call (left out, not failed), and omitted
+// carries the optional fields that could not be read.
+func keptPage(items []map[string]any, gone []bool, next string, omitted *omissions) Page {
+	page := Page{Next: next}
+	for i, it := range items {
+		if !gone[i] {
+			page.Items = append(page.Items, it)
+		}
+	}
+	omitted.fill(&page)
+	return page
+}
+
 // newItem builds Ocean's raw item shape.
 func newItem(kind string, props, extra map[string]any) map[string]any {
 	return map[string]any{"Type": kind, "Properties": props, "__ExtraContext": extra}

@@ -19,7 +19,9 @@ func (a *Activities) ListAccounts(ctx context.Context, integration string) (sync
 		if errors.As(err, &scope) {
 			return syncdef.ListAccountsOutput{}, invalidConfig("discover accounts: %s", scope.Msg)
 		}
-		return syncdef.ListAccountsOutput{}, awsError("discover accounts", err)
+		// The resync reports it as "discover accounts: …"; discovery's own
+		// errors name the mode and role.
+		return syncdef.ListAccountsOutput{}, awsError("", err)
 	}
 	out := syncdef.ListAccountsOutput{Mode: disc.Mode, Warnings: disc.Warnings, Complete: !disc.FellBack}
 	for _, acct := range disc.Accounts {

@@ -26,12 +26,16 @@ func awsError(what string, err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := fmt.Sprintf("%s: %v", what, err)
+	detail := err.Error()
 	// An assumption failure already reads like Ocean's troubleshooting; keep it
 	// free of the SDK's wrapping ("failed to refresh cached credentials, …").
 	var access *awscloud.AccessError
 	if errors.As(err, &access) {
-		msg = fmt.Sprintf("%s: %s", what, access.Error())
+		detail = access.Error()
+	}
+	msg := detail
+	if what != "" { // "" where the workflow names the step itself
+		msg = what + ": " + detail
 	}
 	switch awscloud.Classify(err) {
 	case awscloud.ErrDenied:

@@ -2,11 +2,10 @@ package activities
 
 import (
 	"context"
-	"fmt"
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 )
 
 // SetTemporalClient gives the activities the worker's Temporal client; only
@@ -20,9 +19,5 @@ func (a *Activities) LeaseHolder(ctx context.Context, integration string) (strin
 	if a.temporal == nil {
 		return "", nil
 	}
-	d, err := a.temporal.DescribeWorkflow(ctx, syncdef.LeaseID(integration), "")
-	if err != nil {
-		return "", fmt.Errorf("describe lease %s: %w", syncdef.LeaseID(integration), err)
-	}
-	return d.RawResponse.GetWorkflowExecutionInfo().GetParentExecution().GetWorkflowId(), nil
+	return temporalx.LeaseHolder(ctx, a.temporal, integration)
 }

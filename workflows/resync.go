@@ -38,8 +38,9 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 	}); err != nil {
 		return progress, fmt.Errorf("register progress query: %w", err)
 	}
+	// setStatus records the outcome as AwsPortSyncStatus; the progress itself
+	// derives it (Progress.ResyncStatus).
 	setStatus := func(status string) {
-		progress.Status = status
 		if !in.UseSearchAttributes {
 			return
 		}
@@ -51,23 +52,19 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 		}
 	}
 	setStatus(syncdef.StatusRunning)
-	progress.Status = ""
 
 	short := shortActivity(ctx, in.Tuning)
 	prepared := false
 	fail := func(phase string, err error) (syncdef.Progress, error) {
 		progress.Phase = "failed"
-		progress.Error = errorReason(err)
-		if !strings.HasPrefix(progress.Error, phase+":") {
-			progress.Error = phase + ": " + progress.Error
-		}
+		progress.Error = phase + ": " + errorReason(err)
 		progress.FinishedAt = workflow.Now(ctx).UTC()
 		if prepared {
 			// Port's resync-state is only touched once credentials and the
 			// mapping have been checked.
 			finishResync(ctx, in, startedAt, "failed")
 		}
-		setStatus(syncdef.AccountFailed)
+		setStatus(progress.ResyncStatus())
 		return progress, temporal.NewNonRetryableApplicationError(progress.Error, "ResyncFailed", err)
 	}
 

@@ -56,12 +56,12 @@ func (f *fakePort) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		f.mu.Unlock()
 		defer func() { f.mu.Lock(); f.running--; f.mu.Unlock() }()
 		if refused {
-			return syncdef.Progress{Phase: syncdef.StatusRefused, Status: syncdef.StatusRefused}, nil
+			return syncdef.Progress{Phase: syncdef.StatusRefused}, nil
 		}
 		if err := workflow.Sleep(ctx, f.resyncTime); err != nil {
 			return syncdef.Progress{}, err
 		}
-		return syncdef.Progress{Phase: "done", Status: syncdef.AccountSynced, AccountsTotal: 1, AccountsDone: 1}, nil
+		return syncdef.Progress{Phase: "done", AccountsTotal: 1, AccountsDone: 1}, nil
 	}, workflow.RegisterOptions{Name: syncdef.ResyncWorkflowName})
 	env.RegisterActivityWithOptions(func(ctx context.Context, integration string) (syncdef.GetResyncRequestOutput, error) {
 		f.mu.Lock()

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
+	"github.com/aws-port-sync/aws-port-sync/internal/temporalx"
 )
 
 // Spec is what the schedule should be.
@@ -116,22 +117,24 @@ func (e *RefusedError) Error() string {
 // none runs. It asks the resync lease (held by every resync however it was
 // started) and the schedule's own running actions.
 func RunningResync(ctx context.Context, c client.Client, integration string) (string, error) {
-	d, err := c.DescribeWorkflow(ctx, syncdef.LeaseID(integration), "")
-	switch {
-	case err == nil:
-		info := d.RawResponse.GetWorkflowExecutionInfo()
-		if info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
-			if holder := info.GetParentExecution().GetWorkflowId(); holder != "" {
-				return holder, nil
-			}
-		}
-	case !isNotFound(err):
+	sd, err := Describe(ctx, c, integration)
+	if err != nil {
+		sd = nil // no schedule yet: only the lease can tell
+	}
+	return runningResync(ctx, c, integration, sd)
+}
+
+// runningResync is RunningResync with the schedule already described (nil
+// when there is none).
+func runningResync(ctx context.Context, c client.Client, integration string, sd *client.ScheduleDescription) (string, error) {
+	holder, err := temporalx.LeaseHolder(ctx, c, integration)
+	if err != nil {
 		return "", fmt.Errorf("look for a running resync of %s: %w", integration, err)
 	}
-	if sd, err := Describe(ctx, c, integration); err == nil && len(sd.Info.RunningWorkflows) > 0 {
-		return sd.Info.RunningWorkflows[0].WorkflowID, nil
+	if holder == "" && sd != nil && len(sd.Info.RunningWorkflows) > 0 {
+		holder = sd.Info.RunningWorkflows[0].WorkflowID
 	}
-	return "", nil
+	return holder, nil
 }
 
 func isNotFound(err error) bool {
@@ -148,7 +151,7 @@ func Trigger(ctx context.Context, c client.Client, integration string) (string, 
 	if err != nil {
 		return "", fmt.Errorf("describe schedule %s (run `starter ensure` first): %w", ID(integration), err)
 	}
-	running, err := RunningResync(ctx, c, integration)
+	running, err := runningResync(ctx, c, integration, before)
 	if err != nil {
 		return "", err
 	}

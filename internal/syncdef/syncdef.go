@@ -447,10 +447,9 @@ type AccountProgress struct {
 }
 
 // Progress answers the resync's progress query and is also its result.
+// Its outcome (synced | partial | failed | refused) is ResyncStatus().
 type Progress struct {
-	Phase string `json:"phase"` // discovering | preparing | syncing | deleting | done | failed | refused
-	// Status is the outcome once the resync ended: synced | partial | failed | refused.
-	Status         string            `json:"status,omitempty"`
+	Phase          string            `json:"phase"` // discovering | preparing | syncing | deleting | done | failed | refused
 	StartedAt      time.Time         `json:"startedAt"`
 	FinishedAt     time.Time         `json:"finishedAt,omitempty"`
 	Mode           string            `json:"mode,omitempty"`

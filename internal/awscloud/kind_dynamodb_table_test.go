@@ -128,20 +128,3 @@ func TestDynamoDBOptionalActionsDeniedKeepTheTable(t *testing.T) {
 		t.Fatalf("ValidationException on an optional action: %v", err)
 	}
 }
-
-// A table deleted between ListTables and DescribeTable is left out, not an error.
-func TestDynamoDBTableDeletedSinceListing(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[0]
-	want := len(resources(srv, acct.ID, "us-east-1", "AWS::DynamoDB::Table"))
-	if want == 0 {
-		t.Fatal("no tables to test with")
-	}
-	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeTable", AccountID: acct.ID, Status: 400,
-		Code: "ResourceNotFoundException", Message: "Requested resource not found", Count: 1})
-	items, _ := collectAll(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", 100, "GetTableTagsAction")
-	if len(items) != want-1 {
-		t.Fatalf("%d tables, want %d (one gone)", len(items), want-1)
-	}
-}

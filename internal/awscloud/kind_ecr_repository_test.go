@@ -132,20 +132,3 @@ func TestECROptionalActionDeniedKeepsTheRepository(t *testing.T) {
 		t.Fatalf("InvalidParameterException on an optional action: %v", err)
 	}
 }
-
-// A repository deleted after DescribeRepositories is left out, not an error.
-func TestECRRepositoryDeletedSinceListing(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[0]
-	want := len(resources(srv, acct.ID, "us-east-1", "AWS::ECR::Repository"))
-	if want == 0 {
-		t.Fatal("no repositories to test with")
-	}
-	srv.Faults().Add(awsemu.FaultRule{Service: "ecr", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 400,
-		Code: "RepositoryNotFoundException", Message: "The repository does not exist", Count: 1})
-	items, _ := collectAll(t, p, "AWS::ECR::Repository", acct, "us-east-1", 100, "ListTagsForResourceAction")
-	if len(items) != want-1 {
-		t.Fatalf("%d repositories, want %d (one gone)", len(items), want-1)
-	}
-}

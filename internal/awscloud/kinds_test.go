@@ -679,3 +679,43 @@ func sampleInstance() ec2types.Instance {
 		UsageOperationUpdateTime: nil,
 	}
 }
+
+// An item deleted between the listing and its per-item call is left out of the
+// page, not an error. (An emulator per case: a call a failed page abandoned may
+// still reach its server after the page returned.)
+func TestItemsDeletedSinceTheListingAreLeftOut(t *testing.T) {
+	for _, tc := range []struct {
+		kind, service, operation, code, action string
+		status                                 int
+	}{
+		{"AWS::DynamoDB::Table", "dynamodb", "DescribeTable", "ResourceNotFoundException", "GetTableTagsAction", 400},
+		{"AWS::ECR::Repository", "ecr", "ListTagsForResource", "RepositoryNotFoundException", "ListTagsForResourceAction", 400},
+		{"AWS::EKS::Cluster", "eks", "DescribeCluster", "ResourceNotFoundException", "", 404},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			srv := startEmu(t, kindSpec)
+			p := staticProvider(t, srv, nil)
+			acct := orgAccounts(t, srv, p)[0]
+			region, want := "", 0
+			for _, r := range kindSpec.Regions {
+				if n := len(resources(srv, acct.ID, r, tc.kind)); n > 0 {
+					region, want = r, n
+					break
+				}
+			}
+			if region == "" {
+				t.Fatalf("no %s to test with", tc.kind)
+			}
+			srv.Faults().Add(awsemu.FaultRule{Service: tc.service, Operation: tc.operation, AccountID: acct.ID, Status: tc.status,
+				Code: tc.code, Message: "gone since the listing", Count: 1})
+			var actions []string
+			if tc.action != "" {
+				actions = append(actions, tc.action)
+			}
+			items, _ := collectAll(t, p, tc.kind, acct, region, 100, actions...)
+			if len(items) != want-1 {
+				t.Fatalf("%d items, want %d (one gone)", len(items), want-1)
+			}
+		})
+	}
+}

@@ -107,14 +107,19 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction ||
 					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
 					key.Kind == awsemu.KindEKSCluster ||
-					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository {
+					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
+					key.Kind == awsemu.KindCodeDeployApplication || key.Kind == awsemu.KindCodeDeployDeploymentGroup {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
+				}
+				if key.Kind == awsemu.KindCodeDeployDeploymentTarget { // an instance is a target of many deployments
+					uniq += "/" + r.Parent
 				}
 				if ids[uniq] {
 					t.Fatalf("duplicate %s", uniq)
 				}
 				ids[uniq] = true
-				if !strings.HasPrefix(r.ARN, "arn:aws-us-gov:") || r.CreatedAt.IsZero() || r.Name == "" {
+				if (!strings.HasPrefix(r.ARN, "arn:aws-us-gov:") && key.Kind != awsemu.KindCodeDeployDeployment) || // deployments have no ARN
+					r.CreatedAt.IsZero() || r.Name == "" {
 					t.Fatalf("resource %+v", r)
 				}
 				switch key.Kind {

@@ -187,7 +187,9 @@ func TestCodeDeployGeneratedAndFaults(t *testing.T) {
 	org := awsemu.Generate(awsemu.Spec{Seed: 5, Accounts: 4, ResourcesPerKind: 3, Regions: []string{"us-east-1"}})
 	var apps, groups, deps, targets, notStarted int
 	for _, a := range org.OrderedAccounts() {
-		k := func(kind string) []*awsemu.Resource { return a.Resources[awsemu.ResourceKey{Region: "us-east-1", Kind: kind}] }
+		k := func(kind string) []*awsemu.Resource {
+			return a.Resources[awsemu.ResourceKey{Region: "us-east-1", Kind: kind}]
+		}
 		apps += len(k(awsemu.KindCodeDeployApplication))
 		groups += len(k(awsemu.KindCodeDeployDeploymentGroup))
 		deps += len(k(awsemu.KindCodeDeployDeployment))

@@ -33,6 +33,11 @@ var memberActions = []string{
 	"eks:ListClusters", "eks:DescribeCluster",
 	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
+	// CodeDeploy; ListTagsForResource is the application's default call and
+	// the deployment group's GetDeploymentGroupTags.
+	"codedeploy:ListApplications", "codedeploy:BatchGetApplications", "codedeploy:ListTagsForResource",
+	"codedeploy:ListDeploymentGroups", "codedeploy:BatchGetDeploymentGroups", "codedeploy:ListDeployments",
+	"codedeploy:GetDeployment", "codedeploy:ListDeploymentTargets", "codedeploy:BatchGetDeploymentTargets",
 }
 
 // Organization reads of the management (or delegated administrator) account.
@@ -59,7 +64,8 @@ func readOnly(action string) bool {
 	if service == "s3" && strings.HasPrefix(verb, "GetObject") {
 		return false
 	}
-	for _, prefix := range []string{"List", "Describe", "Get"} {
+	// BatchGet* reads several resources in one call (CodeDeploy, CodeBuild).
+	for _, prefix := range []string{"List", "Describe", "Get", "BatchGet"} {
 		if strings.HasPrefix(verb, prefix) {
 			return true
 		}
@@ -70,7 +76,7 @@ func readOnly(action string) bool {
 func TestReadOnlyVerbs(t *testing.T) {
 	for action, want := range map[string]bool{
 		"ec2:DescribeInstances": true, "organizations:List*": true, "sts:AssumeRoleWithWebIdentity": true,
-		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true,
+		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true, "codedeploy:BatchGetApplications": true,
 		"*": false, "ec2:*": false, "s3:PutObject": false, "s3:GetObject": false, "iam:CreateRole": false,
 		"sts:GetSessionToken": false, "secretsmanager:GetSecretValue": false, "ec2:RunInstances": false,
 	} {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -87,6 +88,53 @@ var contractUnimplemented = map[string]struct {
 		reason: "moto has no account:ListRegions (only the alternate-contact APIs); it answers 404",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
 			return account.NewFromConfig(s.cfg).ListRegions(ctx, &account.ListRegionsInput{})
+		},
+	},
+	"codedeploy:BatchGetApplications": {
+		reason: "moto 5.2.1 renders createTime as an ISO string where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).BatchGetApplications(ctx, &codedeploy.BatchGetApplicationsInput{ApplicationNames: []string{s.cdApp}})
+		},
+	},
+	"codedeploy:GetDeployment": {
+		reason: "moto 5.2.1 renders createTime as an ISO string where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codedeploy.NewFromConfig(s.cfg)
+			list, err := c.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+			if err != nil || len(list.Deployments) == 0 {
+				return nil, fmt.Errorf("no deployment to get: %v", err)
+			}
+			return c.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(list.Deployments[0])})
+		},
+	},
+	"codedeploy:BatchGetDeploymentGroups": {
+		reason: "moto 5.2.1 has no codedeploy:BatchGetDeploymentGroups (only GetDeploymentGroup)",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).BatchGetDeploymentGroups(ctx, &codedeploy.BatchGetDeploymentGroupsInput{
+				ApplicationName: aws.String(s.cdApp), DeploymentGroupNames: []string{s.cdGroup}})
+		},
+	},
+	"codedeploy:ListDeploymentTargets": {
+		reason: "moto 5.2.1 has no codedeploy:ListDeploymentTargets",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codedeploy.NewFromConfig(s.cfg)
+			list, err := c.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+			if err != nil || len(list.Deployments) == 0 {
+				return nil, fmt.Errorf("no deployment: %v", err)
+			}
+			return c.ListDeploymentTargets(ctx, &codedeploy.ListDeploymentTargetsInput{DeploymentId: aws.String(list.Deployments[0])})
+		},
+	},
+	"codedeploy:BatchGetDeploymentTargets": {
+		reason: "moto 5.2.1 has no codedeploy:BatchGetDeploymentTargets",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codedeploy.NewFromConfig(s.cfg)
+			list, err := c.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+			if err != nil || len(list.Deployments) == 0 {
+				return nil, fmt.Errorf("no deployment: %v", err)
+			}
+			return c.BatchGetDeploymentTargets(ctx, &codedeploy.BatchGetDeploymentTargetsInput{DeploymentId: aws.String(list.Deployments[0]),
+				TargetIds: []string{"i-0c0ffee0000000000"}})
 		},
 	},
 	"ec2:DescribeVolumeAttribute": {
@@ -420,6 +468,20 @@ func contractOps() []contractOp {
 		}},
 		{name: "ecr:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return ecr.NewFromConfig(s.cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String(s.repoARN)})
+		}},
+
+		// ---- CodeDeploy
+		{name: "codedeploy:ListApplications", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListApplications(ctx, &codedeploy.ListApplicationsInput{})
+		}},
+		{name: "codedeploy:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListTagsForResource(ctx, &codedeploy.ListTagsForResourceInput{ResourceArn: aws.String(s.cdAppARN)})
+		}},
+		{name: "codedeploy:ListDeploymentGroups", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListDeploymentGroups(ctx, &codedeploy.ListDeploymentGroupsInput{ApplicationName: aws.String(s.cdApp)})
+		}},
+		{name: "codedeploy:ListDeployments", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
 		}},
 	}
 }

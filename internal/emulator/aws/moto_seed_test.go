@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -59,6 +61,9 @@ type contractSide struct {
 	repo      string // tagged ECR repository with a repository and a lifecycle policy
 	repoARN   string
 	bareRepo  string // ECR repository without either policy
+	cdApp     string // tagged CodeDeploy application with one deployment group
+	cdAppARN  string
+	cdGroup   string // that group (tagged), with one deployment
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -275,6 +280,30 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
+
+	// CodeDeploy: 3 applications, the first tagged with a tagged Server
+	// deployment group and one deployment of an S3 revision.
+	cd := codedeploy.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		in := &codedeploy.CreateApplicationInput{ApplicationName: aws.String(fmt.Sprintf("contract-app-%d", i)), ComputePlatform: cdtypes.ComputePlatformServer}
+		if i == 0 {
+			in.Tags = []cdtypes.Tag{{Key: aws.String("Name"), Value: aws.String("web")}, {Key: aws.String("env"), Value: aws.String("prod")}}
+		}
+		_, err := cd.CreateApplication(ctx, in)
+		must("CreateApplication", err)
+	}
+	_, err = cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{ApplicationName: aws.String("contract-app-0"),
+		DeploymentGroupName: aws.String("prod"), ServiceRoleArn: aws.String("arn:aws:iam::" + account + ":role/CodeDeployServiceRole"),
+		Ec2TagFilters: []cdtypes.EC2TagFilter{{Key: aws.String("app"), Value: aws.String("web"), Type: cdtypes.EC2TagFilterTypeKeyAndValue}},
+		Tags:          []cdtypes.Tag{{Key: aws.String("tier"), Value: aws.String("1")}}})
+	must("CreateDeploymentGroup", err)
+	_, err = cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{ApplicationName: aws.String("contract-app-0"), DeploymentGroupName: aws.String("prod"),
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeS3,
+			S3Location: &cdtypes.S3Location{Bucket: aws.String("contract-bucket-0"), Key: aws.String("app.zip"), BundleType: cdtypes.BundleTypeZip}}})
+	must("CreateDeployment", err)
+	side.cdApp, side.cdGroup = "contract-app-0", "prod"
+	side.cdAppARN = "arn:aws:codedeploy:" + contractRegion + ":" + account + ":application:contract-app-0"
+	side.counts["cdApplications"] = 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -526,5 +555,27 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		add(contractRegion, awsemu.KindECRRepository, &awsemu.Resource{ID: name, Name: name, ARN: repoARN, CreatedAt: launched, Tags: contractTags(), Attributes: attrs})
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-app-%d", i)
+		var tags map[string]string
+		if i == 0 {
+			tags = contractTags()
+		}
+		add(contractRegion, awsemu.KindCodeDeployApplication, &awsemu.Resource{ID: name, Name: name, ARN: arn("codedeploy", contractRegion, "application:"+name),
+			CreatedAt: launched, Tags: tags, Attributes: map[string]any{"ComputePlatform": "Server"}})
+	}
+	add(contractRegion, awsemu.KindCodeDeployDeploymentGroup, &awsemu.Resource{ID: "contract-app-0/prod", Name: "prod", Parent: "contract-app-0",
+		ARN: arn("codedeploy", contractRegion, "deploymentgroup:contract-app-0/prod"), CreatedAt: launched, Tags: map[string]string{"tier": "1"},
+		Attributes: map[string]any{"Ec2TagKey": "app", "Ec2TagValue": "web"}})
+	add(contractRegion, awsemu.KindCodeDeployDeployment, &awsemu.Resource{ID: "d-C0FFEE001", Name: "d-C0FFEE001", Parent: "contract-app-0/prod",
+		CreatedAt: launched, Attributes: map[string]any{"Status": "Succeeded", "CompleteTime": launched.Add(time.Minute),
+			"RevisionBucket": "contract-bucket-0", "RevisionKey": "app.zip"}})
+	add(contractRegion, awsemu.KindCodeDeployDeploymentTarget, &awsemu.Resource{ID: "i-0c0ffee0000000000", Name: "i-0c0ffee0000000000",
+		ARN: arn("ec2", contractRegion, "instance/i-0c0ffee0000000000"), Parent: "d-C0FFEE001", CreatedAt: launched,
+		Attributes: map[string]any{"TargetType": "InstanceTarget", "Status": "Succeeded", "Events": []string{"Install"}}})
+	side.cdApp, side.cdGroup = "contract-app-0", "prod"
+	side.cdAppARN = arn("codedeploy", contractRegion, "application:contract-app-0")
+	side.counts["cdApplications"] = 3
 	return side, srv
 }

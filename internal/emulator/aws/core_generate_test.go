@@ -108,7 +108,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
 					key.Kind == awsemu.KindEKSCluster ||
 					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
-					key.Kind == awsemu.KindCodeDeployApplication || key.Kind == awsemu.KindCodeDeployDeploymentGroup {
+					key.Kind == awsemu.KindCodeDeployApplication || key.Kind == awsemu.KindCodeDeployDeploymentGroup ||
+					key.Kind == awsemu.KindCodePipelinePipeline {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if key.Kind == awsemu.KindCodeDeployDeploymentTarget { // an instance is a target of many deployments
@@ -118,7 +119,9 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 					t.Fatalf("duplicate %s", uniq)
 				}
 				ids[uniq] = true
-				if (!strings.HasPrefix(r.ARN, "arn:aws-us-gov:") && key.Kind != awsemu.KindCodeDeployDeployment) || // deployments have no ARN
+				noARN := key.Kind == awsemu.KindCodeDeployDeployment || key.Kind == awsemu.KindCodePipelinePipelineExecution ||
+					key.Kind == awsemu.KindCodePipelineActionExecution // history records have ids, not ARNs
+				if (!strings.HasPrefix(r.ARN, "arn:aws-us-gov:") && !noARN) ||
 					r.CreatedAt.IsZero() || r.Name == "" {
 					t.Fatalf("resource %+v", r)
 				}

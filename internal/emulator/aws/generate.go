@@ -341,6 +341,7 @@ func (g *generator) genResources(a *Account) {
 		g.genDynamoDB(a, region)
 		g.genECR(a, region)
 		g.genCodeDeploy(a, region)
+		g.genCodePipeline(a, region) // after CodeDeploy: some pipelines deploy to its groups
 	}
 }
 

@@ -38,6 +38,10 @@ var memberActions = []string{
 	"codedeploy:ListApplications", "codedeploy:BatchGetApplications", "codedeploy:ListTagsForResource",
 	"codedeploy:ListDeploymentGroups", "codedeploy:BatchGetDeploymentGroups", "codedeploy:ListDeployments",
 	"codedeploy:GetDeployment", "codedeploy:ListDeploymentTargets", "codedeploy:BatchGetDeploymentTargets",
+	// CodePipeline: pipelines, stages and actions read GetPipeline; the
+	// history kinds read the executions.
+	"codepipeline:ListPipelines", "codepipeline:GetPipeline", "codepipeline:ListTagsForResource",
+	"codepipeline:ListPipelineExecutions", "codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions",
 }
 
 // Organization reads of the management (or delegated administrator) account.

@@ -12,6 +12,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -135,6 +136,37 @@ var contractUnimplemented = map[string]struct {
 			}
 			return c.BatchGetDeploymentTargets(ctx, &codedeploy.BatchGetDeploymentTargetsInput{DeploymentId: aws.String(list.Deployments[0]),
 				TargetIds: []string{"i-0c0ffee0000000000"}})
+		},
+	},
+	"codepipeline:ListPipelines": {
+		reason: "moto 5.2.1 renders created/updated as ISO strings where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListPipelines(ctx, &codepipeline.ListPipelinesInput{})
+		},
+	},
+	"codepipeline:GetPipeline": {
+		reason: "moto 5.2.1 renders metadata.created/updated as ISO strings where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).GetPipeline(ctx, &codepipeline.GetPipelineInput{Name: aws.String(s.pipeline)})
+		},
+	},
+	"codepipeline:ListPipelineExecutions": {
+		reason: "moto 5.2.1 has no codepipeline:ListPipelineExecutions",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListPipelineExecutions(ctx, &codepipeline.ListPipelineExecutionsInput{PipelineName: aws.String(s.pipeline)})
+		},
+	},
+	"codepipeline:GetPipelineExecution": {
+		reason: "moto 5.2.1 has no codepipeline:GetPipelineExecution",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).GetPipelineExecution(ctx, &codepipeline.GetPipelineExecutionInput{PipelineName: aws.String(s.pipeline),
+				PipelineExecutionId: aws.String("c0ffee00-0000-4000-8000-000000000001")})
+		},
+	},
+	"codepipeline:ListActionExecutions": {
+		reason: "moto 5.2.1 has no codepipeline:ListActionExecutions",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListActionExecutions(ctx, &codepipeline.ListActionExecutionsInput{PipelineName: aws.String(s.pipeline)})
 		},
 	},
 	"ec2:DescribeVolumeAttribute": {
@@ -482,6 +514,11 @@ func contractOps() []contractOp {
 		}},
 		{name: "codedeploy:ListDeployments", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return codedeploy.NewFromConfig(s.cfg).ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+		}},
+
+		// ---- CodePipeline
+		{name: "codepipeline:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListTagsForResource(ctx, &codepipeline.ListTagsForResourceInput{ResourceArn: aws.String(s.pipeARN)})
 		}},
 	}
 }

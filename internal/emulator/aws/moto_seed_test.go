@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
+	cptypes "github.com/aws/aws-sdk-go-v2/service/codepipeline/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -64,6 +66,8 @@ type contractSide struct {
 	cdApp     string // tagged CodeDeploy application with one deployment group
 	cdAppARN  string
 	cdGroup   string // that group (tagged), with one deployment
+	pipeline  string // tagged CodePipeline pipeline (ours: with one execution)
+	pipeARN   string
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -304,6 +308,36 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	side.cdApp, side.cdGroup = "contract-app-0", "prod"
 	side.cdAppARN = "arn:aws:codedeploy:" + contractRegion + ":" + account + ":application:contract-app-0"
 	side.counts["cdApplications"] = 3
+
+	// CodePipeline: 3 two-stage pipelines, the first tagged; the pipeline's
+	// role must trust codepipeline.amazonaws.com.
+	pipeRole := "arn:aws:iam::" + account + ":role/contract-pipeline"
+	must("iam CreateRole", motoQuery(ctx, cfg, endpoint, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
+		"RoleName": {"contract-pipeline"}, "AssumeRolePolicyDocument": {`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codepipeline.amazonaws.com"},"Action":"sts:AssumeRole"}]}`}}))
+	cp := codepipeline.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		in := &codepipeline.CreatePipelineInput{Pipeline: &cptypes.PipelineDeclaration{Name: aws.String(fmt.Sprintf("contract-pipe-%d", i)),
+			RoleArn:       aws.String(pipeRole),
+			ArtifactStore: &cptypes.ArtifactStore{Type: cptypes.ArtifactStoreTypeS3, Location: aws.String("contract-bucket-0")},
+			Stages: []cptypes.StageDeclaration{
+				{Name: aws.String("Source"), Actions: []cptypes.ActionDeclaration{{Name: aws.String("Source"),
+					ActionTypeId:    &cptypes.ActionTypeId{Category: cptypes.ActionCategorySource, Owner: cptypes.ActionOwnerAws, Provider: aws.String("S3"), Version: aws.String("1")},
+					Configuration:   map[string]string{"S3Bucket": "contract-bucket-0", "S3ObjectKey": "app.zip"},
+					OutputArtifacts: []cptypes.OutputArtifact{{Name: aws.String("SourceArtifact")}}}}},
+				{Name: aws.String("Build"), Actions: []cptypes.ActionDeclaration{{Name: aws.String("Build"),
+					ActionTypeId:   &cptypes.ActionTypeId{Category: cptypes.ActionCategoryBuild, Owner: cptypes.ActionOwnerAws, Provider: aws.String("CodeBuild"), Version: aws.String("1")},
+					Configuration:  map[string]string{"ProjectName": "contract"},
+					InputArtifacts: []cptypes.InputArtifact{{Name: aws.String("SourceArtifact")}}}}},
+			}}}
+		if i == 0 {
+			in.Tags = []cptypes.Tag{{Key: aws.String("Name"), Value: aws.String("web")}, {Key: aws.String("env"), Value: aws.String("prod")}}
+		}
+		_, err := cp.CreatePipeline(ctx, in)
+		must("CreatePipeline", err)
+	}
+	side.pipeline = "contract-pipe-0"
+	side.pipeARN = "arn:aws:codepipeline:" + contractRegion + ":" + account + ":contract-pipe-0"
+	side.counts["pipelines"] = 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -577,5 +611,24 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	side.cdApp, side.cdGroup = "contract-app-0", "prod"
 	side.cdAppARN = arn("codedeploy", contractRegion, "application:contract-app-0")
 	side.counts["cdApplications"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-pipe-%d", i)
+		var tags map[string]string
+		if i == 0 {
+			tags = contractTags()
+		}
+		add(contractRegion, awsemu.KindCodePipelinePipeline, &awsemu.Resource{ID: name, Name: name, ARN: arn("codepipeline", contractRegion, name),
+			CreatedAt: launched, Tags: tags, Attributes: map[string]any{"Version": int64(1),
+				"Actions": []string{"Source/Source/Source/S3/1", "Build/Build/Build/CodeBuild/1"}, "Config.Source.S3Bucket": "contract-bucket-0",
+				"Config.Source.S3ObjectKey": "app.zip", "Config.Build.ProjectName": "contract"}})
+	}
+	add(contractRegion, awsemu.KindCodePipelinePipelineExecution, &awsemu.Resource{ID: "c0ffee00-0000-4000-8000-000000000001", Name: "exec",
+		Parent: "contract-pipe-0", CreatedAt: launched, Attributes: map[string]any{"Status": "Succeeded", "RevisionId": "0123456789abcdef"}})
+	add(contractRegion, awsemu.KindCodePipelineActionExecution, &awsemu.Resource{ID: "c0ffee00-0000-4000-8000-000000000002", Name: "Source",
+		Parent: "c0ffee00-0000-4000-8000-000000000001", CreatedAt: launched, Attributes: map[string]any{"StageName": "Source", "ActionName": "Source",
+			"Category": "Source", "Provider": "S3", "Status": "Succeeded"}})
+	side.pipeline, side.pipeARN = "contract-pipe-0", arn("codepipeline", contractRegion, "contract-pipe-0")
+	side.counts["pipelines"] = 3
 	return side, srv
 }

@@ -33,6 +33,8 @@ var memberActions = []string{
 	"eks:ListClusters", "eks:DescribeCluster",
 	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
+	// Cloud Control kinds (IAM names them under cloudformation).
+	"cloudformation:ListResources", "cloudformation:GetResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

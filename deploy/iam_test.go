@@ -42,6 +42,8 @@ var memberActions = []string{
 	// history kinds read the executions.
 	"codepipeline:ListPipelines", "codepipeline:GetPipeline", "codepipeline:ListTagsForResource",
 	"codepipeline:ListPipelineExecutions", "codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions",
+	// Cloud Control kinds (IAM names them under cloudformation).
+	"cloudformation:ListResources", "cloudformation:GetResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

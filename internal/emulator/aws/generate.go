@@ -342,6 +342,7 @@ func (g *generator) genResources(a *Account) {
 		g.genECR(a, region)
 		g.genCodeDeploy(a, region)
 		g.genCodePipeline(a, region) // after CodeDeploy: some pipelines deploy to its groups
+		g.genCloudControl(a, region)
 	}
 }
 

@@ -95,6 +95,10 @@ func inWindow(since time.Time) func(r *awsemu.Resource) int {
 // mayStayEmpty are example properties AWS does not fill on a listing.
 var mayStayEmpty = map[string]string{
 	"Lambda-Function.state": "ListFunctions leaves State out (only GetFunction has it); the default mapping maps it anyway",
+	// Only failed runs carry an error; the window may hold none.
+	"CodeDeploy-Deployment.errorCode":              "only failed deployments have errorInformation",
+	"CodePipeline-PipelineExecution.statusSummary": "only failed executions have a statusSummary",
+	"CodePipeline-ActionExecution.error":           "only failed action executions have errorDetails",
 }
 
 // One resync of every example at once (every native kind with its

@@ -114,6 +114,16 @@ func TestApplicationDeletedOrFailing(t *testing.T) {
 	if items, _, _ := collect(t, p, "AWS::CodeDeploy::Application", acct, region, 100, time.Time{}); len(items) != want-1 {
 		t.Fatalf("%d items, want %d (one gone)", len(items), want-1)
 	}
+	// BatchGetApplications fails whole when one name is gone: each is then
+	// asked for alone, and every application still there is kept.
+	srv.Faults().Clear()
+	srv.ResetRequests()
+	srv.Faults().Add(awsemu.FaultRule{Service: "codedeploy", Operation: "BatchGetApplications", AccountID: acct.ID, Status: 400,
+		Code: "ApplicationDoesNotExistException", Message: "Applications not found", Count: 1})
+	if items, _, _ := collect(t, p, "AWS::CodeDeploy::Application", acct, region, 100, time.Time{}); len(items) != want ||
+		len(awstest.Ops(srv, "BatchGetApplications")) != want+1 {
+		t.Fatalf("%d items after a failed batch (want %d), %d BatchGetApplications calls", len(items), want, len(awstest.Ops(srv, "BatchGetApplications")))
+	}
 	srv.Faults().Clear()
 	srv.Faults().Add(awsemu.FaultRule{Service: "codedeploy", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 400,
 		Code: "AccessDeniedException", Message: "not authorized"})

@@ -332,6 +332,7 @@ func (g *generator) genResources(a *Account) {
 		g.genEKS(a, region)
 		g.genDynamoDB(a, region)
 		g.genECR(a, region)
+		g.genMSK(a, region)
 	}
 }
 

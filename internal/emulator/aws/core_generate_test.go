@@ -108,7 +108,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
 					key.Kind == awsemu.KindEKSCluster ||
 					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
-					key.Kind == awsemu.KindMSKCluster || key.Kind == awsemu.KindMSKServerlessCluster {
+					key.Kind == awsemu.KindMSKCluster || key.Kind == awsemu.KindMSKServerlessCluster ||
+					key.Kind == awsemu.KindSESEmailIdentity || key.Kind == awsemu.KindSESConfigurationSet {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

@@ -333,6 +333,7 @@ func (g *generator) genResources(a *Account) {
 		g.genDynamoDB(a, region)
 		g.genECR(a, region)
 		g.genMSK(a, region)
+		g.genSES(a, region)
 	}
 }
 

@@ -33,6 +33,7 @@ var memberActions = []string{
 	"eks:ListClusters", "eks:DescribeCluster",
 	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
+	"kafka:ListClusters", "kafka:ListClustersV2",
 }
 
 // Organization reads of the management (or delegated administrator) account.

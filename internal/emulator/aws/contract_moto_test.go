@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
@@ -421,6 +422,42 @@ func contractOps() []contractOp {
 		{name: "ecr:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return ecr.NewFromConfig(s.cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String(s.repoARN)})
 		}},
+
+		// ---- MSK (moto pages neither listing: only ours is checked for paging)
+		{name: "kafka:ListClusters", countKey: "mskClusters",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return kafka.NewFromConfig(s.cfg).ListClusters(ctx, &kafka.ListClustersInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := kafka.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListClusters(ctx, &kafka.ListClustersInput{MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.ClusterInfoList), out.NextToken, nil
+				})
+			}},
+		{name: "kafka:ListClustersV2", countKey: "mskServerless",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return kafka.NewFromConfig(s.cfg).ListClustersV2(ctx, &kafka.ListClustersV2Input{ClusterTypeFilter: aws.String("SERVERLESS")})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := kafka.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListClustersV2(ctx, &kafka.ListClustersV2Input{ClusterTypeFilter: aws.String("SERVERLESS"), MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.ClusterInfoList), out.NextToken, nil
+				})
+			},
+			deviations: map[string]string{
+				".ClusterInfoList[].ActiveOperationArn": "AWS sets activeOperationArn only while an operation runs; moto always sends a placeholder",
+				".ClusterInfoList[].StateInfo":          "AWS sets stateInfo only for a failed cluster; moto always sends a placeholder",
+				".ClusterInfoList[].StateInfo.Code":     "see StateInfo",
+				".ClusterInfoList[].StateInfo.Message":  "see StateInfo",
+			}},
 	}
 }
 

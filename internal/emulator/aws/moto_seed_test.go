@@ -27,6 +27,8 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/kafka"
+	kafkatypes "github.com/aws/aws-sdk-go-v2/service/kafka/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -275,6 +277,23 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
+
+	// MSK: 3 serverless clusters first (moto ignores ListClustersV2's type
+	// filter, so its first item is then a serverless one), then 3 provisioned.
+	kc := kafka.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		_, err := kc.CreateClusterV2(ctx, &kafka.CreateClusterV2Input{ClusterName: aws.String(fmt.Sprintf("contract-sls-%d", i)), Tags: contractTags(),
+			Serverless: &kafkatypes.ServerlessRequest{VpcConfigs: []kafkatypes.VpcConfig{{SubnetIds: []string{subnet}, SecurityGroupIds: []string{group}}},
+				ClientAuthentication: &kafkatypes.ServerlessClientAuthentication{Sasl: &kafkatypes.ServerlessSasl{Iam: &kafkatypes.Iam{Enabled: aws.Bool(true)}}}}})
+		must("CreateClusterV2", err)
+	}
+	for i := 0; i < 3; i++ {
+		_, err := kc.CreateCluster(ctx, &kafka.CreateClusterInput{ClusterName: aws.String(fmt.Sprintf("contract-msk-%d", i)), KafkaVersion: aws.String("3.6.0"),
+			NumberOfBrokerNodes: aws.Int32(3), Tags: contractTags(),
+			BrokerNodeGroupInfo: &kafkatypes.BrokerNodeGroupInfo{ClientSubnets: []string{subnet}, InstanceType: aws.String("kafka.m5.large"), SecurityGroups: []string{group}}})
+		must("CreateCluster (kafka)", err)
+	}
+	side.counts["mskClusters"], side.counts["mskServerless"] = 3, 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -526,5 +545,13 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		add(contractRegion, awsemu.KindECRRepository, &awsemu.Resource{ID: name, Name: name, ARN: repoARN, CreatedAt: launched, Tags: contractTags(), Attributes: attrs})
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-msk-%d", i)
+		add(contractRegion, awsemu.KindMSKCluster, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: contractTags()})
+		name = fmt.Sprintf("contract-sls-%d", i)
+		add(contractRegion, awsemu.KindMSKServerlessCluster, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: contractTags()})
+	}
+	side.counts["mskClusters"], side.counts["mskServerless"] = 3, 3
 	return side, srv
 }

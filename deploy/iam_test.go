@@ -34,6 +34,7 @@ var memberActions = []string{
 	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
 	"kafka:ListClusters", "kafka:ListClustersV2",
+	"ses:ListEmailIdentities", "ses:GetEmailIdentity", "ses:ListConfigurationSets", "ses:GetConfigurationSet",
 }
 
 // Organization reads of the management (or delegated administrator) account.

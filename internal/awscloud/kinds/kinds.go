@@ -15,6 +15,7 @@ import (
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/msk"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/organizations"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/s3"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/ses"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/sns"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/sqs"
 )

@@ -35,6 +35,8 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -61,6 +63,8 @@ type contractSide struct {
 	repo      string // tagged ECR repository with a repository and a lifecycle policy
 	repoARN   string
 	bareRepo  string // ECR repository without either policy
+	identity  string // SES domain identity using configSet
+	configSet string // SES configuration set with every option
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -294,6 +298,28 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		must("CreateCluster (kafka)", err)
 	}
 	side.counts["mskClusters"], side.counts["mskServerless"] = 3, 3
+
+	// SES v2: 3 configuration sets with every option, 3 domain identities using the first.
+	sv := sesv2.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		_, err := sv.CreateConfigurationSet(ctx, &sesv2.CreateConfigurationSetInput{ConfigurationSetName: aws.String(fmt.Sprintf("contract-set-%d", i)),
+			TrackingOptions:    &sestypes.TrackingOptions{CustomRedirectDomain: aws.String("click.example.com")},
+			DeliveryOptions:    &sestypes.DeliveryOptions{TlsPolicy: sestypes.TlsPolicyRequire, SendingPoolName: aws.String("contract-pool")},
+			ReputationOptions:  &sestypes.ReputationOptions{ReputationMetricsEnabled: true},
+			SendingOptions:     &sestypes.SendingOptions{SendingEnabled: true},
+			SuppressionOptions: &sestypes.SuppressionOptions{SuppressedReasons: []sestypes.SuppressionListReason{sestypes.SuppressionListReasonBounce}},
+			VdmOptions: &sestypes.VdmOptions{DashboardOptions: &sestypes.DashboardOptions{EngagementMetrics: sestypes.FeatureStatusEnabled},
+				GuardianOptions: &sestypes.GuardianOptions{OptimizedSharedDelivery: sestypes.FeatureStatusEnabled}},
+			Tags: []sestypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateConfigurationSet", err)
+	}
+	for i := 0; i < 3; i++ {
+		_, err := sv.CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String(fmt.Sprintf("contract-%d.example.com", i)),
+			ConfigurationSetName: aws.String("contract-set-0"), Tags: []sestypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateEmailIdentity", err)
+	}
+	side.identity, side.configSet = "contract-0.example.com", "contract-set-0"
+	side.counts["identities"], side.counts["configSets"] = 3, 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -553,5 +579,17 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		add(contractRegion, awsemu.KindMSKServerlessCluster, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: contractTags()})
 	}
 	side.counts["mskClusters"], side.counts["mskServerless"] = 3, 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-set-%d", i)
+		add(contractRegion, awsemu.KindSESConfigurationSet, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: map[string]string{"team": "data"},
+			Attributes: map[string]any{"CustomRedirectDomain": "click.example.com", "TlsPolicy": "REQUIRE", "SendingPoolName": "contract-pool",
+				"ReputationMetrics": true, "SuppressedReasons": []string{"BOUNCE"}, "Vdm": true}})
+		name = fmt.Sprintf("contract-%d.example.com", i)
+		add(contractRegion, awsemu.KindSESEmailIdentity, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: map[string]string{"team": "data"},
+			Attributes: map[string]any{"ConfigurationSetName": "contract-set-0"}})
+	}
+	side.identity, side.configSet = "contract-0.example.com", "contract-set-0"
+	side.counts["identities"], side.counts["configSets"] = 3, 3
 	return side, srv
 }

@@ -109,7 +109,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 					key.Kind == awsemu.KindEKSCluster ||
 					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
 					key.Kind == awsemu.KindMSKCluster || key.Kind == awsemu.KindMSKServerlessCluster ||
-					key.Kind == awsemu.KindSESEmailIdentity || key.Kind == awsemu.KindSESConfigurationSet {
+					key.Kind == awsemu.KindSESEmailIdentity || key.Kind == awsemu.KindSESConfigurationSet ||
+					key.Kind == awsemu.KindCodeBuildProject {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

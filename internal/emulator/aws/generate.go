@@ -334,6 +334,7 @@ func (g *generator) genResources(a *Account) {
 		g.genECR(a, region)
 		g.genMSK(a, region)
 		g.genSES(a, region)
+		g.genCodeBuild(a, region)
 	}
 }
 

@@ -35,6 +35,7 @@ var memberActions = []string{
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
 	"kafka:ListClusters", "kafka:ListClustersV2",
 	"ses:ListEmailIdentities", "ses:GetEmailIdentity", "ses:ListConfigurationSets", "ses:GetConfigurationSet",
+	"codebuild:ListProjects", "codebuild:BatchGetProjects", "codebuild:ListBuilds", "codebuild:BatchGetBuilds",
 }
 
 // Organization reads of the management (or delegated administrator) account.
@@ -61,7 +62,8 @@ func readOnly(action string) bool {
 	if service == "s3" && strings.HasPrefix(verb, "GetObject") {
 		return false
 	}
-	for _, prefix := range []string{"List", "Describe", "Get"} {
+	// BatchGet* reads several resources at once (CodeBuild, CodeDeploy).
+	for _, prefix := range []string{"List", "Describe", "Get", "BatchGet"} {
 		if strings.HasPrefix(verb, prefix) {
 			return true
 		}
@@ -72,7 +74,8 @@ func readOnly(action string) bool {
 func TestReadOnlyVerbs(t *testing.T) {
 	for action, want := range map[string]bool{
 		"ec2:DescribeInstances": true, "organizations:List*": true, "sts:AssumeRoleWithWebIdentity": true,
-		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true,
+		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true, "codebuild:BatchGetBuilds": true,
+		"codebuild:BatchDeleteBuilds": false,
 		"*": false, "ec2:*": false, "s3:PutObject": false, "s3:GetObject": false, "iam:CreateRole": false,
 		"sts:GetSessionToken": false, "secretsmanager:GetSecretValue": false, "ec2:RunInstances": false,
 	} {

@@ -200,6 +200,7 @@ func codebuildSource(c *Call, p *Resource) map[string]any {
 	case "CODECOMMIT":
 		src["location"] = "https://git-codecommit." + c.Region + ".amazonaws.com/v1/repos/" + p.ID
 		src["gitCloneDepth"] = 1
+		src["gitSubmodulesConfig"] = map[string]any{"fetchSubmodules": false}
 	case "S3":
 		src["location"] = "codebuild-sources-" + c.AccountID + "/" + p.ID + ".zip"
 	}

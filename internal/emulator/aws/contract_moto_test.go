@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -101,6 +102,17 @@ var contractUnimplemented = map[string]struct {
 		reason: "moto 5.2.1 answers SendingOptions.SendingEnabled as an object (it nests the whole SendingOptions), which the SDK cannot decode",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
 			return sesv2.NewFromConfig(s.cfg).GetConfigurationSet(ctx, &sesv2.GetConfigurationSetInput{ConfigurationSetName: aws.String(s.configSet)})
+		},
+	},
+	"codebuild:BatchGetBuilds": {
+		reason: "moto 5.2.1 answers startTime/endTime as ISO strings where JSON 1.1 has epoch numbers; the SDK cannot decode it",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codebuild.NewFromConfig(s.cfg)
+			ids, err := c.ListBuilds(ctx, &codebuild.ListBuildsInput{})
+			if err != nil {
+				return nil, err
+			}
+			return c.BatchGetBuilds(ctx, &codebuild.BatchGetBuildsInput{Ids: ids.Ids})
 		},
 	},
 	"ec2:DescribeVolumeAttribute": {
@@ -493,6 +505,17 @@ func contractOps() []contractOp {
 			}},
 		{name: "ses:GetEmailIdentity", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return sesv2.NewFromConfig(s.cfg).GetEmailIdentity(ctx, &sesv2.GetEmailIdentityInput{EmailIdentity: aws.String(s.identity)})
+		}},
+
+		// ---- CodeBuild (AWS pages both listings at a fixed 100; moto at none)
+		{name: "codebuild:ListProjects", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codebuild.NewFromConfig(s.cfg).ListProjects(ctx, &codebuild.ListProjectsInput{})
+		}},
+		{name: "codebuild:BatchGetProjects", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codebuild.NewFromConfig(s.cfg).BatchGetProjects(ctx, &codebuild.BatchGetProjectsInput{Names: []string{s.project}})
+		}},
+		{name: "codebuild:ListBuilds", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codebuild.NewFromConfig(s.cfg).ListBuilds(ctx, &codebuild.ListBuildsInput{})
 		}},
 		{name: "ses:ListConfigurationSets", countKey: "configSets",
 			call: func(ctx context.Context, s *contractSide) (any, error) {

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
+	cbtypes "github.com/aws/aws-sdk-go-v2/service/codebuild/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -65,6 +67,7 @@ type contractSide struct {
 	bareRepo  string // ECR repository without either policy
 	identity  string // SES domain identity using configSet
 	configSet string // SES configuration set with every option
+	project   string // CodeBuild project with builds
 	rootID    string
 	memberID  string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -320,6 +323,32 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	}
 	side.identity, side.configSet = "contract-0.example.com", "contract-set-0"
 	side.counts["identities"], side.counts["configSets"] = 3, 3
+
+	// CodeBuild: 3 tagged CodeCommit projects, 2 builds of the first.
+	cb := codebuild.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		_, err := cb.CreateProject(ctx, &codebuild.CreateProjectInput{Name: aws.String(fmt.Sprintf("contract-proj-%d", i)),
+			Description: aws.String("contract project"),
+			Source: &cbtypes.ProjectSource{Type: cbtypes.SourceTypeCodecommit, Location: aws.String("https://git-codecommit.us-east-1.amazonaws.com/v1/repos/contract"),
+				GitCloneDepth: aws.Int32(1), Buildspec: aws.String("buildspec.yml")},
+			Artifacts: &cbtypes.ProjectArtifacts{Type: cbtypes.ArtifactsTypeNoArtifacts},
+			Environment: &cbtypes.ProjectEnvironment{Type: cbtypes.EnvironmentTypeLinuxContainer, Image: aws.String("aws/codebuild/standard:7.0"),
+				ComputeType: cbtypes.ComputeTypeBuildGeneral1Small},
+			ServiceRole: aws.String("arn:aws:iam::" + account + ":role/service-role/contract-codebuild"),
+			Tags:        []cbtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateProject", err)
+	}
+	for i := 0; i < 2; i++ {
+		// moto starts the build but answers its timestamps as strings, which
+		// the SDK cannot decode; the listing below checks the builds exist.
+		_, _ = cb.StartBuild(ctx, &codebuild.StartBuildInput{ProjectName: aws.String("contract-proj-0")})
+	}
+	builds, err := cb.ListBuilds(ctx, &codebuild.ListBuildsInput{})
+	must("ListBuilds", err)
+	if len(builds.Ids) != 2 {
+		t.Fatalf("seed moto: %d builds started, want 2", len(builds.Ids))
+	}
+	side.project, side.counts["projects"], side.counts["builds"] = "contract-proj-0", 3, 2
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -591,5 +620,17 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	}
 	side.identity, side.configSet = "contract-0.example.com", "contract-set-0"
 	side.counts["identities"], side.counts["configSets"] = 3, 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-proj-%d", i)
+		add(contractRegion, awsemu.KindCodeBuildProject, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: map[string]string{"team": "data"},
+			Attributes: map[string]any{"SourceType": "CODECOMMIT", "Description": "contract project"}})
+	}
+	for i := 0; i < 2; i++ {
+		id := fmt.Sprintf("contract-proj-0:0c0ffee0-0000-4000-8000-%012d", i)
+		add(contractRegion, awsemu.KindCodeBuildBuildRun, &awsemu.Resource{ID: id, Name: id, CreatedAt: launched.Add(time.Duration(i) * time.Minute),
+			Attributes: map[string]any{"ProjectName": "contract-proj-0", "BuildNumber": int64(i + 1), "SourceVersion": "refs/heads/main"}})
+	}
+	side.project, side.counts["projects"], side.counts["builds"] = "contract-proj-0", 3, 2
 	return side, srv
 }

@@ -74,9 +74,9 @@ func readOnly(action string) bool {
 func TestReadOnlyVerbs(t *testing.T) {
 	for action, want := range map[string]bool{
 		"ec2:DescribeInstances": true, "organizations:List*": true, "sts:AssumeRoleWithWebIdentity": true,
-		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true, "codebuild:BatchGetBuilds": true,
-		"codebuild:BatchDeleteBuilds": false,
-		"*":                           false, "ec2:*": false, "s3:PutObject": false, "s3:GetObject": false, "iam:CreateRole": false,
+		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true,
+		"codebuild:BatchGetBuilds": true, "codebuild:BatchDeleteBuilds": false,
+		"*": false, "ec2:*": false, "s3:PutObject": false, "s3:GetObject": false, "iam:CreateRole": false,
 		"sts:GetSessionToken": false, "secretsmanager:GetSecretValue": false, "ec2:RunInstances": false,
 	} {
 		if got := readOnly(action); got != want {

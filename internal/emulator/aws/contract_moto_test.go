@@ -230,6 +230,20 @@ func contractOps() []contractOp {
 				".Reservations[].Instances[].StateReason.Code":    "see StateReason",
 				".Reservations[].Instances[].StateReason.Message": "see StateReason",
 			}},
+		{name: "ec2:DescribeInstanceStatus", countKey: "instances",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return ec2.NewFromConfig(s.cfg).DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{IncludeAllInstances: aws.Bool(true)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := ec2.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{IncludeAllInstances: aws.Bool(true), MaxResults: aws.Int32(5), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.InstanceStatuses), out.NextToken, nil
+				})
+			}},
 		{name: "ec2:DescribeVolumes", countKey: "volumes",
 			call: func(ctx context.Context, s *contractSide) (any, error) {
 				return ec2.NewFromConfig(s.cfg).DescribeVolumes(ctx, &ec2.DescribeVolumesInput{})

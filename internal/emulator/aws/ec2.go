@@ -37,7 +37,7 @@ func (ec2Service) ThrottleCode() (string, int) {
 func (ec2Service) Operation(r *http.Request, body []byte) (string, bool) {
 	action := svcFormValue(r, body, "Action")
 	switch action {
-	case "DescribeRegions", "DescribeInstances", "DescribeVolumes", "DescribeVolumeAttribute":
+	case "DescribeRegions", "DescribeInstances", "DescribeInstanceStatus", "DescribeVolumes", "DescribeVolumeAttribute":
 		return action, true
 	}
 	return action, false
@@ -53,6 +53,8 @@ func (ec2Service) Serve(c *Call) {
 		ec2DescribeRegions(c)
 	case "DescribeInstances":
 		ec2DescribeInstances(c)
+	case "DescribeInstanceStatus":
+		ec2DescribeInstanceStatus(c)
 	case "DescribeVolumes":
 		ec2DescribeVolumes(c)
 	case "DescribeVolumeAttribute":

@@ -160,6 +160,7 @@ func TestItemsDeletedSinceTheListingAreLeftOut(t *testing.T) {
 		{"AWS::DynamoDB::Table", "dynamodb", "DescribeTable", "ResourceNotFoundException", "GetTableTagsAction", 400},
 		{"AWS::ECR::Repository", "ecr", "ListTagsForResource", "RepositoryNotFoundException", "ListTagsForResourceAction", 400},
 		{"AWS::EKS::Cluster", "eks", "DescribeCluster", "ResourceNotFoundException", "", 404},
+		{"AWS::EC2::Instance", "ec2", "DescribeInstanceStatus", "InvalidInstanceID.NotFound", "DescribeInstanceStatusAction", 400},
 		{"AWS::SES::EmailIdentity", "ses", "GetEmailIdentity", "NotFoundException", "", 404},
 		{"AWS::SES::ConfigurationSet", "ses", "GetConfigurationSet", "NotFoundException", "", 404},
 	} {

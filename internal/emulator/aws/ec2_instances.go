@@ -507,7 +507,7 @@ type ec2DescribeInstanceStatusResponse struct {
 // InstanceStatus / SystemStatus ("ok"|"impaired"|"initializing") sets the
 // checks of a running instance; ScheduledEvent (a code such as "system-reboot",
 // "" for none) its event. Without them, a stable tenth of the running
-// instances fail the instance check and an eighth have a scheduled reboot.
+// instances fail the instance check and a sixth have a scheduled reboot.
 func ec2DescribeInstanceStatus(c *Call) {
 	ids, size, filters, ok := ec2ListParams(c, "InstanceId", "InstanceIds", 1000, false, ec2InstanceStatusFilterKnown)
 	if !ok {
@@ -595,7 +595,7 @@ func ec2RenderInstanceStatus(c *Call, r *Resource) ec2InstanceStatusItem {
 		}()),
 	}
 	def := ""
-	if svcHash(r.ID, "event")%8 == 0 {
+	if svcHash(r.ID, "scheduled-event")%6 == 0 {
 		def = "system-reboot"
 	}
 	if code := svcStr(r, "ScheduledEvent", def); code != "" && state == "running" {

@@ -13,12 +13,16 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudcontrol"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -67,6 +71,22 @@ var protocolCalls = map[string]struct {
 	}},
 	"ecr": {"DescribeRepositories", func(ctx context.Context, c aws.Config) error { // json 1.1, schema-serde client
 		_, err := ecr.NewFromConfig(c).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+		return err
+	}},
+	"cloudcontrolapi": {"ListResources", func(ctx context.Context, c aws.Config) error { // json 1.0
+		_, err := cloudcontrol.NewFromConfig(c).ListResources(ctx, &cloudcontrol.ListResourcesInput{TypeName: aws.String("AWS::Logs::LogGroup")})
+		return err
+	}},
+	"kafka": {"ListClusters", func(ctx context.Context, c aws.Config) error { // rest-json, camelCase
+		_, err := kafka.NewFromConfig(c).ListClusters(ctx, &kafka.ListClustersInput{})
+		return err
+	}},
+	"ses": {"ListEmailIdentities", func(ctx context.Context, c aws.Config) error { // rest-json, PascalCase (SES v2)
+		_, err := sesv2.NewFromConfig(c).ListEmailIdentities(ctx, &sesv2.ListEmailIdentitiesInput{})
+		return err
+	}},
+	"codebuild": {"ListProjects", func(ctx context.Context, c aws.Config) error { // json 1.1
+		_, err := codebuild.NewFromConfig(c).ListProjects(ctx, &codebuild.ListProjectsInput{})
 		return err
 	}},
 }
@@ -191,6 +211,22 @@ var emulatedErrors = []struct {
 	{"ecr", "RepositoryNotFoundException", 400, rejected},
 	{"ecr", "RepositoryPolicyNotFoundException", 400, rejected},
 	{"ecr", "LifecyclePolicyNotFoundException", 400, rejected},
+	// Cloud Control (json 1.0): the type's own problems are the user's to fix.
+	{"cloudcontrolapi", "ThrottlingException", 400, retried},
+	{"cloudcontrolapi", "TypeNotFoundException", 400, rejected},
+	{"cloudcontrolapi", "InvalidRequestException", 400, rejected},
+	{"cloudcontrolapi", "ResourceNotFoundException", 400, rejected},
+	// MSK and SES v2 (rest-json), CodeBuild (json 1.1).
+	{"kafka", "TooManyRequestsException", 429, retried},
+	{"kafka", "UnrecognizedClientException", 403, denied},
+	{"kafka", "BadRequestException", 400, rejected},
+	{"ses", "TooManyRequestsException", 429, retried},
+	{"ses", "AccessDeniedException", 403, denied},
+	{"ses", "BadRequestException", 400, rejected},
+	{"ses", "NotFoundException", 404, rejected},
+	{"codebuild", "ThrottlingException", 400, retried},
+	{"codebuild", "UnrecognizedClientException", 400, denied},
+	{"codebuild", "InvalidInputException", 400, rejected},
 }
 
 // TestEveryEmulatorErrorCode injects each code through the emulator, calls

@@ -36,6 +36,8 @@ var memberActions = []string{
 	"kafka:ListClusters", "kafka:ListClustersV2",
 	"ses:ListEmailIdentities", "ses:GetEmailIdentity", "ses:ListConfigurationSets", "ses:GetConfigurationSet",
 	"codebuild:ListProjects", "codebuild:BatchGetProjects", "codebuild:ListBuilds", "codebuild:BatchGetBuilds",
+	// Cloud Control kinds (IAM names them under cloudformation).
+	"cloudformation:ListResources", "cloudformation:GetResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

@@ -335,6 +335,7 @@ func (g *generator) genResources(a *Account) {
 		g.genMSK(a, region)
 		g.genSES(a, region)
 		g.genCodeBuild(a, region)
+		g.genCloudControl(a, region)
 	}
 }
 

@@ -319,7 +319,10 @@ func (g *generator) genSES(a *Account, region string) {
 		if rng.IntN(3) == 0 {
 			attrs["Vdm"] = true
 		}
-		if rng.IntN(6) == 0 {
+		if rng.IntN(3) == 0 {
+			attrs["SendingPoolName"] = genTeams[rng.IntN(len(genTeams))] + "-dedicated"
+		}
+		if rng.IntN(4) == 0 {
 			attrs["ArchiveArn"] = fmt.Sprintf("arn:%s:ses:%s:%s:mailmanager-archive/a-%s", g.spec.Partition, region, a.ID, svcHex(17, a.ID, region, name))
 		}
 		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}

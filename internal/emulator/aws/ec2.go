@@ -18,7 +18,8 @@ import (
 //
 //	AWS::EC2::Instance  InstanceType, State, PrivateIpAddress, PublicIpAddress (absent = none),
 //	  ImageId, ReservationId, SubnetId, VpcId, LaunchTime, AvailabilityZone, Architecture,
-//	  KeyName, PrivateDnsName, Platform ("windows" or absent), SecurityGroupId, SecurityGroupName
+//	  KeyName, PrivateDnsName, Platform ("windows" or absent), SecurityGroupId, SecurityGroupName,
+//	  InstanceStatus, SystemStatus, ScheduledEvent (DescribeInstanceStatus, see there)
 //	AWS::EC2::Volume    Size, VolumeType, State, AvailabilityZone, Attachments (instance id),
 //	  Device, Encrypted, Iops, Throughput, CreateTime, SnapshotId
 

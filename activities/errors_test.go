@@ -14,12 +14,17 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudcontrol"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -72,6 +77,26 @@ var protocolCalls = map[string]struct {
 	}},
 	"cloudcontrolapi": {"ListResources", func(ctx context.Context, c aws.Config) error { // json 1.0
 		_, err := cloudcontrol.NewFromConfig(c).ListResources(ctx, &cloudcontrol.ListResourcesInput{TypeName: aws.String("AWS::Logs::LogGroup")})
+		return err
+	}},
+	"kafka": {"ListClusters", func(ctx context.Context, c aws.Config) error { // rest-json, camelCase
+		_, err := kafka.NewFromConfig(c).ListClusters(ctx, &kafka.ListClustersInput{})
+		return err
+	}},
+	"ses": {"ListEmailIdentities", func(ctx context.Context, c aws.Config) error { // rest-json, PascalCase (SES v2)
+		_, err := sesv2.NewFromConfig(c).ListEmailIdentities(ctx, &sesv2.ListEmailIdentitiesInput{})
+		return err
+	}},
+	"codedeploy": {"ListApplications", func(ctx context.Context, c aws.Config) error { // json 1.1
+		_, err := codedeploy.NewFromConfig(c).ListApplications(ctx, &codedeploy.ListApplicationsInput{})
+		return err
+	}},
+	"codepipeline": {"ListPipelines", func(ctx context.Context, c aws.Config) error { // json 1.1
+		_, err := codepipeline.NewFromConfig(c).ListPipelines(ctx, &codepipeline.ListPipelinesInput{})
+		return err
+	}},
+	"codebuild": {"ListProjects", func(ctx context.Context, c aws.Config) error { // json 1.1
+		_, err := codebuild.NewFromConfig(c).ListProjects(ctx, &codebuild.ListProjectsInput{})
 		return err
 	}},
 }
@@ -201,6 +226,30 @@ var emulatedErrors = []struct {
 	{"cloudcontrolapi", "TypeNotFoundException", 400, rejected},
 	{"cloudcontrolapi", "InvalidRequestException", 400, rejected},
 	{"cloudcontrolapi", "ResourceNotFoundException", 400, rejected},
+	// MSK and SES v2 (rest-json), CodeBuild (json 1.1).
+	{"kafka", "TooManyRequestsException", 429, retried},
+	{"kafka", "UnrecognizedClientException", 403, denied},
+	{"kafka", "BadRequestException", 400, rejected},
+	{"ses", "TooManyRequestsException", 429, retried},
+	{"ses", "AccessDeniedException", 403, denied},
+	{"ses", "BadRequestException", 400, rejected},
+	{"ses", "NotFoundException", 404, rejected},
+	// CodeDeploy and CodePipeline (json 1.1).
+	{"codedeploy", "ThrottlingException", 400, retried},
+	{"codedeploy", "AccessDeniedException", 400, denied},
+	{"codedeploy", "UnrecognizedClientException", 400, denied},
+	{"codedeploy", "SerializationException", 400, rejected},
+	{"codepipeline", "ThrottlingException", 400, retried},
+	{"codepipeline", "AccessDeniedException", 400, denied},
+	{"codepipeline", "ValidationException", 400, rejected},
+	{"codepipeline", "InvalidNextTokenException", 400, rejected},
+	{"codepipeline", "PipelineNotFoundException", 400, rejected},
+	{"codepipeline", "PipelineVersionNotFoundException", 400, rejected},
+	{"codepipeline", "PipelineExecutionNotFoundException", 400, rejected},
+	{"codepipeline", "InvalidArnException", 400, rejected},
+	{"codebuild", "ThrottlingException", 400, retried},
+	{"codebuild", "UnrecognizedClientException", 400, denied},
+	{"codebuild", "InvalidInputException", 400, rejected},
 }
 
 // TestEveryEmulatorErrorCode injects each code through the emulator, calls

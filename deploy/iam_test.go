@@ -42,6 +42,9 @@ var memberActions = []string{
 	// history kinds read the executions.
 	"codepipeline:ListPipelines", "codepipeline:GetPipeline", "codepipeline:ListTagsForResource",
 	"codepipeline:ListPipelineExecutions", "codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions",
+	"kafka:ListClusters", "kafka:ListClustersV2",
+	"ses:ListEmailIdentities", "ses:GetEmailIdentity", "ses:ListConfigurationSets", "ses:GetConfigurationSet",
+	"codebuild:ListProjects", "codebuild:BatchGetProjects", "codebuild:ListBuilds", "codebuild:BatchGetBuilds",
 	// Cloud Control kinds (IAM names them under cloudformation).
 	"cloudformation:ListResources", "cloudformation:GetResource",
 }
@@ -83,6 +86,7 @@ func TestReadOnlyVerbs(t *testing.T) {
 	for action, want := range map[string]bool{
 		"ec2:DescribeInstances": true, "organizations:List*": true, "sts:AssumeRoleWithWebIdentity": true,
 		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true, "codedeploy:BatchGetApplications": true,
+		"codebuild:BatchGetBuilds": true, "codebuild:BatchDeleteBuilds": false,
 		"*": false, "ec2:*": false, "s3:PutObject": false, "s3:GetObject": false, "iam:CreateRole": false,
 		"sts:GetSessionToken": false, "secretsmanager:GetSecretValue": false, "ec2:RunInstances": false,
 	} {

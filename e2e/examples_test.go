@@ -64,6 +64,9 @@ var expectedCount = map[string]func(o *awsemu.Org, a *awsemu.Account, since time
 	"AWS::CodePipeline::PipelineExecution": func(_ *awsemu.Org, a *awsemu.Account, since time.Time) int {
 		return countEnabled(a, awsemu.KindCodePipelinePipelineExecution, inWindow(since))
 	},
+	"AWS::CodeBuild::BuildRun": func(_ *awsemu.Org, a *awsemu.Account, since time.Time) int {
+		return countEnabled(a, awsemu.KindCodeBuildBuildRun, inWindow(since))
+	},
 	"AWS::CodePipeline::ActionExecution": func(_ *awsemu.Org, a *awsemu.Account, since time.Time) int {
 		return countEnabled(a, awsemu.KindCodePipelineActionExecution, inWindow(since))
 	},

@@ -7,6 +7,7 @@ package kinds
 import (
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/account"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/cloudcontrol"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/codebuild"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/codedeploy"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/codepipeline"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/dynamodb"
@@ -15,8 +16,10 @@ import (
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/ecs"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/eks"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/lambda"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/msk"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/organizations"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/s3"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/ses"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/sns"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/sqs"
 )

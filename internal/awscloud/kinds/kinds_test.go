@@ -13,7 +13,7 @@ import (
 )
 
 func TestKindRegistry(t *testing.T) {
-	want := []string{"AWS::Account::Info", "AWS::CodeDeploy::Application", "AWS::CodeDeploy::Deployment", "AWS::CodeDeploy::DeploymentGroup", "AWS::CodeDeploy::DeploymentTarget", "AWS::CodePipeline::Action", "AWS::CodePipeline::ActionExecution", "AWS::CodePipeline::Pipeline", "AWS::CodePipeline::PipelineExecution", "AWS::CodePipeline::Stage", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::EKS::Cluster", "AWS::Lambda::Function", "AWS::Organizations::Account", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::SQS::Queue"}
+	want := []string{"AWS::Account::Info", "AWS::CodeBuild::BuildRun", "AWS::CodeBuild::Project", "AWS::CodeDeploy::Application", "AWS::CodeDeploy::Deployment", "AWS::CodeDeploy::DeploymentGroup", "AWS::CodeDeploy::DeploymentTarget", "AWS::CodePipeline::Action", "AWS::CodePipeline::ActionExecution", "AWS::CodePipeline::Pipeline", "AWS::CodePipeline::PipelineExecution", "AWS::CodePipeline::Stage", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::EKS::Cluster", "AWS::Lambda::Function", "AWS::MSK::Cluster", "AWS::MSK::ServerlessCluster", "AWS::Organizations::Account", "AWS::S3::Bucket", "AWS::SES::ConfigurationSet", "AWS::SES::EmailIdentity", "AWS::SNS::Topic", "AWS::SQS::Queue"}
 	if got := awscloud.KindNames(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("KindNames = %v", got)
 	}
@@ -161,6 +161,9 @@ func TestItemsDeletedSinceTheListingAreLeftOut(t *testing.T) {
 		{"AWS::DynamoDB::Table", "dynamodb", "DescribeTable", "ResourceNotFoundException", "GetTableTagsAction", 400},
 		{"AWS::ECR::Repository", "ecr", "ListTagsForResource", "RepositoryNotFoundException", "ListTagsForResourceAction", 400},
 		{"AWS::EKS::Cluster", "eks", "DescribeCluster", "ResourceNotFoundException", "", 404},
+		{"AWS::EC2::Instance", "ec2", "DescribeInstanceStatus", "InvalidInstanceID.NotFound", "DescribeInstanceStatusAction", 400},
+		{"AWS::SES::EmailIdentity", "ses", "GetEmailIdentity", "NotFoundException", "", 404},
+		{"AWS::SES::ConfigurationSet", "ses", "GetConfigurationSet", "NotFoundException", "", 404},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			srv := awstest.StartEmu(t, awstest.KindSpec)

@@ -2,8 +2,12 @@ package awsemu_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -20,15 +25,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // The moto contract: for every emulated operation moto implements, both
@@ -169,6 +178,23 @@ var contractUnimplemented = map[string]struct {
 			return codepipeline.NewFromConfig(s.cfg).ListActionExecutions(ctx, &codepipeline.ListActionExecutionsInput{PipelineName: aws.String(s.pipeline)})
 		},
 	},
+	"ses:GetConfigurationSet": {
+		reason: "moto 5.2.1 answers SendingOptions.SendingEnabled as an object (it nests the whole SendingOptions), which the SDK cannot decode",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sesv2.NewFromConfig(s.cfg).GetConfigurationSet(ctx, &sesv2.GetConfigurationSetInput{ConfigurationSetName: aws.String(s.configSet)})
+		},
+	},
+	"codebuild:BatchGetBuilds": {
+		reason: "moto 5.2.1 answers startTime/endTime as ISO strings where JSON 1.1 has epoch numbers; the SDK cannot decode it",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codebuild.NewFromConfig(s.cfg)
+			ids, err := c.ListBuilds(ctx, &codebuild.ListBuildsInput{})
+			if err != nil {
+				return nil, err
+			}
+			return c.BatchGetBuilds(ctx, &codebuild.BatchGetBuildsInput{Ids: ids.Ids})
+		},
+	},
 	"ec2:DescribeVolumeAttribute": {
 		reason: "moto 5.2.1 raises NotImplementedError for ec2:DescribeVolumeAttribute (an optional action of AWS::EC2::Volume); it answers 500",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
@@ -283,6 +309,20 @@ func contractOps() []contractOp {
 				".Reservations[].Instances[].StateReason":         "moto sends an empty stateReason for running instances; AWS sets it only after a state change",
 				".Reservations[].Instances[].StateReason.Code":    "see StateReason",
 				".Reservations[].Instances[].StateReason.Message": "see StateReason",
+			}},
+		{name: "ec2:DescribeInstanceStatus", countKey: "instances",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return ec2.NewFromConfig(s.cfg).DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{IncludeAllInstances: aws.Bool(true)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := ec2.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{IncludeAllInstances: aws.Bool(true), MaxResults: aws.Int32(5), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.InstanceStatuses), out.NextToken, nil
+				})
 			}},
 		{name: "ec2:DescribeVolumes", countKey: "volumes",
 			call: func(ctx context.Context, s *contractSide) (any, error) {
@@ -520,6 +560,94 @@ func contractOps() []contractOp {
 		{name: "codepipeline:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return codepipeline.NewFromConfig(s.cfg).ListTagsForResource(ctx, &codepipeline.ListTagsForResourceInput{ResourceArn: aws.String(s.pipeARN)})
 		}},
+
+		// ---- MSK (moto pages neither listing: only ours is checked for paging)
+		{name: "kafka:ListClusters", countKey: "mskClusters",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return kafka.NewFromConfig(s.cfg).ListClusters(ctx, &kafka.ListClustersInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := kafka.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListClusters(ctx, &kafka.ListClustersInput{MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.ClusterInfoList), out.NextToken, nil
+				})
+			}},
+		{name: "kafka:ListClustersV2", countKey: "mskServerless",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return kafka.NewFromConfig(s.cfg).ListClustersV2(ctx, &kafka.ListClustersV2Input{ClusterTypeFilter: aws.String("SERVERLESS")})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := kafka.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListClustersV2(ctx, &kafka.ListClustersV2Input{ClusterTypeFilter: aws.String("SERVERLESS"), MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.ClusterInfoList), out.NextToken, nil
+				})
+			},
+			deviations: map[string]string{
+				".ClusterInfoList[].ActiveOperationArn": "AWS sets activeOperationArn only while an operation runs; moto always sends a placeholder",
+				".ClusterInfoList[].StateInfo":          "AWS sets stateInfo only for a failed cluster; moto always sends a placeholder",
+				".ClusterInfoList[].StateInfo.Code":     "see StateInfo",
+				".ClusterInfoList[].StateInfo.Message":  "see StateInfo",
+			}},
+
+		// ---- SES v2
+		{name: "ses:ListEmailIdentities", countKey: "identities",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return sesv2.NewFromConfig(s.cfg, sesListByGET).ListEmailIdentities(ctx, &sesv2.ListEmailIdentitiesInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := sesv2.NewFromConfig(s.cfg, sesListByGET)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					in := &sesv2.ListEmailIdentitiesInput{PageSize: aws.Int32(2), NextToken: tok}
+					if s.name == "moto" {
+						in = &sesv2.ListEmailIdentitiesInput{} // moto 5.2.1 fails (500) on PageSize: it pages nothing
+					}
+					out, err := c.ListEmailIdentities(ctx, in)
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.EmailIdentities), out.NextToken, nil
+				})
+			}},
+		{name: "ses:GetEmailIdentity", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return sesv2.NewFromConfig(s.cfg).GetEmailIdentity(ctx, &sesv2.GetEmailIdentityInput{EmailIdentity: aws.String(s.identity)})
+		}},
+
+		// ---- CodeBuild (AWS pages both listings at a fixed 100; moto at none)
+		{name: "codebuild:ListProjects", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codebuild.NewFromConfig(s.cfg).ListProjects(ctx, &codebuild.ListProjectsInput{})
+		}},
+		{name: "codebuild:BatchGetProjects", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codebuild.NewFromConfig(s.cfg).BatchGetProjects(ctx, &codebuild.BatchGetProjectsInput{Names: []string{s.project}})
+		}},
+		{name: "codebuild:ListBuilds", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codebuild.NewFromConfig(s.cfg).ListBuilds(ctx, &codebuild.ListBuildsInput{})
+		}},
+		{name: "ses:ListConfigurationSets", countKey: "configSets",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return sesv2.NewFromConfig(s.cfg, sesListByGET).ListConfigurationSets(ctx, &sesv2.ListConfigurationSetsInput{})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := sesv2.NewFromConfig(s.cfg, sesListByGET)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					in := &sesv2.ListConfigurationSetsInput{PageSize: aws.Int32(2), NextToken: tok}
+					if s.name == "moto" {
+						in = &sesv2.ListConfigurationSetsInput{} // moto 5.2.1 fails (500) on PageSize: it pages nothing
+					}
+					out, err := c.ListConfigurationSets(ctx, in)
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.ConfigurationSets), out.NextToken, nil
+				})
+			}},
 	}
 }
 
@@ -642,4 +770,48 @@ func contractErr(err error) (string, int) {
 		status = re.HTTPStatusCode()
 	}
 	return code, status
+}
+
+// sesListByGET sends SES v2's list operations the older way, GET
+// /v2/email/identities and /v2/email/configuration-sets with PageSize and
+// NextToken in the query: moto 5.2.1 knows only those routes, not the POST
+// /v2/email/list-* ones this SDK uses (both are AWS's; ours serves both).
+func sesListByGET(o *sesv2.Options) {
+	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+		return stack.Build.Add(middleware.BuildMiddlewareFunc("sesListByGET", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+			req, ok := in.Request.(*smithyhttp.Request)
+			if !ok || req.Method != http.MethodPost {
+				return next.HandleBuild(ctx, in)
+			}
+			path := map[string]string{"/v2/email/list-identities": "/v2/email/identities", "/v2/email/list-configuration-sets": "/v2/email/configuration-sets"}[req.URL.Path]
+			if path == "" {
+				return next.HandleBuild(ctx, in)
+			}
+			var body struct {
+				PageSize  *int
+				NextToken *string
+			}
+			if st := req.GetStream(); st != nil {
+				if err := json.NewDecoder(st).Decode(&body); err != nil && err != io.EOF {
+					return middleware.BuildOutput{}, middleware.Metadata{}, err
+				}
+			}
+			q := req.URL.Query()
+			if body.PageSize != nil {
+				q.Set("PageSize", strconv.Itoa(*body.PageSize))
+			}
+			if body.NextToken != nil {
+				q.Set("NextToken", *body.NextToken)
+			}
+			req.Method, req.URL.Path, req.URL.RawPath, req.URL.RawQuery = http.MethodGet, path, "", q.Encode()
+			req.Header.Del("Content-Type")
+			req.ContentLength = 0
+			r, err := req.SetStream(nil)
+			if err != nil {
+				return middleware.BuildOutput{}, middleware.Metadata{}, err
+			}
+			in.Request = r
+			return next.HandleBuild(ctx, in)
+		}), middleware.After)
+	})
 }

@@ -18,7 +18,8 @@ import (
 //
 //	AWS::EC2::Instance  InstanceType, State, PrivateIpAddress, PublicIpAddress (absent = none),
 //	  ImageId, ReservationId, SubnetId, VpcId, LaunchTime, AvailabilityZone, Architecture,
-//	  KeyName, PrivateDnsName, Platform ("windows" or absent), SecurityGroupId, SecurityGroupName
+//	  KeyName, PrivateDnsName, Platform ("windows" or absent), SecurityGroupId, SecurityGroupName,
+//	  InstanceStatus, SystemStatus, ScheduledEvent (DescribeInstanceStatus, see there)
 //	AWS::EC2::Volume    Size, VolumeType, State, AvailabilityZone, Attachments (instance id),
 //	  Device, Encrypted, Iops, Throughput, CreateTime, SnapshotId
 
@@ -37,7 +38,7 @@ func (ec2Service) ThrottleCode() (string, int) {
 func (ec2Service) Operation(r *http.Request, body []byte) (string, bool) {
 	action := svcFormValue(r, body, "Action")
 	switch action {
-	case "DescribeRegions", "DescribeInstances", "DescribeVolumes", "DescribeVolumeAttribute":
+	case "DescribeRegions", "DescribeInstances", "DescribeInstanceStatus", "DescribeVolumes", "DescribeVolumeAttribute":
 		return action, true
 	}
 	return action, false
@@ -53,6 +54,8 @@ func (ec2Service) Serve(c *Call) {
 		ec2DescribeRegions(c)
 	case "DescribeInstances":
 		ec2DescribeInstances(c)
+	case "DescribeInstanceStatus":
+		ec2DescribeInstanceStatus(c)
 	case "DescribeVolumes":
 		ec2DescribeVolumes(c)
 	case "DescribeVolumeAttribute":

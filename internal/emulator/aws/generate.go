@@ -342,6 +342,9 @@ func (g *generator) genResources(a *Account) {
 		g.genECR(a, region)
 		g.genCodeDeploy(a, region)
 		g.genCodePipeline(a, region) // after CodeDeploy: some pipelines deploy to its groups
+		g.genMSK(a, region)
+		g.genSES(a, region)
+		g.genCodeBuild(a, region)
 		g.genCloudControl(a, region)
 	}
 }

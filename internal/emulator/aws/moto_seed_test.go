@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
+	cbtypes "github.com/aws/aws-sdk-go-v2/service/codebuild/types"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
@@ -31,12 +33,16 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/kafka"
+	kafkatypes "github.com/aws/aws-sdk-go-v2/service/kafka/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -63,6 +69,9 @@ type contractSide struct {
 	repo      string // tagged ECR repository with a repository and a lifecycle policy
 	repoARN   string
 	bareRepo  string // ECR repository without either policy
+	identity  string // SES domain identity using configSet
+	configSet string // SES configuration set with every option
+	project   string // CodeBuild project with builds
 	cdApp     string // tagged CodeDeploy application with one deployment group
 	cdAppARN  string
 	cdGroup   string // that group (tagged), with one deployment
@@ -338,6 +347,71 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	side.pipeline = "contract-pipe-0"
 	side.pipeARN = "arn:aws:codepipeline:" + contractRegion + ":" + account + ":contract-pipe-0"
 	side.counts["pipelines"] = 3
+
+	// MSK: 3 serverless clusters first (moto ignores ListClustersV2's type
+	// filter, so its first item is then a serverless one), then 3 provisioned.
+	kc := kafka.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		_, err := kc.CreateClusterV2(ctx, &kafka.CreateClusterV2Input{ClusterName: aws.String(fmt.Sprintf("contract-sls-%d", i)), Tags: contractTags(),
+			Serverless: &kafkatypes.ServerlessRequest{VpcConfigs: []kafkatypes.VpcConfig{{SubnetIds: []string{subnet}, SecurityGroupIds: []string{group}}},
+				ClientAuthentication: &kafkatypes.ServerlessClientAuthentication{Sasl: &kafkatypes.ServerlessSasl{Iam: &kafkatypes.Iam{Enabled: aws.Bool(true)}}}}})
+		must("CreateClusterV2", err)
+	}
+	for i := 0; i < 3; i++ {
+		_, err := kc.CreateCluster(ctx, &kafka.CreateClusterInput{ClusterName: aws.String(fmt.Sprintf("contract-msk-%d", i)), KafkaVersion: aws.String("3.6.0"),
+			NumberOfBrokerNodes: aws.Int32(3), Tags: contractTags(),
+			BrokerNodeGroupInfo: &kafkatypes.BrokerNodeGroupInfo{ClientSubnets: []string{subnet}, InstanceType: aws.String("kafka.m5.large"), SecurityGroups: []string{group}}})
+		must("CreateCluster (kafka)", err)
+	}
+	side.counts["mskClusters"], side.counts["mskServerless"] = 3, 3
+
+	// SES v2: 3 configuration sets with every option, 3 domain identities using the first.
+	sv := sesv2.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		_, err := sv.CreateConfigurationSet(ctx, &sesv2.CreateConfigurationSetInput{ConfigurationSetName: aws.String(fmt.Sprintf("contract-set-%d", i)),
+			TrackingOptions:    &sestypes.TrackingOptions{CustomRedirectDomain: aws.String("click.example.com")},
+			DeliveryOptions:    &sestypes.DeliveryOptions{TlsPolicy: sestypes.TlsPolicyRequire, SendingPoolName: aws.String("contract-pool")},
+			ReputationOptions:  &sestypes.ReputationOptions{ReputationMetricsEnabled: true},
+			SendingOptions:     &sestypes.SendingOptions{SendingEnabled: true},
+			SuppressionOptions: &sestypes.SuppressionOptions{SuppressedReasons: []sestypes.SuppressionListReason{sestypes.SuppressionListReasonBounce}},
+			VdmOptions: &sestypes.VdmOptions{DashboardOptions: &sestypes.DashboardOptions{EngagementMetrics: sestypes.FeatureStatusEnabled},
+				GuardianOptions: &sestypes.GuardianOptions{OptimizedSharedDelivery: sestypes.FeatureStatusEnabled}},
+			Tags: []sestypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateConfigurationSet", err)
+	}
+	for i := 0; i < 3; i++ {
+		_, err := sv.CreateEmailIdentity(ctx, &sesv2.CreateEmailIdentityInput{EmailIdentity: aws.String(fmt.Sprintf("contract-%d.example.com", i)),
+			ConfigurationSetName: aws.String("contract-set-0"), Tags: []sestypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateEmailIdentity", err)
+	}
+	side.identity, side.configSet = "contract-0.example.com", "contract-set-0"
+	side.counts["identities"], side.counts["configSets"] = 3, 3
+
+	// CodeBuild: 3 tagged CodeCommit projects, 2 builds of the first.
+	cb := codebuild.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		_, err := cb.CreateProject(ctx, &codebuild.CreateProjectInput{Name: aws.String(fmt.Sprintf("contract-proj-%d", i)),
+			Description: aws.String("contract project"),
+			Source: &cbtypes.ProjectSource{Type: cbtypes.SourceTypeCodecommit, Location: aws.String("https://git-codecommit.us-east-1.amazonaws.com/v1/repos/contract"),
+				GitCloneDepth: aws.Int32(1), Buildspec: aws.String("buildspec.yml")},
+			Artifacts: &cbtypes.ProjectArtifacts{Type: cbtypes.ArtifactsTypeNoArtifacts},
+			Environment: &cbtypes.ProjectEnvironment{Type: cbtypes.EnvironmentTypeLinuxContainer, Image: aws.String("aws/codebuild/standard:7.0"),
+				ComputeType: cbtypes.ComputeTypeBuildGeneral1Small},
+			ServiceRole: aws.String("arn:aws:iam::" + account + ":role/service-role/contract-codebuild"),
+			Tags:        []cbtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateProject", err)
+	}
+	for i := 0; i < 2; i++ {
+		// moto starts the build but answers its timestamps as strings, which
+		// the SDK cannot decode; the listing below checks the builds exist.
+		_, _ = cb.StartBuild(ctx, &codebuild.StartBuildInput{ProjectName: aws.String("contract-proj-0")})
+	}
+	builds, err := cb.ListBuilds(ctx, &codebuild.ListBuildsInput{})
+	must("ListBuilds", err)
+	if len(builds.Ids) != 2 {
+		t.Fatalf("seed moto: %d builds started, want 2", len(builds.Ids))
+	}
+	side.project, side.counts["projects"], side.counts["builds"] = "contract-proj-0", 3, 2
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -630,5 +704,36 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 			"Category": "Source", "Provider": "S3", "Status": "Succeeded"}})
 	side.pipeline, side.pipeARN = "contract-pipe-0", arn("codepipeline", contractRegion, "contract-pipe-0")
 	side.counts["pipelines"] = 3
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-msk-%d", i)
+		add(contractRegion, awsemu.KindMSKCluster, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: contractTags()})
+		name = fmt.Sprintf("contract-sls-%d", i)
+		add(contractRegion, awsemu.KindMSKServerlessCluster, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: contractTags()})
+	}
+	side.counts["mskClusters"], side.counts["mskServerless"] = 3, 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-set-%d", i)
+		add(contractRegion, awsemu.KindSESConfigurationSet, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: map[string]string{"team": "data"},
+			Attributes: map[string]any{"CustomRedirectDomain": "click.example.com", "TlsPolicy": "REQUIRE", "SendingPoolName": "contract-pool",
+				"ReputationMetrics": true, "SuppressedReasons": []string{"BOUNCE"}, "Vdm": true}})
+		name = fmt.Sprintf("contract-%d.example.com", i)
+		add(contractRegion, awsemu.KindSESEmailIdentity, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: map[string]string{"team": "data"},
+			Attributes: map[string]any{"ConfigurationSetName": "contract-set-0"}})
+	}
+	side.identity, side.configSet = "contract-0.example.com", "contract-set-0"
+	side.counts["identities"], side.counts["configSets"] = 3, 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-proj-%d", i)
+		add(contractRegion, awsemu.KindCodeBuildProject, &awsemu.Resource{ID: name, Name: name, CreatedAt: launched, Tags: map[string]string{"team": "data"},
+			Attributes: map[string]any{"SourceType": "CODECOMMIT", "Description": "contract project"}})
+	}
+	for i := 0; i < 2; i++ {
+		id := fmt.Sprintf("contract-proj-0:0c0ffee0-0000-4000-8000-%012d", i)
+		add(contractRegion, awsemu.KindCodeBuildBuildRun, &awsemu.Resource{ID: id, Name: id, CreatedAt: launched.Add(time.Duration(i) * time.Minute),
+			Attributes: map[string]any{"ProjectName": "contract-proj-0", "BuildNumber": int64(i + 1), "SourceVersion": "refs/heads/main"}})
+	}
+	side.project, side.counts["projects"], side.counts["builds"] = "contract-proj-0", 3, 2
 	return side, srv
 }

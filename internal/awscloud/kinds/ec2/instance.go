@@ -61,55 +61,52 @@ func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req awscloud
 			ids = append(ids, aws.ToString(inst.InstanceId))
 		}
 	}
-	if awscloud.WantsAction(req, "DescribeInstanceStatusAction") && len(ids) > 0 {
-		var omitted awscloud.Omissions
-		if err := addInstanceStatus(ctx, client, ids, page.Items, &omitted, cfg.Region); err != nil {
-			return awscloud.Page{}, err
-		}
-		omitted.Fill(&page)
+	if !awscloud.WantsAction(req, "DescribeInstanceStatusAction") || len(ids) == 0 {
+		return page, nil
 	}
-	return page, nil
+	gone := make([]bool, len(ids))
+	var omitted awscloud.Omissions
+	if err := addInstanceStatus(ctx, client, ids, page.Items, gone, &omitted); err != nil {
+		return awscloud.Page{}, err
+	}
+	return awscloud.KeptPage(page.Items, gone, page.Next, &omitted), nil
 }
 
-// addInstanceStatus merges DescribeInstanceStatus into each instance by
-// InstanceId (never by position): InstanceStatus, SystemStatus, InstanceState,
-// Events… as Ocean's instance model carries them. One batched call per 100
-// instances instead of Ocean's one call per instance.
-// A denied batch leaves its instances without the status (counted in omitted).
-func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, items []map[string]any, omitted *awscloud.Omissions, region string) error {
-	byID := make(map[string]map[string]any, len(items))
-	for _, it := range items {
-		p := it["Properties"].(map[string]any)
-		if id, ok := p["InstanceId"].(string); ok {
-			byID[id] = p
+// instanceStatusConcurrency bounds the DescribeInstanceStatus calls of a page.
+const instanceStatusConcurrency = 10
+
+// addInstanceStatus is DescribeInstanceStatusAction as Ocean runs it: one
+// DescribeInstanceStatus per instance (InstanceIds=[id], IncludeAllInstances),
+// whose fields (InstanceStatus, SystemStatus, InstanceState, Events,
+// AttachedEbsStatus…) are merged into the instance's, overriding the few they
+// share as Ocean's merge does. items[i] is the instance ids[i]. An instance
+// terminated and gone since the listing (InvalidInstanceID.NotFound) is
+// marked gone; a denied call leaves that instance without the status.
+func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, items []map[string]any, gone []bool, omitted *awscloud.Omissions) error {
+	return awscloud.ForEach(ctx, len(ids), instanceStatusConcurrency, func(ctx context.Context, i int) error {
+		out, err := client.DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{
+			InstanceIds: []string{ids[i]}, IncludeAllInstances: aws.Bool(true)})
+		switch {
+		case err == nil:
+		case awscloud.Classify(err) == awscloud.ErrNotFound:
+			gone[i] = true
+			return nil
+		case omitted.Omit("DescribeInstanceStatusAction", "instance "+ids[i], 1, err):
+			return nil
+		default:
+			return fmt.Errorf("describe instance status of %s: %w", ids[i], err)
 		}
-	}
-	for start := 0; start < len(ids); start += 100 {
-		end := min(start+100, len(ids))
-		pager := ec2.NewDescribeInstanceStatusPaginator(client, &ec2.DescribeInstanceStatusInput{
-			InstanceIds: ids[start:end], IncludeAllInstances: aws.Bool(true)})
-		for pager.HasMorePages() {
-			out, err := pager.NextPage(ctx)
-			if err != nil {
-				if omitted.Omit("DescribeInstanceStatusAction", fmt.Sprintf("%d instances in %s", end-start, region), end-start, err) {
-					break
-				}
-				return fmt.Errorf("describe instance status: %w", err)
+		p := items[i]["Properties"].(map[string]any)
+		for _, st := range out.InstanceStatuses {
+			if aws.ToString(st.InstanceId) != ids[i] {
+				continue
 			}
-			for _, st := range out.InstanceStatuses {
-				p, ok := byID[aws.ToString(st.InstanceId)]
-				if !ok {
-					continue
-				}
-				for k, v := range awscloud.Props(st, nil) {
-					if _, exists := p[k]; !exists {
-						p[k] = v
-					}
-				}
+			for k, v := range awscloud.Props(st, nil) {
+				p[k] = v
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func copyMap(m map[string]any) map[string]any {

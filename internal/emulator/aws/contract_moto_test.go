@@ -288,6 +288,25 @@ func contractOps() []contractOp {
 				Services: []string{s.service, "contract-missing"}, Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 		}},
 
+		{name: "ecs:ListTaskDefinitions", countKey: "taskDefinitions",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return ecs.NewFromConfig(s.cfg).ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := ecs.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive, MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.TaskDefinitionArns), out.NextToken, nil
+				})
+			}},
+		{name: "ecs:DescribeTaskDefinition", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecs.NewFromConfig(s.cfg).DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(s.taskDef),
+				Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+		}},
+
 		// ---- EKS
 		{name: "eks:ListClusters", countKey: "eksClusters",
 			call: func(ctx context.Context, s *contractSide) (any, error) {

@@ -49,6 +49,7 @@ type contractSide struct {
 	farBucket string     // bucket outside us-east-1
 	cluster   string     // cluster holding the services
 	service   string     // a service of cluster
+	taskDef   string     // ARN of a tagged Fargate task definition
 	volume    string     // an unattached volume in us-east-1
 	fnARN     string     // tagged Lambda function
 	queueURL  string     // tagged SQS queue
@@ -82,6 +83,7 @@ const (
 	contractAMI      = "ami-760aaa0f" // a Linux AMI moto knows (its default AMI is Windows)
 	contractRegion   = "us-east-1"
 	contractServices = 3
+	contractTaskDefs = 3
 )
 
 var contractBucketRegions = []string{"us-east-1", "us-west-2", "eu-west-1"}
@@ -172,8 +174,15 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	td, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("contract"),
 		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate}, NetworkMode: ecstypes.NetworkModeAwsvpc,
 		Cpu: aws.String("256"), Memory: aws.String("512"),
-		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(128)}}})
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(128)}},
+		Tags:                 []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
 	must("RegisterTaskDefinition", err)
+	for i := 1; i < contractTaskDefs; i++ {
+		_, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String(fmt.Sprintf("contract-job-%d", i)),
+			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("job"), Image: aws.String("busybox"), Memory: aws.Int32(128)}}})
+		must("RegisterTaskDefinition", err)
+	}
+	side.taskDef, side.counts["taskDefinitions"] = aws.ToString(td.TaskDefinition.TaskDefinitionArn), contractTaskDefs
 	for i := 0; i < 3; i++ {
 		_, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(fmt.Sprintf("contract-cluster-%d", i)),
 			Tags:     []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}},
@@ -470,6 +479,15 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	}
 	side.cluster, side.service = "contract-cluster-0", "contract-svc-0"
 	side.counts["clusters"], side.counts["services"] = 3, contractServices
+	for i := 0; i < contractTaskDefs; i++ {
+		id, attrs, tags := "contract:1", map[string]any{"RequiresCompatibilities": []string{"FARGATE"}, "NetworkMode": "awsvpc"}, map[string]string{"team": "data"}
+		if i > 0 {
+			id, attrs, tags = fmt.Sprintf("contract-job-%d:1", i), map[string]any{"RequiresCompatibilities": []string{"EC2"}, "NetworkMode": "bridge"}, nil
+		}
+		add(contractRegion, awsemu.KindECSTaskDefinition, &awsemu.Resource{ID: id, Name: strings.Split(id, ":")[0],
+			ARN: arn("ecs", contractRegion, "task-definition/"+id), CreatedAt: launched, Tags: tags, Attributes: attrs})
+	}
+	side.taskDef, side.counts["taskDefinitions"] = arn("ecs", contractRegion, "task-definition/contract:1"), contractTaskDefs
 
 	for i := 0; i < 3; i++ {
 		name := fmt.Sprintf("contract-fn-%d", i)

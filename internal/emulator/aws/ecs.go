@@ -797,7 +797,7 @@ func (g *generator) genECSTaskDefinitions(a *Account, region string) {
 	add := func(family string, rev int, fargate bool, status string, created time.Time) {
 		id := fmt.Sprintf("%s:%d", family, rev)
 		attrs := map[string]any{"Family": family, "Revision": int64(rev), "Status": status,
-			"Image": fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s/%s:%d", a.ID, region, genTeams[rng.IntN(len(genTeams))], family, rev),
+			"Image":         fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s/%s:%d", a.ID, region, genTeams[rng.IntN(len(genTeams))], family, rev),
 			"ContainerPort": int64([]int{80, 8080, 3000, 9000}[rng.IntN(4)])}
 		if fargate {
 			attrs["RequiresCompatibilities"], attrs["NetworkMode"] = []string{"FARGATE"}, "awsvpc"

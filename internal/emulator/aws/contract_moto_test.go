@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -439,6 +440,55 @@ func contractOps() []contractOp {
 		}},
 		{name: "ecr:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return ecr.NewFromConfig(s.cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String(s.repoARN)})
+		}},
+
+		// ---- RDS
+		{name: "rds:DescribeDBInstances", countKey: "dbInstances",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return rds.NewFromConfig(s.cfg).DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(s.dbARN)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := rds.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{MaxRecords: aws.Int32(20), Marker: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.DBInstances), out.Marker, nil
+				})
+			},
+			deviations: map[string]string{
+				".DBInstances[].EnabledCloudwatchLogsExports": "AWS omits EnabledCloudwatchLogsExports when no log is exported; moto sends an empty list",
+			}},
+		{name: "rds:DescribeDBClusters", countKey: "dbClusters",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return rds.NewFromConfig(s.cfg).DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(s.dbCluster)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := rds.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{MaxRecords: aws.Int32(20), Marker: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.DBClusters), out.Marker, nil
+				})
+			},
+			deviations: map[string]string{
+				".DBClusters[].EnabledCloudwatchLogsExports":                   "AWS omits EnabledCloudwatchLogsExports when no log is exported; moto sends an empty list",
+				".DBClusters[].BacktrackWindow":                                "AWS returns BacktrackWindow only for Aurora MySQL clusters with backtracking; moto always sends it",
+				".DBClusters[].GlobalWriteForwardingRequested":                 "AWS returns GlobalWriteForwardingRequested only for secondary clusters of a global database; moto always sends it",
+				".DBClusters[].PubliclyAccessible":                             "AWS returns PubliclyAccessible only for Multi-AZ DB clusters (not Aurora); moto always sends it",
+				".DBClusters[].ScalingConfigurationInfo":                       "AWS returns ScalingConfigurationInfo only for Aurora Serverless v1 (EngineMode serverless); moto always sends it",
+				".DBClusters[].ScalingConfigurationInfo.MinCapacity":           "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.MaxCapacity":           "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.AutoPause":             "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.SecondsUntilAutoPause": "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.TimeoutAction":         "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.SecondsBeforeTimeout":  "see ScalingConfigurationInfo",
+			}},
+		{name: "rds:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return rds.NewFromConfig(s.cfg).ListTagsForResource(ctx, &rds.ListTagsForResourceInput{ResourceName: aws.String(s.dbARN)})
 		}},
 	}
 }

@@ -107,7 +107,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction ||
 					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
 					key.Kind == awsemu.KindEKSCluster ||
-					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository {
+					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
+					key.Kind == awsemu.KindECSTaskDefinition || key.Kind == awsemu.KindRDSDBInstance || key.Kind == awsemu.KindRDSDBCluster {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

@@ -326,6 +326,7 @@ func (g *generator) genResources(a *Account) {
 		g.genEC2(a, region)
 		g.genECS(a, region)
 		g.genECSTaskDefinitions(a, region)
+		g.genRDS(a, region)
 		g.genLambda(a, region)
 		g.genS3(a, region)
 		g.genSQS(a, region)

@@ -31,6 +31,8 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -50,6 +52,8 @@ type contractSide struct {
 	cluster   string     // cluster holding the services
 	service   string     // a service of cluster
 	taskDef   string     // ARN of a tagged Fargate task definition
+	dbARN     string     // tagged RDS instance
+	dbCluster string     // ARN of a tagged Aurora cluster
 	volume    string     // an unattached volume in us-east-1
 	fnARN     string     // tagged Lambda function
 	queueURL  string     // tagged SQS queue
@@ -84,6 +88,8 @@ const (
 	contractRegion   = "us-east-1"
 	contractServices = 3
 	contractTaskDefs = 3
+	// RDS pages by at least 20, so one more than a page of each.
+	contractRDS = 21
 )
 
 var contractBucketRegions = []string{"us-east-1", "us-west-2", "eu-west-1"}
@@ -284,6 +290,24 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
+
+	// RDS: tagged PostgreSQL instances and tagged Aurora PostgreSQL clusters.
+	rc := rds.NewFromConfig(cfg)
+	rdsTags := []rdstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}
+	for i := 0; i < contractRDS; i++ {
+		db, err := rc.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{DBInstanceIdentifier: aws.String(fmt.Sprintf("contract-db-%02d", i)),
+			DBInstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"), AllocatedStorage: aws.Int32(20),
+			MasterUsername: aws.String("dbadmin"), MasterUserPassword: aws.String("contract-password"), Tags: rdsTags})
+		must("CreateDBInstance", err)
+		cl, err := rc.CreateDBCluster(ctx, &rds.CreateDBClusterInput{DBClusterIdentifier: aws.String(fmt.Sprintf("contract-aurora-%02d", i)),
+			Engine: aws.String("aurora-postgresql"), MasterUsername: aws.String("dbadmin"), MasterUserPassword: aws.String("contract-password"),
+			Tags: rdsTags})
+		must("CreateDBCluster", err)
+		if i == 0 {
+			side.dbARN, side.dbCluster = aws.ToString(db.DBInstance.DBInstanceArn), aws.ToString(cl.DBCluster.DBClusterArn)
+		}
+	}
+	side.counts["dbInstances"], side.counts["dbClusters"] = contractRDS, contractRDS
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -544,5 +568,15 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 		add(contractRegion, awsemu.KindECRRepository, &awsemu.Resource{ID: name, Name: name, ARN: repoARN, CreatedAt: launched, Tags: contractTags(), Attributes: attrs})
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
+
+	for i := 0; i < contractRDS; i++ {
+		db, cl := fmt.Sprintf("contract-db-%02d", i), fmt.Sprintf("contract-aurora-%02d", i)
+		add(contractRegion, awsemu.KindRDSDBInstance, &awsemu.Resource{ID: db, Name: db, ARN: arn("rds", contractRegion, "db:"+db), CreatedAt: launched,
+			Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"Engine": "postgres", "DBInstanceClass": "db.t3.micro", "AllocatedStorage": 20}})
+		add(contractRegion, awsemu.KindRDSDBCluster, &awsemu.Resource{ID: cl, Name: cl, ARN: arn("rds", contractRegion, "cluster:"+cl), CreatedAt: launched,
+			Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"Engine": "aurora-postgresql"}})
+	}
+	side.dbARN, side.dbCluster = arn("rds", contractRegion, "db:contract-db-00"), arn("rds", contractRegion, "cluster:contract-aurora-00")
+	side.counts["dbInstances"], side.counts["dbClusters"] = contractRDS, contractRDS
 	return side, srv
 }

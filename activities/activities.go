@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+	// Every kind registers itself; the collectors look them up by name.
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds"
 	"github.com/aws-port-sync/aws-port-sync/internal/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )

@@ -31,8 +31,8 @@ func TestWebIdentityTokenThatIsNotAJWTExplainsFix(t *testing.T) {
 			if err := os.WriteFile(file, []byte(token+"\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			rarn := roleARN(f.mgmt, "/", f.roleName)
-			_, err := p.Verify(ctxT(t), awscloud.Target{AccountID: f.mgmt, RoleARN: rarn, SessionName: awscloud.SessionOrg})
+			rarn := roleARN(f.Mgmt, "/", f.RoleName)
+			_, err := p.Verify(ctxT(t), awscloud.Target{AccountID: f.Mgmt, RoleARN: rarn, SessionName: awscloud.SessionOrg})
 			var ae *awscloud.AccessError
 			if !errors.As(err, &ae) || ae.Code != "InvalidIdentityToken" {
 				t.Fatalf("want AccessError InvalidIdentityToken, got %v", err)

@@ -28,16 +28,16 @@ func TestStaticCredentialsAreBaseAndStillAssumeRoles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("verify base: %v", err)
 	}
-	if base.AccountID != f.mgmt || base.ARN != "arn:aws:iam::"+f.mgmt+":user/admin" || !base.Expiration.IsZero() {
+	if base.AccountID != f.Mgmt || base.ARN != "arn:aws:iam::"+f.Mgmt+":user/admin" || !base.Expiration.IsZero() {
 		t.Fatalf("base identity = %+v", base)
 	}
 
-	member := f.accounts[1].ID
-	id, err := p.Verify(ctx, awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName), SessionName: awscloud.SessionMember})
+	member := f.Accounts[1].ID
+	id, err := p.Verify(ctx, awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.RoleName), SessionName: awscloud.SessionMember})
 	if err != nil {
 		t.Fatalf("verify member role: %v", err)
 	}
-	wantARN := "arn:aws:sts::" + member + ":assumed-role/" + f.roleName + "/" + awscloud.SessionMember
+	wantARN := "arn:aws:sts::" + member + ":assumed-role/" + f.RoleName + "/" + awscloud.SessionMember
 	if id.AccountID != member || id.ARN != wantARN {
 		t.Fatalf("member identity = %+v, want %s", id, wantARN)
 	}
@@ -45,7 +45,7 @@ func TestStaticCredentialsAreBaseAndStillAssumeRoles(t *testing.T) {
 		t.Fatalf("session should last the default hour, expires in %v", d)
 	}
 	assumes := ops(srv, "AssumeRole")
-	if len(assumes) != 1 || assumes[0].Principal != "arn:aws:iam::"+f.mgmt+":user/admin" {
+	if len(assumes) != 1 || assumes[0].Principal != "arn:aws:iam::"+f.Mgmt+":user/admin" {
 		t.Fatalf("want one AssumeRole by the static user, got %+v", assumes)
 	}
 }
@@ -57,8 +57,8 @@ func TestAssumeRoleFromDefaultChainWithExternalID(t *testing.T) {
 	// The default chain (env keys here; a pod or instance role in production).
 	t.Setenv("AWS_ACCESS_KEY_ID", c.AccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", c.SecretAccessKey)
-	member := f.accounts[1].ID
-	target := awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName), SessionName: awscloud.SessionExplicit}
+	member := f.Accounts[1].ID
+	target := awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.RoleName), SessionName: awscloud.SessionExplicit}
 
 	withID, err := awscloud.NewProvider(ctxT(t), awscloud.Settings{ExternalID: "port-ext-42"})
 	if err != nil {
@@ -86,7 +86,7 @@ func TestAssumeRoleFromDefaultChainWithExternalID(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"Unable to assume role " + target.RoleARN + " (session OceanRoleSession): AccessDenied: User: arn:aws:iam::" + f.mgmt + ":user/admin is not authorized to perform: sts:AssumeRole on resource: " + target.RoleARN,
+		"Unable to assume role " + target.RoleARN + " (session OceanRoleSession): AccessDenied: User: arn:aws:iam::" + f.Mgmt + ":user/admin is not authorized to perform: sts:AssumeRole on resource: " + target.RoleARN,
 		"check the role exists and its trust policy allows",
 		"set externalId",
 	} {
@@ -115,24 +115,24 @@ func TestWebIdentityAssumesEveryRoleDirectly(t *testing.T) {
 	if p.Mode() != awscloud.ProviderWebIdentity {
 		t.Fatalf("mode = %s", p.Mode())
 	}
-	for i, a := range f.accounts {
+	for i, a := range f.Accounts {
 		session := awscloud.SessionMember
 		if i == 0 {
 			session = awscloud.SessionOrg
 		}
-		id, err := p.Verify(ctxT(t), awscloud.Target{AccountID: a.ID, RoleARN: roleARN(a.ID, "/", f.roleName), SessionName: session})
+		id, err := p.Verify(ctxT(t), awscloud.Target{AccountID: a.ID, RoleARN: roleARN(a.ID, "/", f.RoleName), SessionName: session})
 		if err != nil {
 			t.Fatalf("verify %s: %v", a.ID, err)
 		}
-		if id.ARN != "arn:aws:sts::"+a.ID+":assumed-role/"+f.roleName+"/"+session {
+		if id.ARN != "arn:aws:sts::"+a.ID+":assumed-role/"+f.RoleName+"/"+session {
 			t.Fatalf("identity = %+v", id)
 		}
 		if d := time.Until(id.Expiration); d < 55*time.Minute || d > 61*time.Minute {
 			t.Fatalf("DurationSeconds should be 3600, expires in %v", d)
 		}
 	}
-	if n := len(ops(srv, "AssumeRoleWithWebIdentity")); n != len(f.accounts) {
-		t.Fatalf("AssumeRoleWithWebIdentity calls = %d, want %d", n, len(f.accounts))
+	if n := len(ops(srv, "AssumeRoleWithWebIdentity")); n != len(f.Accounts) {
+		t.Fatalf("AssumeRoleWithWebIdentity calls = %d, want %d", n, len(f.Accounts))
 	}
 	if n := len(ops(srv, "AssumeRole")); n != 0 {
 		t.Fatalf("web identity must not chain through AssumeRole, saw %d calls", n)
@@ -188,7 +188,7 @@ func TestWebIdentityRereadsTokenFileOnRefresh(t *testing.T) {
 		s.SessionDuration = 15 * time.Minute
 		s.ExpiryWindow = 20 * time.Minute
 	})
-	target := awscloud.Target{AccountID: f.mgmt, RoleARN: roleARN(f.mgmt, "/", f.roleName), SessionName: awscloud.SessionOrg}
+	target := awscloud.Target{AccountID: f.Mgmt, RoleARN: roleARN(f.Mgmt, "/", f.RoleName), SessionName: awscloud.SessionOrg}
 	if _, err := p.Config(ctxT(t), target, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -208,8 +208,8 @@ func TestCredentialsCachedPerAccountAndRole(t *testing.T) {
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
 	targets := []awscloud.Target{
-		{AccountID: f.accounts[1].ID, RoleARN: roleARN(f.accounts[1].ID, "/", f.roleName), SessionName: awscloud.SessionMember},
-		{AccountID: f.accounts[2].ID, RoleARN: roleARN(f.accounts[2].ID, "/", f.roleName), SessionName: awscloud.SessionMember},
+		{AccountID: f.Accounts[1].ID, RoleARN: roleARN(f.Accounts[1].ID, "/", f.RoleName), SessionName: awscloud.SessionMember},
+		{AccountID: f.Accounts[2].ID, RoleARN: roleARN(f.Accounts[2].ID, "/", f.RoleName), SessionName: awscloud.SessionMember},
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 40)
@@ -242,8 +242,8 @@ func TestCredentialsCachedPerAccountAndRole(t *testing.T) {
 func TestCredentialsRefreshBeforeExpiry(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 7, Accounts: 2})
 	f := facts(srv)
-	member := f.accounts[1].ID
-	target := awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName), SessionName: awscloud.SessionMember}
+	member := f.Accounts[1].ID
+	target := awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.RoleName), SessionName: awscloud.SessionMember}
 	// Sessions of 15 minutes (DurationSeconds 900) are already inside a
 	// 20-minute expiry window, so the cache must re-assume on the next use.
 	p := staticProvider(t, srv, func(s *awscloud.Settings) {
@@ -331,8 +331,8 @@ func TestNoBaseCredentialsExplained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	member := f.accounts[1].ID
-	_, err = p.Config(ctxT(t), awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName)}, "")
+	member := f.Accounts[1].ID
+	_, err = p.Config(ctxT(t), awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.RoleName)}, "")
 	var ae *awscloud.AccessError
 	if !errors.As(err, &ae) || ae.RoleARN != "" || !strings.Contains(err.Error(), "Unable to obtain base credentials (AssumeRole)") ||
 		!strings.Contains(err.Error(), "no credentials were found in the default chain") {
@@ -349,8 +349,8 @@ func TestNoBaseCredentialsExplained(t *testing.T) {
 func TestExpiredSessionIsRefreshedAndRetried(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 9, Accounts: 2, Regions: []string{"us-east-1", "eu-west-1"}})
 	f := facts(srv)
-	member := f.accounts[1].ID
-	target := awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName), SessionName: awscloud.SessionMember}
+	member := f.Accounts[1].ID
+	target := awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.RoleName), SessionName: awscloud.SessionMember}
 	p := staticProvider(t, srv, func(s *awscloud.Settings) {
 		s.RetryMaxAttempts = 2
 		s.RetryMaxBackoff = 10 * time.Millisecond

@@ -17,7 +17,7 @@ func TestDiscoverOrganizationActiveOnlyWithRolePath(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 11, Accounts: 26, OUs: 4, Suspended: 2, PendingClosure: 1, MissingRole: 1, RolePath: "/port/ocean/"})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	orgRole := roleARN(f.mgmt, "/port/ocean/", f.roleName)
+	orgRole := roleARN(f.Mgmt, "/port/ocean/", f.RoleName)
 
 	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: orgRole})
 	if err != nil {
@@ -27,7 +27,7 @@ func TestDiscoverOrganizationActiveOnlyWithRolePath(t *testing.T) {
 		t.Fatalf("mode %s warnings %v", d.Mode, d.Warnings)
 	}
 	want := map[string]*awsemu.Account{}
-	for _, a := range f.accounts {
+	for _, a := range f.Accounts {
 		if a.State == "ACTIVE" {
 			want[a.ID] = a
 		}
@@ -41,14 +41,14 @@ func TestDiscoverOrganizationActiveOnlyWithRolePath(t *testing.T) {
 			t.Fatalf("account %s is not ACTIVE but was discovered", a.ID)
 		}
 		if a.Name != w.Name || a.Email != w.Email || a.State != "ACTIVE" || a.SessionName != awscloud.SessionMember ||
-			a.RoleARN != roleARN(a.ID, "/port/ocean/", f.roleName) {
+			a.RoleARN != roleARN(a.ID, "/port/ocean/", f.RoleName) {
 			t.Fatalf("account %+v does not match org account %s/%s", a, w.Name, w.Email)
 		}
 	}
 	// Discovery assumes the org role once and no member role (the account
 	// whose role is missing does not fail it); ListAccounts was paged.
 	assumes := ops(srv, "AssumeRole")
-	if len(assumes) != 1 || assumes[0].AccountID != f.mgmt {
+	if len(assumes) != 1 || assumes[0].AccountID != f.Mgmt {
 		t.Fatalf("want a single AssumeRole (the org role), got %d", len(assumes))
 	}
 	if n := len(ops(srv, "ListAccounts")); n != 2 {
@@ -120,7 +120,7 @@ func TestDiscoverOUWalkIsRecursiveAndDeduplicated(t *testing.T) {
 
 	// The parent given twice, the child given as well, and comma-joined input.
 	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{
-		AccountRoleARN: roleARN(f.mgmt, "/", f.roleName),
+		AccountRoleARN: roleARN(f.Mgmt, "/", f.RoleName),
 		OUIDs:          []string{parent + ", " + child, parent},
 	})
 	if err != nil {
@@ -138,8 +138,8 @@ func TestDiscoverFallsBackToOrgRoleAccountWhenNotManagement(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 13, Accounts: 4, OUs: 1})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	member := f.accounts[2].ID
-	role := roleARN(member, "/", f.roleName)
+	member := f.Accounts[2].ID
+	role := roleARN(member, "/", f.RoleName)
 
 	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role})
 	if err != nil {
@@ -169,7 +169,7 @@ func TestDiscoverOrgRoleNotAssumableFails(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 14, Accounts: 2})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	_, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: roleARN(f.mgmt, "/", "NoSuchRole")})
+	_, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: roleARN(f.Mgmt, "/", "NoSuchRole")})
 	var ae *awscloud.AccessError
 	if !errors.As(err, &ae) || ae.SessionName != awscloud.SessionOrg || ae.Code != "AccessDenied" {
 		t.Fatalf("want AccessError for the org role, got %v", err)
@@ -183,15 +183,15 @@ func TestDiscoverExplicitRoles(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 15, Accounts: 3})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	a1, a2 := f.accounts[1].ID, f.accounts[2].ID
+	a1, a2 := f.Accounts[1].ID, f.Accounts[2].ID
 	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: []string{
-		roleARN(a1, "/", f.roleName), roleARN(a2, "/x/", "Other"), roleARN(a1, "/", f.roleName), roleARN(a1, "/", "Second"),
+		roleARN(a1, "/", f.RoleName), roleARN(a2, "/x/", "Other"), roleARN(a1, "/", f.RoleName), roleARN(a1, "/", "Second"),
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []awscloud.Account{
-		{ID: a1, Name: "Account " + a1, RoleARN: roleARN(a1, "/", f.roleName), SessionName: awscloud.SessionExplicit},
+		{ID: a1, Name: "Account " + a1, RoleARN: roleARN(a1, "/", f.RoleName), SessionName: awscloud.SessionExplicit},
 		{ID: a2, Name: "Account " + a2, RoleARN: roleARN(a2, "/x/", "Other"), SessionName: awscloud.SessionExplicit},
 	}
 	if d.Mode != awscloud.ModeExplicit || !reflect.DeepEqual(d.Accounts, want) {
@@ -216,7 +216,7 @@ func TestDiscoverExplicitRoles(t *testing.T) {
 func TestDiscoverExplicitRolesVerifiesTheBaseCredentials(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 17, Accounts: 3})
 	f := facts(srv)
-	arns := []string{roleARN(f.accounts[1].ID, "/", f.roleName)}
+	arns := []string{roleARN(f.Accounts[1].ID, "/", f.RoleName)}
 
 	bad := staticProvider(t, srv, func(s *awscloud.Settings) { s.SecretAccessKey = "wrong" })
 	if _, err := bad.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: arns}); err == nil ||
@@ -234,7 +234,7 @@ func TestDiscoverExplicitRolesVerifiesTheBaseCredentials(t *testing.T) {
 	}
 
 	good := staticProvider(t, srv, nil)
-	denied := []string{roleARN(f.accounts[1].ID, "/", "NoSuchRole")}
+	denied := []string{roleARN(f.Accounts[1].ID, "/", "NoSuchRole")}
 	if d, err := good.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARNs: denied}); err != nil || len(d.Accounts) != 1 {
 		t.Fatalf("a role that cannot be assumed is the account's failure, not discovery's: %+v, %v", d, err)
 	}
@@ -248,7 +248,7 @@ func TestDiscoverSingleAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Mode != awscloud.ModeSingle || len(d.Accounts) != 1 || d.Accounts[0].ID != f.mgmt || d.Accounts[0].Name != "Account "+f.mgmt || d.Accounts[0].RoleARN != "" {
+	if d.Mode != awscloud.ModeSingle || len(d.Accounts) != 1 || d.Accounts[0].ID != f.Mgmt || d.Accounts[0].Name != "Account "+f.Mgmt || d.Accounts[0].RoleARN != "" {
 		t.Fatalf("single = %+v", d)
 	}
 	if len(ops(srv, "GetCallerIdentity")) != 1 {

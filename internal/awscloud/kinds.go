@@ -24,6 +24,9 @@ type PageRequest struct {
 	Token          string
 	IncludeActions []string
 	PageSize       int32 // default 100, clamped to each API's limits
+	// Since starts the history window of a HistoryKind: records older than
+	// it are not read. Zero reads all history.
+	Since time.Time
 }
 
 // Page is one AWS page as raw items {Type, Properties, __ExtraContext}; Next is
@@ -54,12 +57,37 @@ type Kind interface {
 	Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error)
 }
 
+// HistoryKind is implemented by kinds whose records are history (builds,
+// deployments, executions): they read only PageRequest.Since onwards, stopping
+// as soon as the API's order shows the rest is older, and a record that ages
+// out of the window is never deleted from Port for that reason.
+type HistoryKind interface {
+	Kind
+	History() bool
+}
+
+// RegionRestricted is implemented by kinds that AWS serves only in some
+// regions (MemoryDB, SES): an account's enabled regions are intersected with
+// SupportedRegions, and an account with no region left skips the kind.
+type RegionRestricted interface {
+	Kind
+	SupportedRegions() []string
+}
+
+// IsHistory reports whether k reads history (see HistoryKind).
+func IsHistory(k Kind) bool {
+	h, ok := k.(HistoryKind)
+	return ok && h.History()
+}
+
 var (
 	kindsMu sync.RWMutex
 	kinds   = map[string]Kind{}
 )
 
-func registerKind(k Kind) {
+// RegisterKind makes a kind available to LookupKind; each kind package calls
+// it from init.
+func RegisterKind(k Kind) {
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
 	if _, dup := kinds[k.Name()]; dup {
@@ -90,8 +118,8 @@ func KindNames() []string {
 
 const defaultPageSize = 100
 
-// pageSize clamps the requested size to an API's [min, max].
-func pageSize(req PageRequest, min, max int32) int32 {
+// PageSize clamps the requested size to an API's [min, max].
+func PageSize(req PageRequest, min, max int32) int32 {
 	n := req.PageSize
 	if n <= 0 {
 		n = defaultPageSize
@@ -105,7 +133,7 @@ func pageSize(req PageRequest, min, max int32) int32 {
 	return n
 }
 
-func wantsAction(req PageRequest, action string) bool {
+func WantsAction(req PageRequest, action string) bool {
 	for _, a := range req.IncludeActions {
 		if a == action {
 			return true
@@ -114,36 +142,36 @@ func wantsAction(req PageRequest, action string) bool {
 	return false
 }
 
-// keptPage is the page of the items still there: gone marks items deleted
+// KeptPage is the page of the items still there: gone marks items deleted
 // between the listing and a per-item call (left out, not failed), and omitted
 // carries the optional fields that could not be read.
-func keptPage(items []map[string]any, gone []bool, next string, omitted *omissions) Page {
+func KeptPage(items []map[string]any, gone []bool, next string, omitted *Omissions) Page {
 	page := Page{Next: next}
 	for i, it := range items {
 		if !gone[i] {
 			page.Items = append(page.Items, it)
 		}
 	}
-	omitted.fill(&page)
+	omitted.Fill(&page)
 	return page
 }
 
-// newItem builds Ocean's raw item shape.
-func newItem(kind string, props, extra map[string]any) map[string]any {
+// NewItem builds Ocean's raw item shape.
+func NewItem(kind string, props, extra map[string]any) map[string]any {
 	return map[string]any{"Type": kind, "Properties": props, "__ExtraContext": extra}
 }
 
-// extraContext is __ExtraContext: AccountId and Partition always, Region for
+// ExtraContext is __ExtraContext: AccountId and Partition always, Region for
 // regional kinds.
-func extraContext(req PageRequest, regional bool) map[string]any {
-	m := map[string]any{"AccountId": req.Account.ID, "Partition": itemPartition(req)}
+func ExtraContext(req PageRequest, regional bool) map[string]any {
+	m := map[string]any{"AccountId": req.Account.ID, "Partition": ItemPartition(req)}
 	if regional {
 		m["Region"] = req.Region
 	}
 	return m
 }
 
-func itemPartition(req PageRequest) string {
+func ItemPartition(req PageRequest) string {
 	if req.Account.RoleARN != "" {
 		if arn, err := awsarn.ParseRoleARN(req.Account.RoleARN); err == nil {
 			return arn.Partition
@@ -152,13 +180,13 @@ func itemPartition(req PageRequest) string {
 	return partitionOfRegion(req.Region)
 }
 
-// props converts an SDK output type into a JSON-like map with AWS's PascalCase
+// Props converts an SDK output type into a JSON-like map with AWS's PascalCase
 // member names (the Go field names), leaving out what AWS did not return: nil
 // pointers, slices and maps, empty enum strings and zero times. Numbers and
 // booleans are kept even when zero, since the SDK only uses non-pointer numbers
 // for members AWS always returns. nested renames keys below the top level (nil
 // keeps them).
-func props(v any, nested func(string) string) map[string]any {
+func Props(v any, nested func(string) string) map[string]any {
 	out, ok := convert(reflect.ValueOf(v), nested, true)
 	if m, isMap := out.(map[string]any); ok && isMap {
 		return m
@@ -183,7 +211,7 @@ func convert(v reflect.Value, nested func(string) string, top bool) (any, bool) 
 		if t.IsZero() {
 			return nil, false
 		}
-		return isoTime(t), true
+		return ISOTime(t), true
 	}
 	switch v.Kind() {
 	case reflect.Struct:
@@ -255,9 +283,9 @@ func convert(v reflect.Value, nested func(string) string, top bool) (any, bool) 
 	return nil, false
 }
 
-// lowerCamel renders a Go member name in the wire casing of camelCase JSON
+// LowerCamel renders a Go member name in the wire casing of camelCase JSON
 // services (ECS): boto hands those nested structures through unchanged.
-func lowerCamel(s string) string {
+func LowerCamel(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	if r == utf8.RuneError || !unicode.IsUpper(r) {
 		return s
@@ -265,10 +293,10 @@ func lowerCamel(s string) string {
 	return string(unicode.ToLower(r)) + s[n:]
 }
 
-// forEach runs fn for i in [0, n) with at most limit in flight and returns the
+// ForEach runs fn for i in [0, n) with at most limit in flight and returns the
 // first error (the others are cancelled through ctx). Results are written by
 // index by fn itself, so no result can attach to the wrong resource (Ocean #3233).
-func forEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i int) error) error {
+func ForEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i int) error) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for i := 0; i < n; i++ {
@@ -277,6 +305,6 @@ func forEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i i
 	return g.Wait()
 }
 
-// isoTime is the timestamp format of raw items (Ocean dumps datetimes as ISO
+// ISOTime is the timestamp format of raw items (Ocean dumps datetimes as ISO
 // strings in UTC).
-func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

@@ -20,23 +20,23 @@ var notConfiguredCodes = map[string]bool{
 	"LifecyclePolicyNotFoundException":               true, // ecr:GetLifecyclePolicy
 }
 
-// omissions collects the optional actions (includeActions) a page could not
+// Omissions collects the optional actions (includeActions) a page could not
 // apply to some of its items. It is the one place that decides which failures
 // of an optional action leave the item without the field (AccessDenied and
 // "not configured", as Ocean does) and which fail the page: everything else,
 // throttling and 5xx included, which the SDK's retryer and then the page's
 // Temporal retry handle as for any other call. Safe for concurrent use.
-type omissions struct {
+type Omissions struct {
 	mu       sync.Mutex
 	count    int
 	examples []string
 }
 
-// omit reports whether err, from optional action on resource (e.g. "bucket
+// Omit reports whether err, from optional action on resource (e.g. "bucket
 // b1"), only leaves the item(s) without the action's field; if so the items
 // (1 for a per-item call, more for a batched one) are counted. Otherwise the
 // caller fails the page with err.
-func (o *omissions) omit(action, resource string, items int, err error) bool {
+func (o *Omissions) Omit(action, resource string, items int, err error) bool {
 	code := ErrorCode(err)
 	var why string
 	switch {
@@ -52,17 +52,17 @@ func (o *omissions) omit(action, resource string, items int, err error) bool {
 }
 
 // add counts n items left without a field, with one example of why.
-func (o *omissions) add(n int, example string) {
+func (o *Omissions) add(n int, example string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.count += n
 	o.examples = append(o.examples, example)
 }
 
-// fill records the omissions on the page: the count, and the first few
+// Fill records the Omissions on the page: the count, and the first few
 // examples in sorted order (calls run concurrently, the report should not
 // depend on which finished first).
-func (o *omissions) fill(p *Page) {
+func (o *Omissions) Fill(p *Page) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	p.Omitted = o.count

@@ -20,8 +20,8 @@ func TestEnabledRegionsOfMemberAccount(t *testing.T) {
 		OptInDisabled: []string{"me-south-1", "af-south-1"}})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	member := f.accounts[1].ID
-	got, err := p.EnabledRegions(ctxT(t), awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName), SessionName: awscloud.SessionMember})
+	member := f.Accounts[1].ID
+	got, err := p.EnabledRegions(ctxT(t), awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.RoleName), SessionName: awscloud.SessionMember})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +92,8 @@ func regionsSpec(seed int64) awsemu.Spec {
 var enabledInRegionsSpec = []string{"ap-east-1", "eu-central-1", "us-east-1", "us-west-2"}
 
 func memberTarget(f orgFacts) awscloud.Target {
-	member := f.accounts[1].ID
-	return awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.roleName), SessionName: awscloud.SessionMember}
+	member := f.Accounts[1].ID
+	return awscloud.Target{AccountID: member, RoleARN: roleARN(member, "/", f.RoleName), SessionName: awscloud.SessionMember}
 }
 
 // fewRetries keeps what is retried quick: 2 attempts, short backoff.

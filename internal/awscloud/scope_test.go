@@ -14,7 +14,7 @@ import (
 // activeIDs are the ACTIVE accounts of the organization, sorted.
 func activeIDs(f orgFacts, keep func(*awsemu.Account) bool) []string {
 	var out []string
-	for _, a := range f.accounts {
+	for _, a := range f.Accounts {
 		if a.State == "ACTIVE" && (keep == nil || keep(a)) {
 			out = append(out, a.ID)
 		}
@@ -31,7 +31,7 @@ func TestDiscoverExcludesByAccountOUAndTag(t *testing.T) {
 	f := facts(srv)
 	ous, under := ouTree(srv)
 	p := staticProvider(t, srv, nil)
-	orgRole := roleARN(f.mgmt, "/", f.roleName)
+	orgRole := roleARN(f.Mgmt, "/", f.RoleName)
 
 	// The OU with the most accounts under it (nested OUs included).
 	var exOU string
@@ -44,8 +44,8 @@ func TestDiscoverExcludesByAccountOUAndTag(t *testing.T) {
 	// An ACTIVE member outside that OU, and a tag carried by another one.
 	var exID, tagged string
 	var tag string
-	for _, a := range f.accounts {
-		if a.State != "ACTIVE" || a.ID == f.mgmt || inOU[a.ID] != "" {
+	for _, a := range f.Accounts {
+		if a.State != "ACTIVE" || a.ID == f.Mgmt || inOU[a.ID] != "" {
 			continue
 		}
 		switch {
@@ -98,12 +98,12 @@ func TestDiscoverSelectsByTagExclusionWins(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 13, Accounts: 10, OUs: 3})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	env := f.accounts[1].Tags["env"]
+	env := f.Accounts[1].Tags["env"]
 	sel := activeIDs(f, func(a *awsemu.Account) bool { return a.Tags["env"] == env })
 	if len(sel) < 2 {
 		t.Fatalf("env=%s tags %d accounts; pick another seed", env, len(sel))
 	}
-	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: roleARN(f.mgmt, "/", f.roleName),
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: roleARN(f.Mgmt, "/", f.RoleName),
 		IncludeAccountTags: []string{"env=" + env, "env=no-such-env"}, ExcludedAccountIDs: []string{sel[0]}})
 	if err != nil {
 		t.Fatalf("discover: %v", err)
@@ -124,7 +124,7 @@ func TestDiscoverScopeErrors(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 14, Accounts: 4, OUs: 2})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	role := roleARN(f.mgmt, "/", f.roleName)
+	role := roleARN(f.Mgmt, "/", f.RoleName)
 	var se *awscloud.ScopeError
 	_, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role, ExcludedOUIDs: []string{"ou-zzzz-nosuchou"}})
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "excludedOuIds: OU ou-zzzz-nosuchou does not exist in the organization (ParentNotFoundException)") {
@@ -136,7 +136,7 @@ func TestDiscoverScopeErrors(t *testing.T) {
 		t.Errorf("unknown override OU: %v", err)
 	}
 	_, err = p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role,
-		ExcludedAccountIDs: []string{f.mgmt}, IncludeAccountTags: []string{"env=no-such-env"}})
+		ExcludedAccountIDs: []string{f.Mgmt}, IncludeAccountTags: []string{"env=no-such-env"}})
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "the exclusions leave no account to sync: all 4 ACTIVE accounts are excluded (1 by excludedAccountIds, 3 by not") {
 		t.Errorf("nothing left: %v", err)
 	}
@@ -176,13 +176,13 @@ func TestDiscoverRoleOverrides(t *testing.T) {
 		{OUID: ou, RoleName: "acq/AcquiredRead"},
 		{AccountID: special, RoleName: "LegacyRead", ExternalID: "legacy-ext"},
 	}
-	settings := awscloud.DiscoverySettings{AccountRoleARN: roleARN(f.mgmt, "/", f.roleName), RoleOverrides: overrides}
+	settings := awscloud.DiscoverySettings{AccountRoleARN: roleARN(f.Mgmt, "/", f.RoleName), RoleOverrides: overrides}
 	d, err := p.Discover(ctxT(t), settings)
 	if err != nil {
 		t.Fatalf("discover: %v", err)
 	}
 	for _, a := range d.Accounts {
-		want, sel := roleARN(a.ID, "/", f.roleName), ""
+		want, sel := roleARN(a.ID, "/", f.RoleName), ""
 		switch {
 		case a.ID == special:
 			want, sel = roleARN(a.ID, "/", "LegacyRead"), special
@@ -213,15 +213,15 @@ func TestDiscoverFallbackRespectsExcludedAccount(t *testing.T) {
 	srv := startEmu(t, awsemu.Spec{Seed: 16, Accounts: 4, OUs: 2})
 	f := facts(srv)
 	p := staticProvider(t, srv, nil)
-	srv.Faults().DenyAccess(f.mgmt, "organizations", "")
-	role := roleARN(f.mgmt, "/", f.roleName)
-	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role, ExcludedAccountIDs: []string{f.accounts[1].ID}})
+	srv.Faults().DenyAccess(f.Mgmt, "organizations", "")
+	role := roleARN(f.Mgmt, "/", f.RoleName)
+	d, err := p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role, ExcludedAccountIDs: []string{f.Accounts[1].ID}})
 	if err != nil || !d.FellBack || len(d.Accounts) != 1 {
 		t.Fatalf("fallback with another account excluded: %+v %v", d, err)
 	}
 	var se *awscloud.ScopeError
-	_, err = p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role, ExcludedAccountIDs: []string{f.mgmt}})
-	if !errors.As(err, &se) || !strings.Contains(err.Error(), "account "+f.mgmt+" is in excludedAccountIds, so there is no account to sync") {
+	_, err = p.Discover(ctxT(t), awscloud.DiscoverySettings{AccountRoleARN: role, ExcludedAccountIDs: []string{f.Mgmt}})
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "account "+f.Mgmt+" is in excludedAccountIds, so there is no account to sync") {
 		t.Fatalf("fallback to an excluded account: %v", err)
 	}
 }

@@ -1,26 +1,28 @@
-package awscloud_test
+package eks_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/awstest"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
 
 func TestEKSClusterKind(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
 	total, multiPage := 0, false
-	for _, acct := range orgAccounts(t, srv, p) {
-		for _, region := range kindSpec.Regions {
-			items, pages := collectAll(t, p, "AWS::EKS::Cluster", acct, region, 2)
-			res := resources(srv, acct.ID, region, "AWS::EKS::Cluster")
+	for _, acct := range awstest.OrgAccounts(t, srv, p) {
+		for _, region := range awstest.KindSpec.Regions {
+			items, pages := awstest.CollectAll(t, p, "AWS::EKS::Cluster", acct, region, 2)
+			res := awstest.Resources(srv, acct.ID, region, "AWS::EKS::Cluster")
 			if len(items) != len(res) || pages != max(1, (len(res)+1)/2) {
 				t.Fatalf("%s %s: %d clusters in %d pages, want %d", acct.ID, region, len(items), pages, len(res))
 			}
 			multiPage = multiPage || pages > 1
-			got := byKey(items, "Name")
+			got := awstest.ByKey(items, "Name")
 			for _, r := range res {
 				it := got[r.ID]
 				if it == nil {
@@ -29,7 +31,7 @@ func TestEKSClusterKind(t *testing.T) {
 				if it["Type"] != "AWS::EKS::Cluster" {
 					t.Fatalf("type %v", it["Type"])
 				}
-				pr := propsOf(it)
+				pr := awstest.PropsOf(it)
 				if pr["Arn"] != r.ARN || pr["Version"] != r.AttrString("Version") || pr["Status"] != r.AttrString("Status") ||
 					pr["PlatformVersion"] != r.AttrString("PlatformVersion") || !strings.Contains(pr["RoleArn"].(string), ":role/") {
 					t.Fatalf("cluster props %v, resource %v", pr, r.Attributes)
@@ -61,7 +63,7 @@ func TestEKSClusterKind(t *testing.T) {
 				if len(tags) != len(r.Tags) || tags["Name"] != r.Tags["Name"] {
 					t.Fatalf("tags %v, want %v", tags, r.Tags)
 				}
-				ex := extraOf(it)
+				ex := awstest.ExtraOf(it)
 				if ex["AccountId"] != acct.ID || ex["Region"] != region || ex["Partition"] != "aws" || len(ex) != 3 {
 					t.Fatalf("extra %v", ex)
 				}
@@ -75,12 +77,12 @@ func TestEKSClusterKind(t *testing.T) {
 }
 
 func TestEKSDescribeClusterFailureFailsThePage(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[0]
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[0]
 	region := ""
-	for _, r := range kindSpec.Regions {
-		if len(resources(srv, acct.ID, r, "AWS::EKS::Cluster")) > 1 {
+	for _, r := range awstest.KindSpec.Regions {
+		if len(awstest.Resources(srv, acct.ID, r, "AWS::EKS::Cluster")) > 1 {
 			region = r
 			break
 		}
@@ -92,7 +94,7 @@ func TestEKSDescribeClusterFailureFailsThePage(t *testing.T) {
 	// fails the page (the scope keeps its entities) instead of dropping clusters.
 	srv.Faults().Add(awsemu.FaultRule{Service: "eks", Operation: "DescribeCluster", AccountID: acct.ID, Status: 403,
 		Code: "AccessDeniedException", Message: "not authorized to perform: eks:DescribeCluster", Count: 1})
-	_, err := collectPages(t, p, "AWS::EKS::Cluster", acct, region)
+	_, err := awstest.CollectPages(t, p, "AWS::EKS::Cluster", acct, region)
 	if err == nil || awscloud.Classify(err) != awscloud.ErrDenied || !strings.Contains(err.Error(), "describe cluster ") {
 		t.Fatalf("denied DescribeCluster: %v", err)
 	}

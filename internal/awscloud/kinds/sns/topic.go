@@ -1,6 +1,8 @@
-package awscloud
+package sns
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"fmt"
 	"strconv"
@@ -9,10 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
-// KindSNSTopic: ListTopics page (ARNs only, 100 per page, no page size), then
+// KindTopic: ListTopics page (ARNs only, 100 per page, no page size), then
 // GetTopicAttributes per topic, which every item needs; tags only with
 // GetTopicTagsAction (ListTagsForResource).
-const KindSNSTopic = "AWS::SNS::Topic"
+const KindTopic = "AWS::SNS::Topic"
 
 const snsActionConcurrency = 10
 
@@ -32,9 +34,9 @@ var snsAttrTypes = map[string]byte{
 
 type snsTopicKind struct{}
 
-func init() { registerKind(snsTopicKind{}) }
+func init() { awscloud.RegisterKind(snsTopicKind{}) }
 
-func (snsTopicKind) Name() string { return KindSNSTopic }
+func (snsTopicKind) Name() string { return KindTopic }
 func (snsTopicKind) Global() bool { return false }
 
 func (snsTopicKind) Actions() []string { return []string{"GetTopicTagsAction"} }
@@ -63,7 +65,7 @@ func snsProperties(arn string, attrs map[string]string) map[string]any {
 	return p
 }
 
-func (snsTopicKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (snsTopicKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
@@ -74,34 +76,34 @@ func (snsTopicKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 	}
 	out, err := client.ListTopics(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("list topics in %s: %w", cfg.Region, err)
+		return awscloud.Page{}, fmt.Errorf("list topics in %s: %w", cfg.Region, err)
 	}
 	items := make([]map[string]any, len(out.Topics))
 	gone := make([]bool, len(out.Topics))
-	var omitted omissions
-	tags := wantsAction(req, "GetTopicTagsAction")
-	err = forEach(ctx, len(out.Topics), snsActionConcurrency, func(ctx context.Context, i int) error {
+	var omitted awscloud.Omissions
+	tags := awscloud.WantsAction(req, "GetTopicTagsAction")
+	err = awscloud.ForEach(ctx, len(out.Topics), snsActionConcurrency, func(ctx context.Context, i int) error {
 		arn := aws.ToString(out.Topics[i].TopicArn)
 		attrs, err := client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
 		if err != nil {
-			if Classify(err) == ErrNotFound { // deleted since the listing
+			if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
 				gone[i] = true
 				return nil
 			}
 			return fmt.Errorf("get attributes of topic %s: %w", arn, err)
 		}
 		p := snsProperties(arn, attrs.Attributes)
-		items[i] = newItem(KindSNSTopic, p, extraContext(req, true))
+		items[i] = awscloud.NewItem(KindTopic, p, awscloud.ExtraContext(req, true))
 		if !tags {
 			return nil
 		}
 		t, err := client.ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
 		if err != nil {
-			if Classify(err) == ErrNotFound {
+			if awscloud.Classify(err) == awscloud.ErrNotFound {
 				gone[i] = true
 				return nil
 			}
-			if omitted.omit("GetTopicTagsAction", "topic "+arn, 1, err) {
+			if omitted.Omit("GetTopicTagsAction", "topic "+arn, 1, err) {
 				return nil
 			}
 			return fmt.Errorf("list tags of topic %s: %w", arn, err)
@@ -115,7 +117,7 @@ func (snsTopicKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 		return nil
 	})
 	if err != nil {
-		return Page{}, err
+		return awscloud.Page{}, err
 	}
-	return keptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
+	return awscloud.KeptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
 }

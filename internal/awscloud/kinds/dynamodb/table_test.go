@@ -1,31 +1,33 @@
-package awscloud_test
+package dynamodb_test
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/awstest"
+
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
 
 func TestDynamoDBTableKind(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
 	total, multiPage := 0, false
-	for _, acct := range orgAccounts(t, srv, p) {
-		for _, region := range kindSpec.Regions {
-			items, pages := collectAll(t, p, "AWS::DynamoDB::Table", acct, region, 3, "GetTableTagsAction", "GetTableBackupStatusAction")
-			res := resources(srv, acct.ID, region, "AWS::DynamoDB::Table")
+	for _, acct := range awstest.OrgAccounts(t, srv, p) {
+		for _, region := range awstest.KindSpec.Regions {
+			items, pages := awstest.CollectAll(t, p, "AWS::DynamoDB::Table", acct, region, 3, "GetTableTagsAction", "GetTableBackupStatusAction")
+			res := awstest.Resources(srv, acct.ID, region, "AWS::DynamoDB::Table")
 			if len(items) != len(res) {
 				t.Fatalf("%s %s: %d tables, want %d", acct.ID, region, len(items), len(res))
 			}
 			multiPage = multiPage || pages > 1
-			got := byKey(items, "TableName")
+			got := awstest.ByKey(items, "TableName")
 			for _, r := range res {
 				it := got[r.ID]
-				if it["Type"] != "AWS::DynamoDB::Table" || extraOf(it)["AccountId"] != acct.ID || extraOf(it)["Region"] != region || extraOf(it)["Partition"] != "aws" {
+				if it["Type"] != "AWS::DynamoDB::Table" || awstest.ExtraOf(it)["AccountId"] != acct.ID || awstest.ExtraOf(it)["Region"] != region || awstest.ExtraOf(it)["Partition"] != "aws" {
 					t.Fatalf("item %v", it)
 				}
-				pr := propsOf(it)
+				pr := awstest.PropsOf(it)
 				if pr["TableArn"] != r.ARN || pr["TableStatus"] != "ACTIVE" || pr["ItemCount"] != int(r.AttrInt("ItemCount")) ||
 					pr["KeySchema"] == nil || pr["CreationDateTime"] == nil || pr["TableId"] == nil {
 					t.Fatalf("table props %v", pr)
@@ -55,11 +57,11 @@ func TestDynamoDBTableKind(t *testing.T) {
 
 	// Without the actions only ListTables and DescribeTable are called.
 	srv.ResetRequests()
-	acct := orgAccounts(t, srv, p)[0]
+	acct := awstest.OrgAccounts(t, srv, p)[0]
 	srv.ResetRequests()
-	items, _ := collectAll(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", 100)
+	items, _ := awstest.CollectAll(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", 100)
 	for _, it := range items {
-		pr := propsOf(it)
+		pr := awstest.PropsOf(it)
 		if _, has := pr["Tags"]; has {
 			t.Fatal("Tags without GetTableTagsAction")
 		}
@@ -67,19 +69,19 @@ func TestDynamoDBTableKind(t *testing.T) {
 			t.Fatal("ContinuousBackupsDescription without GetTableBackupStatusAction")
 		}
 	}
-	if n := len(ops(srv, "DescribeTable")); n != len(items) {
+	if n := len(awstest.Ops(srv, "DescribeTable")); n != len(items) {
 		t.Fatalf("%d DescribeTable calls for %d tables", n, len(items))
 	}
-	if n := len(ops(srv, "ListTagsOfResource")) + len(ops(srv, "DescribeContinuousBackups")); n != 0 {
+	if n := len(awstest.Ops(srv, "ListTagsOfResource")) + len(awstest.Ops(srv, "DescribeContinuousBackups")); n != 0 {
 		t.Fatalf("optional calls without the actions: %d", n)
 	}
 }
 
 func TestDynamoDBOptionalActionsDeniedKeepTheTable(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[1]
-	want := len(resources(srv, acct.ID, "us-east-1", "AWS::DynamoDB::Table"))
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[1]
+	want := len(awstest.Resources(srv, acct.ID, "us-east-1", "AWS::DynamoDB::Table"))
 	if want == 0 {
 		t.Fatal("no tables to test with")
 	}
@@ -87,7 +89,7 @@ func TestDynamoDBOptionalActionsDeniedKeepTheTable(t *testing.T) {
 		Code: "AccessDeniedException", Message: "not authorized"})
 	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeContinuousBackups", AccountID: acct.ID, Status: 400,
 		Code: "AccessDeniedException", Message: "not authorized"})
-	pages, err := collectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", "GetTableTagsAction", "GetTableBackupStatusAction")
+	pages, err := awstest.CollectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", "GetTableTagsAction", "GetTableBackupStatusAction")
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
@@ -98,7 +100,7 @@ func TestDynamoDBOptionalActionsDeniedKeepTheTable(t *testing.T) {
 		examples = append(examples, page.OmittedExamples...)
 		for _, it := range page.Items {
 			items++
-			pr := propsOf(it)
+			pr := awstest.PropsOf(it)
 			_, tags := pr["Tags"]
 			_, backups := pr["ContinuousBackupsDescription"]
 			if tags || backups || pr["TableArn"] == nil {
@@ -117,14 +119,14 @@ func TestDynamoDBOptionalActionsDeniedKeepTheTable(t *testing.T) {
 	srv.Faults().Clear()
 	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeTable", AccountID: acct.ID, Status: 400,
 		Code: "AccessDeniedException", Message: "not authorized"})
-	if _, err := collectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1"); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
+	if _, err := awstest.CollectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1"); err == nil || !strings.Contains(err.Error(), "AccessDeniedException") {
 		t.Fatalf("denied DescribeTable: %v", err)
 	}
 	// Any other failure of an optional action fails the page.
 	srv.Faults().Clear()
 	srv.Faults().Add(awsemu.FaultRule{Service: "dynamodb", Operation: "DescribeContinuousBackups", AccountID: acct.ID, Status: 400,
 		Code: "ValidationException", Message: "boom"})
-	if _, err := collectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", "GetTableBackupStatusAction"); err == nil || !strings.Contains(err.Error(), "ValidationException") {
+	if _, err := awstest.CollectPages(t, p, "AWS::DynamoDB::Table", acct, "us-east-1", "GetTableBackupStatusAction"); err == nil || !strings.Contains(err.Error(), "ValidationException") {
 		t.Fatalf("ValidationException on an optional action: %v", err)
 	}
 }

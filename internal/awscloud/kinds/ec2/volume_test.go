@@ -1,26 +1,28 @@
-package awscloud_test
+package ec2_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/awstest"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
 
 func TestEC2VolumeKind(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
 	total, multiPage, autoOn := 0, false, 0
-	for _, acct := range orgAccounts(t, srv, p) {
-		for _, region := range kindSpec.Regions {
-			items, pages := collectAll(t, p, "AWS::EC2::Volume", acct, region, 5, "DescribeVolumeAttributeAction")
-			res := resources(srv, acct.ID, region, "AWS::EC2::Volume")
+	for _, acct := range awstest.OrgAccounts(t, srv, p) {
+		for _, region := range awstest.KindSpec.Regions {
+			items, pages := awstest.CollectAll(t, p, "AWS::EC2::Volume", acct, region, 5, "DescribeVolumeAttributeAction")
+			res := awstest.Resources(srv, acct.ID, region, "AWS::EC2::Volume")
 			if len(items) != len(res) || pages != max(1, (len(res)+4)/5) {
 				t.Fatalf("%s %s: %d volumes in %d pages, want %d", acct.ID, region, len(items), pages, len(res))
 			}
 			multiPage = multiPage || pages > 1
-			got := byKey(items, "VolumeId")
+			got := awstest.ByKey(items, "VolumeId")
 			for _, r := range res {
 				it := got[r.ID]
 				if it == nil {
@@ -29,7 +31,7 @@ func TestEC2VolumeKind(t *testing.T) {
 				if it["Type"] != "AWS::EC2::Volume" {
 					t.Fatalf("type %v", it["Type"])
 				}
-				pr := propsOf(it)
+				pr := awstest.PropsOf(it)
 				if pr["Size"] != int(r.AttrInt("Size")) || pr["VolumeType"] != r.AttrString("VolumeType") ||
 					pr["State"] != r.AttrString("State") || pr["AvailabilityZone"] != r.AttrString("AvailabilityZone") ||
 					pr["Encrypted"] != r.AttrBool("Encrypted") {
@@ -57,7 +59,7 @@ func TestEC2VolumeKind(t *testing.T) {
 				if pr["AutoEnableIO"] == true {
 					autoOn++
 				}
-				ex := extraOf(it)
+				ex := awstest.ExtraOf(it)
 				if ex["AccountId"] != acct.ID || ex["Region"] != region || ex["Partition"] != "aws" || len(ex) != 3 {
 					t.Fatalf("extra %v", ex)
 				}
@@ -71,25 +73,25 @@ func TestEC2VolumeKind(t *testing.T) {
 
 	// Without the action: no DescribeVolumeAttribute call, no AutoEnableIO.
 	srv.ResetRequests()
-	acct := orgAccounts(t, srv, p)[0]
-	items, _ := collectAll(t, p, "AWS::EC2::Volume", acct, "us-east-1", 500)
+	acct := awstest.OrgAccounts(t, srv, p)[0]
+	items, _ := awstest.CollectAll(t, p, "AWS::EC2::Volume", acct, "us-east-1", 500)
 	for _, it := range items {
-		if _, has := propsOf(it)["AutoEnableIO"]; has {
+		if _, has := awstest.PropsOf(it)["AutoEnableIO"]; has {
 			t.Fatal("AutoEnableIO without DescribeVolumeAttributeAction")
 		}
 	}
-	if n := len(ops(srv, "DescribeVolumeAttribute")); n != 0 {
+	if n := len(awstest.Ops(srv, "DescribeVolumeAttribute")); n != 0 {
 		t.Fatalf("DescribeVolumeAttribute calls without the action: %d", n)
 	}
 }
 
 func TestEC2VolumeAttributeDeniedKeepsTheVolume(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[0]
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[0]
 	region := ""
-	for _, r := range kindSpec.Regions {
-		if len(resources(srv, acct.ID, r, "AWS::EC2::Volume")) > 1 {
+	for _, r := range awstest.KindSpec.Regions {
+		if len(awstest.Resources(srv, acct.ID, r, "AWS::EC2::Volume")) > 1 {
 			region = r
 			break
 		}
@@ -97,10 +99,10 @@ func TestEC2VolumeAttributeDeniedKeepsTheVolume(t *testing.T) {
 	if region == "" {
 		t.Fatal("no volumes to test with")
 	}
-	vols := resources(srv, acct.ID, region, "AWS::EC2::Volume")
+	vols := awstest.Resources(srv, acct.ID, region, "AWS::EC2::Volume")
 	srv.Faults().Add(awsemu.FaultRule{Service: "ec2", Operation: "DescribeVolumeAttribute", AccountID: acct.ID, Status: 403,
 		Code: "UnauthorizedOperation", Message: "You are not authorized to perform this operation.", Count: 1})
-	pages, err := collectPages(t, p, "AWS::EC2::Volume", acct, region, "DescribeVolumeAttributeAction")
+	pages, err := awstest.CollectPages(t, p, "AWS::EC2::Volume", acct, region, "DescribeVolumeAttributeAction")
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
@@ -111,7 +113,7 @@ func TestEC2VolumeAttributeDeniedKeepsTheVolume(t *testing.T) {
 		omitted += pg.Omitted
 		examples = append(examples, pg.OmittedExamples...)
 		for _, it := range pg.Items {
-			if _, ok := propsOf(it)["AutoEnableIO"]; !ok {
+			if _, ok := awstest.PropsOf(it)["AutoEnableIO"]; !ok {
 				without++
 			}
 		}
@@ -126,7 +128,7 @@ func TestEC2VolumeAttributeDeniedKeepsTheVolume(t *testing.T) {
 	srv.Faults().Clear()
 	srv.Faults().Add(awsemu.FaultRule{Service: "ec2", Operation: "DescribeVolumeAttribute", AccountID: acct.ID, Status: 400,
 		Code: "InvalidParameterValue", Message: "boom"})
-	if _, err := collectPages(t, p, "AWS::EC2::Volume", acct, region, "DescribeVolumeAttributeAction"); err == nil ||
+	if _, err := awstest.CollectPages(t, p, "AWS::EC2::Volume", acct, region, "DescribeVolumeAttributeAction"); err == nil ||
 		awscloud.Classify(err) == awscloud.ErrDenied || !strings.Contains(err.Error(), "InvalidParameterValue") {
 		t.Fatalf("InvalidParameterValue on the optional action: %v", err)
 	}

@@ -1,18 +1,21 @@
-package awscloud_test
+package sns_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/sns"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/awstest"
+
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
 
 func TestSNSTopicKind(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	accts := orgAccounts(t, srv, p)
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	accts := awstest.OrgAccounts(t, srv, p)
 	// ListTopics pages at 100: give one region more than two pages.
 	srv.Update(func(o *awsemu.Org) {
 		for i := 0; i < 230; i++ {
@@ -25,24 +28,24 @@ func TestSNSTopicKind(t *testing.T) {
 	})
 	total, fifo, maxPages := 0, 0, 0
 	for _, acct := range accts {
-		for _, region := range kindSpec.Regions {
-			items, pages := collectAll(t, p, awscloud.KindSNSTopic, acct, region, 3, "GetTopicTagsAction")
+		for _, region := range awstest.KindSpec.Regions {
+			items, pages := awstest.CollectAll(t, p, sns.KindTopic, acct, region, 3, "GetTopicTagsAction")
 			maxPages = max(maxPages, pages)
-			res := resources(srv, acct.ID, region, awscloud.KindSNSTopic)
+			res := awstest.Resources(srv, acct.ID, region, sns.KindTopic)
 			if len(items) != len(res) {
 				t.Fatalf("%s %s: %d topics, want %d", acct.ID, region, len(items), len(res))
 			}
-			got := byKey(items, "TopicArn")
+			got := awstest.ByKey(items, "TopicArn")
 			for _, r := range res {
 				it := got[r.ARN]
 				if it == nil {
 					t.Fatalf("topic %s missing", r.ARN)
 				}
-				ex := extraOf(it)
-				if it["Type"] != awscloud.KindSNSTopic || ex["AccountId"] != acct.ID || ex["Region"] != region || ex["Partition"] != "aws" {
+				ex := awstest.ExtraOf(it)
+				if it["Type"] != sns.KindTopic || ex["AccountId"] != acct.ID || ex["Region"] != region || ex["Partition"] != "aws" {
 					t.Fatalf("item %v", it)
 				}
-				pr := propsOf(it)
+				pr := awstest.PropsOf(it)
 				if pr["Owner"] != acct.ID || pr["SubscriptionsConfirmed"] != r.AttrInt("SubscriptionsConfirmed") || pr["SubscriptionsDeleted"] != int64(0) ||
 					pr["DisplayName"] != r.AttrString("DisplayName") || !strings.Contains(pr["Policy"].(string), r.ARN) {
 					t.Fatalf("topic props %v of %v", pr, r.Attributes)
@@ -72,30 +75,30 @@ func TestSNSTopicKind(t *testing.T) {
 	}
 	// Without the action no ListTagsForResource call is made and no Tags appear.
 	srv.ResetRequests()
-	items, _ := collectAll(t, p, awscloud.KindSNSTopic, accts[1], "us-east-1", 50)
+	items, _ := awstest.CollectAll(t, p, sns.KindTopic, accts[1], "us-east-1", 50)
 	for _, it := range items {
-		if _, has := propsOf(it)["Tags"]; has {
+		if _, has := awstest.PropsOf(it)["Tags"]; has {
 			t.Fatal("Tags without GetTopicTagsAction")
 		}
 	}
-	if n := len(ops(srv, "ListTagsForResource")); n != 0 {
+	if n := len(awstest.Ops(srv, "ListTagsForResource")); n != 0 {
 		t.Fatalf("ListTagsForResource calls without the action: %d", n)
 	}
-	if n := len(ops(srv, "GetTopicAttributes")); n != len(items) || n == 0 {
+	if n := len(awstest.Ops(srv, "GetTopicAttributes")); n != len(items) || n == 0 {
 		t.Fatalf("%d GetTopicAttributes calls for %d topics", n, len(items))
 	}
 }
 
 func TestSNSTopicOptionalAndDefaultFailures(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[1]
-	want := len(resources(srv, acct.ID, "us-east-1", awscloud.KindSNSTopic))
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[1]
+	want := len(awstest.Resources(srv, acct.ID, "us-east-1", sns.KindTopic))
 	if want < 2 {
 		t.Fatal("too few topics to test with")
 	}
 	srv.Faults().Add(awsemu.FaultRule{Service: "sns", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 403, Code: "AuthorizationError", Message: "not authorized"})
-	pages, err := collectPages(t, p, awscloud.KindSNSTopic, acct, "us-east-1", "GetTopicTagsAction")
+	pages, err := awstest.CollectPages(t, p, sns.KindTopic, acct, "us-east-1", "GetTopicTagsAction")
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
@@ -106,8 +109,8 @@ func TestSNSTopicOptionalAndDefaultFailures(t *testing.T) {
 		examples = append(examples, page.OmittedExamples...)
 		for _, it := range page.Items {
 			items++
-			if _, has := propsOf(it)["Tags"]; has || propsOf(it)["Owner"] == nil {
-				t.Fatalf("denied tags: props %v", propsOf(it))
+			if _, has := awstest.PropsOf(it)["Tags"]; has || awstest.PropsOf(it)["Owner"] == nil {
+				t.Fatalf("denied tags: props %v", awstest.PropsOf(it))
 			}
 		}
 	}
@@ -118,14 +121,14 @@ func TestSNSTopicOptionalAndDefaultFailures(t *testing.T) {
 
 	// A topic deleted after the listing is left out.
 	srv.Faults().Add(awsemu.FaultRule{Service: "sns", Operation: "GetTopicAttributes", AccountID: acct.ID, Status: 404, Code: "NotFound", Message: "Topic does not exist", Count: 1})
-	if got, _ := collectAll(t, p, awscloud.KindSNSTopic, acct, "us-east-1", 0); len(got) != want-1 {
+	if got, _ := awstest.CollectAll(t, p, sns.KindTopic, acct, "us-east-1", 0); len(got) != want-1 {
 		t.Fatalf("%d topics after one vanished, want %d", len(got), want-1)
 	}
 	srv.Faults().Clear()
 
 	// GetTopicAttributes is a default call: its denial fails the page.
 	srv.Faults().Add(awsemu.FaultRule{Service: "sns", Operation: "GetTopicAttributes", AccountID: acct.ID, Status: 403, Code: "AuthorizationError", Message: "not authorized"})
-	if _, err := collectPages(t, p, awscloud.KindSNSTopic, acct, "us-east-1"); err == nil || !strings.Contains(err.Error(), "AuthorizationError") {
+	if _, err := awstest.CollectPages(t, p, sns.KindTopic, acct, "us-east-1"); err == nil || !strings.Contains(err.Error(), "AuthorizationError") {
 		t.Fatalf("denied GetTopicAttributes: %v", err)
 	}
 }

@@ -1,8 +1,10 @@
-package awscloud_test
+package ecr_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/awstest"
 
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
@@ -10,12 +12,12 @@ import (
 var ecrOptional = []string{"GetRepositoryPolicyAction", "GetLifecyclePolicyAction", "ListTagsForResourceAction"}
 
 func TestECRRepositoryKind(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
 	total, multiPage, noPolicy, noLifecycle, omitted := 0, false, 0, 0, 0
-	for _, acct := range orgAccounts(t, srv, p) {
-		for _, region := range kindSpec.Regions {
-			pages, err := collectPages(t, p, "AWS::ECR::Repository", acct, region, ecrOptional...)
+	for _, acct := range awstest.OrgAccounts(t, srv, p) {
+		for _, region := range awstest.KindSpec.Regions {
+			pages, err := awstest.CollectPages(t, p, "AWS::ECR::Repository", acct, region, ecrOptional...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -25,17 +27,17 @@ func TestECRRepositoryKind(t *testing.T) {
 				items = append(items, pg.Items...)
 				omitted += pg.Omitted
 			}
-			res := resources(srv, acct.ID, region, "AWS::ECR::Repository")
+			res := awstest.Resources(srv, acct.ID, region, "AWS::ECR::Repository")
 			if len(items) != len(res) {
 				t.Fatalf("%s %s: %d repositories, want %d", acct.ID, region, len(items), len(res))
 			}
-			got := byKey(items, "RepositoryName")
+			got := awstest.ByKey(items, "RepositoryName")
 			for _, r := range res {
 				it := got[r.ID]
-				if it["Type"] != "AWS::ECR::Repository" || extraOf(it)["Region"] != region || extraOf(it)["AccountId"] != acct.ID {
+				if it["Type"] != "AWS::ECR::Repository" || awstest.ExtraOf(it)["Region"] != region || awstest.ExtraOf(it)["AccountId"] != acct.ID {
 					t.Fatalf("item %v", it)
 				}
-				pr := propsOf(it)
+				pr := awstest.PropsOf(it)
 				enc := pr["EncryptionConfiguration"].(map[string]any)
 				if pr["RepositoryArn"] != r.ARN || pr["RegistryId"] != acct.ID || pr["CreatedAt"] == nil ||
 					pr["ImageTagMutability"] != r.AttrString("ImageTagMutability") || enc["encryptionType"] != r.AttrString("EncryptionType") ||
@@ -79,32 +81,32 @@ func TestECRRepositoryKind(t *testing.T) {
 	}
 
 	// Without the actions: one call per page, none of the fields.
-	acct := orgAccounts(t, srv, p)[0]
+	acct := awstest.OrgAccounts(t, srv, p)[0]
 	srv.ResetRequests()
-	items, pages := collectAll(t, p, "AWS::ECR::Repository", acct, "us-east-1", 2)
+	items, pages := awstest.CollectAll(t, p, "AWS::ECR::Repository", acct, "us-east-1", 2)
 	for _, it := range items {
 		for _, f := range []string{"Tags", "RepositoryPolicyText", "LifecyclePolicy"} {
-			if _, has := propsOf(it)[f]; has {
+			if _, has := awstest.PropsOf(it)[f]; has {
 				t.Fatalf("%s without its action", f)
 			}
 		}
 	}
-	if n := len(srv.Requests()); n != pages || len(ops(srv, "DescribeRepositories")) != pages {
+	if n := len(srv.Requests()); n != pages || len(awstest.Ops(srv, "DescribeRepositories")) != pages {
 		t.Fatalf("%d calls for %d pages", n, pages)
 	}
 }
 
 func TestECROptionalActionDeniedKeepsTheRepository(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[1]
-	want := len(resources(srv, acct.ID, "us-east-1", "AWS::ECR::Repository"))
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[1]
+	want := len(awstest.Resources(srv, acct.ID, "us-east-1", "AWS::ECR::Repository"))
 	if want == 0 {
 		t.Fatal("no repositories to test with")
 	}
 	srv.Faults().Add(awsemu.FaultRule{Service: "ecr", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 400,
 		Code: "AccessDeniedException", Message: "not authorized"})
-	pages, err := collectPages(t, p, "AWS::ECR::Repository", acct, "us-east-1", "ListTagsForResourceAction")
+	pages, err := awstest.CollectPages(t, p, "AWS::ECR::Repository", acct, "us-east-1", "ListTagsForResourceAction")
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
@@ -115,8 +117,8 @@ func TestECROptionalActionDeniedKeepsTheRepository(t *testing.T) {
 		examples = append(examples, page.OmittedExamples...)
 		for _, it := range page.Items {
 			items++
-			if _, has := propsOf(it)["Tags"]; has {
-				t.Fatalf("denied, yet Tags set: %v", propsOf(it))
+			if _, has := awstest.PropsOf(it)["Tags"]; has {
+				t.Fatalf("denied, yet Tags set: %v", awstest.PropsOf(it))
 			}
 		}
 	}
@@ -128,7 +130,7 @@ func TestECROptionalActionDeniedKeepsTheRepository(t *testing.T) {
 	srv.Faults().Clear()
 	srv.Faults().Add(awsemu.FaultRule{Service: "ecr", Operation: "GetLifecyclePolicy", AccountID: acct.ID, Status: 400,
 		Code: "InvalidParameterException", Message: "boom"})
-	if _, err := collectPages(t, p, "AWS::ECR::Repository", acct, "us-east-1", "GetLifecyclePolicyAction"); err == nil || !strings.Contains(err.Error(), "InvalidParameterException") {
+	if _, err := awstest.CollectPages(t, p, "AWS::ECR::Repository", acct, "us-east-1", "GetLifecyclePolicyAction"); err == nil || !strings.Contains(err.Error(), "InvalidParameterException") {
 		t.Fatalf("InvalidParameterException on an optional action: %v", err)
 	}
 }

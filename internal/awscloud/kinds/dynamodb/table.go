@@ -1,6 +1,8 @@
-package awscloud
+package dynamodb
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"fmt"
 
@@ -8,48 +10,48 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// KindDynamoDBTable: a ListTables page (≤100 names), DescribeTable per table
+// KindTable: a ListTables page (≤100 names), DescribeTable per table
 // (Ocean's default action: its failure fails the page); tags and continuous
 // backups only with GetTableTagsAction / GetTableBackupStatusAction.
-const KindDynamoDBTable = "AWS::DynamoDB::Table"
+const KindTable = "AWS::DynamoDB::Table"
 
 const dynamodbActionConcurrency = 10
 
 type dynamodbTableKind struct{}
 
-func init() { registerKind(dynamodbTableKind{}) }
+func init() { awscloud.RegisterKind(dynamodbTableKind{}) }
 
-func (dynamodbTableKind) Name() string { return KindDynamoDBTable }
+func (dynamodbTableKind) Name() string { return KindTable }
 func (dynamodbTableKind) Global() bool { return false }
 
 func (dynamodbTableKind) Actions() []string {
 	return []string{"GetTableTagsAction", "GetTableBackupStatusAction"}
 }
 
-func (dynamodbTableKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (dynamodbTableKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
 	client := dynamodb.NewFromConfig(cfg)
-	in := &dynamodb.ListTablesInput{Limit: aws.Int32(pageSize(req, 1, 100))}
+	in := &dynamodb.ListTablesInput{Limit: aws.Int32(awscloud.PageSize(req, 1, 100))}
 	if req.Token != "" {
 		in.ExclusiveStartTableName = aws.String(req.Token)
 	}
 	out, err := client.ListTables(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("list tables in %s: %w", cfg.Region, err)
+		return awscloud.Page{}, fmt.Errorf("list tables in %s: %w", cfg.Region, err)
 	}
 	names := out.TableNames
 	items := make([]map[string]any, len(names))
 	arns := make([]string, len(names))
 	gone := make([]bool, len(names))
-	var omitted omissions
-	tags, backups := wantsAction(req, "GetTableTagsAction"), wantsAction(req, "GetTableBackupStatusAction")
-	err = forEach(ctx, len(names), dynamodbActionConcurrency, func(ctx context.Context, i int) error {
+	var omitted awscloud.Omissions
+	tags, backups := awscloud.WantsAction(req, "GetTableTagsAction"), awscloud.WantsAction(req, "GetTableBackupStatusAction")
+	err = awscloud.ForEach(ctx, len(names), dynamodbActionConcurrency, func(ctx context.Context, i int) error {
 		name := names[i]
 		d, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
 		if err != nil {
-			if Classify(err) == ErrNotFound { // deleted since the listing
+			if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
 				gone[i] = true
 				return nil
 			}
@@ -57,19 +59,19 @@ func (dynamodbTableKind) Collect(ctx context.Context, cfg aws.Config, req PageRe
 		}
 		pr := map[string]any{}
 		if d.Table != nil {
-			pr = props(*d.Table, nil)
+			pr = awscloud.Props(*d.Table, nil)
 			arns[i] = aws.ToString(d.Table.TableArn)
 		}
-		items[i] = newItem(KindDynamoDBTable, pr, extraContext(req, true))
+		items[i] = awscloud.NewItem(KindTable, pr, awscloud.ExtraContext(req, true))
 		if tags && arns[i] != "" {
 			list, err := dynamodbTags(ctx, client, arns[i])
 			switch {
 			case err == nil:
 				pr["Tags"] = list
-			case Classify(err) == ErrNotFound:
+			case awscloud.Classify(err) == awscloud.ErrNotFound:
 				gone[i] = true
 				return nil
-			case !omitted.omit("GetTableTagsAction", "table "+name, 1, err):
+			case !omitted.Omit("GetTableTagsAction", "table "+name, 1, err):
 				return fmt.Errorf("list tags of table %s: %w", name, err)
 			}
 		}
@@ -78,21 +80,21 @@ func (dynamodbTableKind) Collect(ctx context.Context, cfg aws.Config, req PageRe
 			switch {
 			case err == nil:
 				if b.ContinuousBackupsDescription != nil {
-					pr["ContinuousBackupsDescription"] = props(*b.ContinuousBackupsDescription, nil)
+					pr["ContinuousBackupsDescription"] = awscloud.Props(*b.ContinuousBackupsDescription, nil)
 				}
-			case Classify(err) == ErrNotFound:
+			case awscloud.Classify(err) == awscloud.ErrNotFound:
 				gone[i] = true
 				return nil
-			case !omitted.omit("GetTableBackupStatusAction", "table "+name, 1, err):
+			case !omitted.Omit("GetTableBackupStatusAction", "table "+name, 1, err):
 				return fmt.Errorf("describe continuous backups of table %s: %w", name, err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return Page{}, err
+		return awscloud.Page{}, err
 	}
-	return keptPage(items, gone, aws.ToString(out.LastEvaluatedTableName), &omitted), nil
+	return awscloud.KeptPage(items, gone, aws.ToString(out.LastEvaluatedTableName), &omitted), nil
 }
 
 // dynamodbTags follows ListTagsOfResource's pages; Ocean keeps the Key/Value
@@ -106,7 +108,7 @@ func dynamodbTags(ctx context.Context, client *dynamodb.Client, arn string) ([]a
 			return nil, err
 		}
 		for _, t := range out.Tags {
-			list = append(list, props(t, nil))
+			list = append(list, awscloud.Props(t, nil))
 		}
 		if aws.ToString(out.NextToken) == "" {
 			return list, nil

@@ -1,6 +1,8 @@
-package awscloud
+package ec2
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"fmt"
 
@@ -8,36 +10,36 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
-// KindEC2Instance is one item per instance. As in Ocean, the reservation's own
+// KindInstance is one item per instance. As in Ocean, the reservation's own
 // fields (OwnerId, RequesterId, ReservationId, Groups) travel in __ExtraContext.
-const KindEC2Instance = "AWS::EC2::Instance"
+const KindInstance = "AWS::EC2::Instance"
 
 type ec2InstanceKind struct{}
 
-func init() { registerKind(ec2InstanceKind{}) }
+func init() { awscloud.RegisterKind(ec2InstanceKind{}) }
 
-func (ec2InstanceKind) Name() string { return KindEC2Instance }
+func (ec2InstanceKind) Name() string { return KindInstance }
 func (ec2InstanceKind) Global() bool { return false }
 
 func (ec2InstanceKind) Actions() []string { return []string{"DescribeInstanceStatusAction"} }
 
-func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
 	client := ec2.NewFromConfig(cfg)
-	in := &ec2.DescribeInstancesInput{MaxResults: aws.Int32(pageSize(req, 5, 1000))}
+	in := &ec2.DescribeInstancesInput{MaxResults: aws.Int32(awscloud.PageSize(req, 5, 1000))}
 	if req.Token != "" {
 		in.NextToken = aws.String(req.Token)
 	}
 	out, err := client.DescribeInstances(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("describe instances in %s: %w", cfg.Region, err)
+		return awscloud.Page{}, fmt.Errorf("describe instances in %s: %w", cfg.Region, err)
 	}
-	page := Page{Next: aws.ToString(out.NextToken)}
+	page := awscloud.Page{Next: aws.ToString(out.NextToken)}
 	var ids []string
 	for _, r := range out.Reservations {
-		extra := extraContext(req, true)
+		extra := awscloud.ExtraContext(req, true)
 		if r.OwnerId != nil {
 			extra["OwnerId"] = *r.OwnerId
 		}
@@ -50,21 +52,21 @@ func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req PageRequ
 		if r.Groups != nil {
 			groups := make([]any, 0, len(r.Groups))
 			for _, g := range r.Groups {
-				groups = append(groups, props(g, nil))
+				groups = append(groups, awscloud.Props(g, nil))
 			}
 			extra["Groups"] = groups
 		}
 		for _, inst := range r.Instances {
-			page.Items = append(page.Items, newItem(KindEC2Instance, props(inst, nil), copyMap(extra)))
+			page.Items = append(page.Items, awscloud.NewItem(KindInstance, awscloud.Props(inst, nil), copyMap(extra)))
 			ids = append(ids, aws.ToString(inst.InstanceId))
 		}
 	}
-	if wantsAction(req, "DescribeInstanceStatusAction") && len(ids) > 0 {
-		var omitted omissions
+	if awscloud.WantsAction(req, "DescribeInstanceStatusAction") && len(ids) > 0 {
+		var omitted awscloud.Omissions
 		if err := addInstanceStatus(ctx, client, ids, page.Items, &omitted, cfg.Region); err != nil {
-			return Page{}, err
+			return awscloud.Page{}, err
 		}
-		omitted.fill(&page)
+		omitted.Fill(&page)
 	}
 	return page, nil
 }
@@ -74,7 +76,7 @@ func (ec2InstanceKind) Collect(ctx context.Context, cfg aws.Config, req PageRequ
 // Events… as Ocean's instance model carries them. One batched call per 100
 // instances instead of Ocean's one call per instance.
 // A denied batch leaves its instances without the status (counted in omitted).
-func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, items []map[string]any, omitted *omissions, region string) error {
+func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, items []map[string]any, omitted *awscloud.Omissions, region string) error {
 	byID := make(map[string]map[string]any, len(items))
 	for _, it := range items {
 		p := it["Properties"].(map[string]any)
@@ -89,7 +91,7 @@ func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, it
 		for pager.HasMorePages() {
 			out, err := pager.NextPage(ctx)
 			if err != nil {
-				if omitted.omit("DescribeInstanceStatusAction", fmt.Sprintf("%d instances in %s", end-start, region), end-start, err) {
+				if omitted.Omit("DescribeInstanceStatusAction", fmt.Sprintf("%d instances in %s", end-start, region), end-start, err) {
 					break
 				}
 				return fmt.Errorf("describe instance status: %w", err)
@@ -99,7 +101,7 @@ func addInstanceStatus(ctx context.Context, client *ec2.Client, ids []string, it
 				if !ok {
 					continue
 				}
-				for k, v := range props(st, nil) {
+				for k, v := range awscloud.Props(st, nil) {
 					if _, exists := p[k]; !exists {
 						p[k] = v
 					}

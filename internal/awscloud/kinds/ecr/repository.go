@@ -1,6 +1,8 @@
-package awscloud
+package ecr
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"fmt"
 
@@ -8,9 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 )
 
-// KindECRRepository: a DescribeRepositories page (≤1000); repository policy,
+// KindRepository: a DescribeRepositories page (≤1000); repository policy,
 // lifecycle policy and tags only with their includeActions.
-const KindECRRepository = "AWS::ECR::Repository"
+const KindRepository = "AWS::ECR::Repository"
 
 const ecrActionConcurrency = 10
 
@@ -22,55 +24,55 @@ var ecrProperties = []string{"RepositoryName", "RepositoryArn", "RepositoryUri",
 
 type ecrRepositoryKind struct{}
 
-func init() { registerKind(ecrRepositoryKind{}) }
+func init() { awscloud.RegisterKind(ecrRepositoryKind{}) }
 
-func (ecrRepositoryKind) Name() string { return KindECRRepository }
+func (ecrRepositoryKind) Name() string { return KindRepository }
 func (ecrRepositoryKind) Global() bool { return false }
 
 func (ecrRepositoryKind) Actions() []string {
 	return []string{"GetRepositoryPolicyAction", "GetLifecyclePolicyAction", "ListTagsForResourceAction"}
 }
 
-func (ecrRepositoryKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (ecrRepositoryKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
 	client := ecr.NewFromConfig(cfg)
-	in := &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(pageSize(req, 1, 1000))}
+	in := &ecr.DescribeRepositoriesInput{MaxResults: aws.Int32(awscloud.PageSize(req, 1, 1000))}
 	if req.Token != "" {
 		in.NextToken = aws.String(req.Token)
 	}
 	out, err := client.DescribeRepositories(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("describe repositories in %s: %w", cfg.Region, err)
+		return awscloud.Page{}, fmt.Errorf("describe repositories in %s: %w", cfg.Region, err)
 	}
 	repos := out.Repositories
 	items := make([]map[string]any, len(repos))
 	for i, r := range repos {
-		all := props(r, lowerCamel)
+		all := awscloud.Props(r, awscloud.LowerCamel)
 		pr := map[string]any{}
 		for _, k := range ecrProperties {
 			if v, ok := all[k]; ok {
 				pr[k] = v
 			}
 		}
-		items[i] = newItem(KindECRRepository, pr, extraContext(req, true))
+		items[i] = awscloud.NewItem(KindRepository, pr, awscloud.ExtraContext(req, true))
 	}
 	gone := make([]bool, len(repos))
-	var omitted omissions
-	policy, lifecycle, tags := wantsAction(req, "GetRepositoryPolicyAction"), wantsAction(req, "GetLifecyclePolicyAction"), wantsAction(req, "ListTagsForResourceAction")
+	var omitted awscloud.Omissions
+	policy, lifecycle, tags := awscloud.WantsAction(req, "GetRepositoryPolicyAction"), awscloud.WantsAction(req, "GetLifecyclePolicyAction"), awscloud.WantsAction(req, "ListTagsForResourceAction")
 	if policy || lifecycle || tags {
-		err := forEach(ctx, len(repos), ecrActionConcurrency, func(ctx context.Context, i int) error {
+		err := awscloud.ForEach(ctx, len(repos), ecrActionConcurrency, func(ctx context.Context, i int) error {
 			name, arn := aws.ToString(repos[i].RepositoryName), aws.ToString(repos[i].RepositoryArn)
 			pr := items[i]["Properties"].(map[string]any)
 			// handled reports whether err leaves the item as it is (gone or
 			// omitted); otherwise the page fails.
 			handled := func(action string, err error) bool {
-				if Classify(err) == ErrNotFound && ErrorCode(err) == "RepositoryNotFoundException" { // deleted since the listing
+				if awscloud.Classify(err) == awscloud.ErrNotFound && awscloud.ErrorCode(err) == "RepositoryNotFoundException" { // deleted since the listing
 					gone[i] = true
 					return true
 				}
-				return omitted.omit(action, "repository "+name, 1, err)
+				return omitted.Omit(action, "repository "+name, 1, err)
 			}
 			if policy {
 				p, err := client.GetRepositoryPolicy(ctx, &ecr.GetRepositoryPolicyInput{RepositoryName: aws.String(name), RegistryId: repos[i].RegistryId})
@@ -96,7 +98,7 @@ func (ecrRepositoryKind) Collect(ctx context.Context, cfg aws.Config, req PageRe
 						lp["lifecyclePolicyText"] = *l.LifecyclePolicyText
 					}
 					if l.LastEvaluatedAt != nil && !l.LastEvaluatedAt.IsZero() {
-						lp["lastEvaluatedAt"] = isoTime(*l.LastEvaluatedAt)
+						lp["lastEvaluatedAt"] = awscloud.ISOTime(*l.LastEvaluatedAt)
 					}
 					pr["LifecyclePolicy"] = lp
 				case !handled("GetLifecyclePolicyAction", err):
@@ -109,7 +111,7 @@ func (ecrRepositoryKind) Collect(ctx context.Context, cfg aws.Config, req PageRe
 				case err == nil:
 					list := []any{}
 					for _, tg := range t.Tags {
-						list = append(list, props(tg, nil))
+						list = append(list, awscloud.Props(tg, nil))
 					}
 					pr["Tags"] = list
 				case !handled("ListTagsForResourceAction", err):
@@ -119,8 +121,8 @@ func (ecrRepositoryKind) Collect(ctx context.Context, cfg aws.Config, req PageRe
 			return nil
 		})
 		if err != nil {
-			return Page{}, err
+			return awscloud.Page{}, err
 		}
 	}
-	return keptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
+	return awscloud.KeptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
 }

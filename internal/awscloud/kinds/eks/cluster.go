@@ -1,6 +1,8 @@
-package awscloud
+package eks
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"fmt"
 
@@ -8,11 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 )
 
-// KindEKSCluster is one item per EKS cluster: a ListClusters page of names,
+// KindCluster is one item per EKS cluster: a ListClusters page of names,
 // then DescribeCluster per name (Ocean's default action; no includeActions).
 // Properties are Ocean's model: its fields only, PascalCase at the top level,
 // nested members in EKS's own camelCase as boto returns them.
-const KindEKSCluster = "AWS::EKS::Cluster"
+const KindCluster = "AWS::EKS::Cluster"
 
 const eksDescribeConcurrency = 10
 
@@ -27,31 +29,31 @@ var eksClusterFields = []string{
 
 type eksClusterKind struct{}
 
-func init() { registerKind(eksClusterKind{}) }
+func init() { awscloud.RegisterKind(eksClusterKind{}) }
 
-func (eksClusterKind) Name() string      { return KindEKSCluster }
+func (eksClusterKind) Name() string      { return KindCluster }
 func (eksClusterKind) Global() bool      { return false }
 func (eksClusterKind) Actions() []string { return nil }
 
-func (eksClusterKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (eksClusterKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
 	client := eks.NewFromConfig(cfg)
-	in := &eks.ListClustersInput{MaxResults: aws.Int32(pageSize(req, 1, 100))}
+	in := &eks.ListClustersInput{MaxResults: aws.Int32(awscloud.PageSize(req, 1, 100))}
 	if req.Token != "" {
 		in.NextToken = aws.String(req.Token)
 	}
 	out, err := client.ListClusters(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("list clusters in %s: %w", cfg.Region, err)
+		return awscloud.Page{}, fmt.Errorf("list clusters in %s: %w", cfg.Region, err)
 	}
 	items := make([]map[string]any, len(out.Clusters))
-	err = forEach(ctx, len(out.Clusters), eksDescribeConcurrency, func(ctx context.Context, i int) error {
+	err = awscloud.ForEach(ctx, len(out.Clusters), eksDescribeConcurrency, func(ctx context.Context, i int) error {
 		name := out.Clusters[i]
 		d, err := client.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 		if err != nil {
-			if Classify(err) == ErrNotFound { // deleted since the listing
+			if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
 				return nil
 			}
 			return fmt.Errorf("describe cluster %s in %s: %w", name, cfg.Region, err)
@@ -59,20 +61,20 @@ func (eksClusterKind) Collect(ctx context.Context, cfg aws.Config, req PageReque
 		if d.Cluster == nil {
 			return fmt.Errorf("describe cluster %s in %s: no cluster in the answer", name, cfg.Region)
 		}
-		all := props(*d.Cluster, lowerCamel)
+		all := awscloud.Props(*d.Cluster, awscloud.LowerCamel)
 		p := make(map[string]any, len(eksClusterFields))
 		for _, f := range eksClusterFields {
 			if v, ok := all[f]; ok {
 				p[f] = v
 			}
 		}
-		items[i] = newItem(KindEKSCluster, p, extraContext(req, true))
+		items[i] = awscloud.NewItem(KindCluster, p, awscloud.ExtraContext(req, true))
 		return nil
 	})
 	if err != nil {
-		return Page{}, err
+		return awscloud.Page{}, err
 	}
-	page := Page{Next: aws.ToString(out.NextToken)}
+	page := awscloud.Page{Next: aws.ToString(out.NextToken)}
 	for _, it := range items {
 		if it != nil {
 			page.Items = append(page.Items, it)

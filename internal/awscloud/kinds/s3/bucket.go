@@ -1,6 +1,8 @@
-package awscloud
+package s3
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"fmt"
 
@@ -8,17 +10,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// KindS3Bucket is global: ListBuckets returns every bucket of the account from
+// KindBucket is global: ListBuckets returns every bucket of the account from
 // any region; per-bucket calls go to the bucket's own region.
-const KindS3Bucket = "AWS::S3::Bucket"
+const KindBucket = "AWS::S3::Bucket"
 
 const s3ActionConcurrency = 10
 
 type s3BucketKind struct{}
 
-func init() { registerKind(s3BucketKind{}) }
+func init() { awscloud.RegisterKind(s3BucketKind{}) }
 
-func (s3BucketKind) Name() string { return KindS3Bucket }
+func (s3BucketKind) Name() string { return KindBucket }
 func (s3BucketKind) Global() bool { return true }
 
 // s3Action is one of Ocean's optional bucket calls: it sets one property.
@@ -38,7 +40,7 @@ var s3Actions = []s3Action{
 			if err != nil || out.PublicAccessBlockConfiguration == nil {
 				return nil, err
 			}
-			return props(out.PublicAccessBlockConfiguration, nil), nil
+			return awscloud.Props(out.PublicAccessBlockConfiguration, nil), nil
 		}},
 	{name: "GetBucketOwnershipControlsAction", key: "OwnershipControls",
 		get: func(ctx context.Context, c *s3.Client, b string, opt func(*s3.Options)) (any, error) {
@@ -46,7 +48,7 @@ var s3Actions = []s3Action{
 			if err != nil || out.OwnershipControls == nil {
 				return nil, err
 			}
-			return props(out.OwnershipControls, nil), nil
+			return awscloud.Props(out.OwnershipControls, nil), nil
 		}},
 	{name: "GetBucketEncryptionAction", key: "BucketEncryption",
 		get: func(ctx context.Context, c *s3.Client, b string, opt func(*s3.Options)) (any, error) {
@@ -54,7 +56,7 @@ var s3Actions = []s3Action{
 			if err != nil || out.ServerSideEncryptionConfiguration == nil {
 				return nil, err
 			}
-			return props(out.ServerSideEncryptionConfiguration, nil), nil
+			return awscloud.Props(out.ServerSideEncryptionConfiguration, nil), nil
 		}},
 	{name: "GetBucketLocationAction", key: "LocationConstraint",
 		get: func(ctx context.Context, c *s3.Client, b string, opt func(*s3.Options)) (any, error) {
@@ -75,30 +77,30 @@ func (s3BucketKind) Actions() []string {
 	return names
 }
 
-func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
 	client := s3.NewFromConfig(cfg)
-	in := &s3.ListBucketsInput{MaxBuckets: aws.Int32(pageSize(req, 1, 10000))}
+	in := &s3.ListBucketsInput{MaxBuckets: aws.Int32(awscloud.PageSize(req, 1, 10000))}
 	if req.Token != "" {
 		in.ContinuationToken = aws.String(req.Token)
 	}
 	out, err := client.ListBuckets(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("list buckets: %w", err)
+		return awscloud.Page{}, fmt.Errorf("list buckets: %w", err)
 	}
-	partition := itemPartition(req)
+	partition := awscloud.ItemPartition(req)
 	var actions []s3Action
 	for _, a := range s3Actions {
-		if wantsAction(req, a.name) {
+		if awscloud.WantsAction(req, a.name) {
 			actions = append(actions, a)
 		}
 	}
-	var omitted omissions
+	var omitted awscloud.Omissions
 	items := make([]map[string]any, len(out.Buckets))
 	gone := make([]bool, len(out.Buckets))
-	err = forEach(ctx, len(out.Buckets), s3ActionConcurrency, func(ctx context.Context, i int) error {
+	err = awscloud.ForEach(ctx, len(out.Buckets), s3ActionConcurrency, func(ctx context.Context, i int) error {
 		b := out.Buckets[i]
 		name := aws.ToString(b.Name)
 		inRegion := func(o *s3.Options) {
@@ -108,7 +110,7 @@ func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 		}
 		p := map[string]any{"BucketName": name, "Arn": "arn:" + partition + ":s3:::" + name}
 		if b.CreationDate != nil {
-			p["CreationDate"] = isoTime(*b.CreationDate)
+			p["CreationDate"] = awscloud.ISOTime(*b.CreationDate)
 		}
 		if r := aws.ToString(b.BucketRegion); r != "" {
 			p["BucketRegion"] = r
@@ -118,12 +120,12 @@ func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 		case err == nil:
 			list := make([]any, 0, len(tags.TagSet))
 			for _, t := range tags.TagSet {
-				list = append(list, props(t, nil))
+				list = append(list, awscloud.Props(t, nil))
 			}
 			p["Tags"] = list
-		case ErrorCode(err) == "NoSuchTagSet":
+		case awscloud.ErrorCode(err) == "NoSuchTagSet":
 			p["Tags"] = []any{}
-		case ErrorCode(err) == "NoSuchBucket": // deleted since the listing
+		case awscloud.ErrorCode(err) == "NoSuchBucket": // deleted since the listing
 			gone[i] = true
 			return nil
 		default:
@@ -136,19 +138,19 @@ func (s3BucketKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 				if v != nil {
 					p[a.key] = v
 				}
-			case ErrorCode(err) == "NoSuchBucket":
+			case awscloud.ErrorCode(err) == "NoSuchBucket":
 				gone[i] = true
 				return nil
-			case omitted.omit(a.name, "bucket "+name, 1, err):
+			case omitted.Omit(a.name, "bucket "+name, 1, err):
 			default:
 				return fmt.Errorf("%s of bucket %s: %w", a.name, name, err)
 			}
 		}
-		items[i] = newItem(KindS3Bucket, p, extraContext(req, false))
+		items[i] = awscloud.NewItem(KindBucket, p, awscloud.ExtraContext(req, false))
 		return nil
 	})
 	if err != nil {
-		return Page{}, err
+		return awscloud.Page{}, err
 	}
-	return keptPage(items, gone, aws.ToString(out.ContinuationToken), &omitted), nil
+	return awscloud.KeptPage(items, gone, aws.ToString(out.ContinuationToken), &omitted), nil
 }

@@ -1,6 +1,8 @@
-package awscloud
+package lambda
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"fmt"
 
@@ -8,49 +10,49 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
-// KindLambdaFunction: ListFunctions page (≤50), tags only with ListTagsAction.
-const KindLambdaFunction = "AWS::Lambda::Function"
+// KindFunction: ListFunctions page (≤50), tags only with ListTagsAction.
+const KindFunction = "AWS::Lambda::Function"
 
 const lambdaActionConcurrency = 10
 
 type lambdaFunctionKind struct{}
 
-func init() { registerKind(lambdaFunctionKind{}) }
+func init() { awscloud.RegisterKind(lambdaFunctionKind{}) }
 
-func (lambdaFunctionKind) Name() string { return KindLambdaFunction }
+func (lambdaFunctionKind) Name() string { return KindFunction }
 func (lambdaFunctionKind) Global() bool { return false }
 
 func (lambdaFunctionKind) Actions() []string { return []string{"ListTagsAction"} }
 
-func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
 	client := lambda.NewFromConfig(cfg)
-	in := &lambda.ListFunctionsInput{MaxItems: aws.Int32(pageSize(req, 1, 50))}
+	in := &lambda.ListFunctionsInput{MaxItems: aws.Int32(awscloud.PageSize(req, 1, 50))}
 	if req.Token != "" {
 		in.Marker = aws.String(req.Token)
 	}
 	out, err := client.ListFunctions(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("list functions in %s: %w", cfg.Region, err)
+		return awscloud.Page{}, fmt.Errorf("list functions in %s: %w", cfg.Region, err)
 	}
 	items := make([]map[string]any, len(out.Functions))
 	for i, f := range out.Functions {
-		items[i] = newItem(KindLambdaFunction, props(f, nil), extraContext(req, true))
+		items[i] = awscloud.NewItem(KindFunction, awscloud.Props(f, nil), awscloud.ExtraContext(req, true))
 	}
 	gone := make([]bool, len(items))
-	var omitted omissions
-	if wantsAction(req, "ListTagsAction") {
-		err := forEach(ctx, len(out.Functions), lambdaActionConcurrency, func(ctx context.Context, i int) error {
+	var omitted awscloud.Omissions
+	if awscloud.WantsAction(req, "ListTagsAction") {
+		err := awscloud.ForEach(ctx, len(out.Functions), lambdaActionConcurrency, func(ctx context.Context, i int) error {
 			arn := aws.ToString(out.Functions[i].FunctionArn)
 			tags, err := client.ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(arn)})
 			if err != nil {
-				if Classify(err) == ErrNotFound { // deleted since the listing
+				if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
 					gone[i] = true
 					return nil
 				}
-				if omitted.omit("ListTagsAction", "function "+arn, 1, err) {
+				if omitted.Omit("ListTagsAction", "function "+arn, 1, err) {
 					return nil
 				}
 				return fmt.Errorf("list tags of function %s: %w", arn, err)
@@ -64,8 +66,8 @@ func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req PageR
 			return nil
 		})
 		if err != nil {
-			return Page{}, err
+			return awscloud.Page{}, err
 		}
 	}
-	return keptPage(items, gone, aws.ToString(out.NextMarker), &omitted), nil
+	return awscloud.KeptPage(items, gone, aws.ToString(out.NextMarker), &omitted), nil
 }

@@ -1,40 +1,43 @@
-package awscloud_test
+package sqs_test
 
 import (
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/sqs"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud/awstest"
+
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
 
 func TestSQSQueueKind(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
 	total, multiPage, fifo := 0, false, 0
-	for _, acct := range orgAccounts(t, srv, p) {
-		for _, region := range kindSpec.Regions {
-			items, pages := collectAll(t, p, awscloud.KindSQSQueue, acct, region, 3, "ListQueueTagsAction")
+	for _, acct := range awstest.OrgAccounts(t, srv, p) {
+		for _, region := range awstest.KindSpec.Regions {
+			items, pages := awstest.CollectAll(t, p, sqs.KindQueue, acct, region, 3, "ListQueueTagsAction")
 			multiPage = multiPage || pages > 1
-			res := resources(srv, acct.ID, region, awscloud.KindSQSQueue)
+			res := awstest.Resources(srv, acct.ID, region, sqs.KindQueue)
 			if len(items) != len(res) {
 				t.Fatalf("%s %s: %d queues, want %d", acct.ID, region, len(items), len(res))
 			}
-			got := byKey(items, "QueueName")
+			got := awstest.ByKey(items, "QueueName")
 			for _, r := range res {
 				it := got[r.ID]
 				if it == nil {
 					t.Fatalf("queue %s missing", r.ID)
 				}
-				if it["Type"] != awscloud.KindSQSQueue {
+				if it["Type"] != sqs.KindQueue {
 					t.Fatalf("Type %v", it["Type"])
 				}
-				ex := extraOf(it)
+				ex := awstest.ExtraOf(it)
 				if ex["AccountId"] != acct.ID || ex["Region"] != region || ex["Partition"] != "aws" {
 					t.Fatalf("extra context %v", ex)
 				}
-				pr := propsOf(it)
+				pr := awstest.PropsOf(it)
 				url := "https://sqs." + region + ".amazonaws.com/" + acct.ID + "/" + r.ID
 				if pr["QueueUrl"] != url || pr["QueueArn"] != r.ARN {
 					t.Fatalf("queue props %v", pr)
@@ -75,32 +78,32 @@ func TestSQSQueueKind(t *testing.T) {
 	}
 	// Without the action no ListQueueTags call is made and no Tags appear.
 	srv.ResetRequests()
-	acct := orgAccounts(t, srv, p)[0]
-	items, _ := collectAll(t, p, awscloud.KindSQSQueue, acct, "us-east-1", 50)
+	acct := awstest.OrgAccounts(t, srv, p)[0]
+	items, _ := awstest.CollectAll(t, p, sqs.KindQueue, acct, "us-east-1", 50)
 	for _, it := range items {
-		if _, has := propsOf(it)["Tags"]; has {
+		if _, has := awstest.PropsOf(it)["Tags"]; has {
 			t.Fatal("Tags without ListQueueTagsAction")
 		}
 	}
-	if n := len(ops(srv, "ListQueueTags")); n != 0 {
+	if n := len(awstest.Ops(srv, "ListQueueTags")); n != 0 {
 		t.Fatalf("ListQueueTags calls without the action: %d", n)
 	}
-	if n := len(ops(srv, "GetQueueAttributes")); n != len(items) {
+	if n := len(awstest.Ops(srv, "GetQueueAttributes")); n != len(items) {
 		t.Fatalf("%d GetQueueAttributes calls for %d queues", n, len(items))
 	}
 }
 
 func TestSQSQueueOptionalAndDefaultFailures(t *testing.T) {
-	srv := startEmu(t, kindSpec)
-	p := staticProvider(t, srv, nil)
-	acct := orgAccounts(t, srv, p)[1]
-	want := len(resources(srv, acct.ID, "us-east-1", awscloud.KindSQSQueue))
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[1]
+	want := len(awstest.Resources(srv, acct.ID, "us-east-1", sqs.KindQueue))
 	if want < 2 {
 		t.Fatal("too few queues to test with")
 	}
 	// A denied ListQueueTags keeps every queue, without Tags, and is reported.
 	srv.Faults().Add(awsemu.FaultRule{Service: "sqs", Operation: "ListQueueTags", AccountID: acct.ID, Status: 400, Code: "AccessDeniedException", Message: "not authorized"})
-	pages, err := collectPages(t, p, awscloud.KindSQSQueue, acct, "us-east-1", "ListQueueTagsAction")
+	pages, err := awstest.CollectPages(t, p, sqs.KindQueue, acct, "us-east-1", "ListQueueTagsAction")
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
@@ -111,11 +114,11 @@ func TestSQSQueueOptionalAndDefaultFailures(t *testing.T) {
 		examples = append(examples, page.OmittedExamples...)
 		for _, it := range page.Items {
 			items++
-			if _, has := propsOf(it)["Tags"]; has {
-				t.Fatalf("denied, yet Tags set: %v", propsOf(it))
+			if _, has := awstest.PropsOf(it)["Tags"]; has {
+				t.Fatalf("denied, yet Tags set: %v", awstest.PropsOf(it))
 			}
-			if propsOf(it)["QueueArn"] == nil {
-				t.Fatalf("attributes missing: %v", propsOf(it))
+			if awstest.PropsOf(it)["QueueArn"] == nil {
+				t.Fatalf("attributes missing: %v", awstest.PropsOf(it))
 			}
 		}
 	}
@@ -127,7 +130,7 @@ func TestSQSQueueOptionalAndDefaultFailures(t *testing.T) {
 	// A queue deleted after the listing is left out, not an error.
 	srv.Faults().Add(awsemu.FaultRule{Service: "sqs", Operation: "GetQueueAttributes", AccountID: acct.ID, Status: 400,
 		Code: "AWS.SimpleQueueService.NonExistentQueue", Message: "The specified queue does not exist.", Count: 1})
-	got, _ := collectAll(t, p, awscloud.KindSQSQueue, acct, "us-east-1", 1000)
+	got, _ := awstest.CollectAll(t, p, sqs.KindQueue, acct, "us-east-1", 1000)
 	if len(got) != want-1 {
 		t.Fatalf("%d queues after one vanished, want %d", len(got), want-1)
 	}
@@ -135,7 +138,7 @@ func TestSQSQueueOptionalAndDefaultFailures(t *testing.T) {
 
 	// GetQueueAttributes is a default call: its denial fails the page.
 	srv.Faults().Add(awsemu.FaultRule{Service: "sqs", Operation: "GetQueueAttributes", AccountID: acct.ID, Status: 400, Code: "AccessDeniedException", Message: "not authorized"})
-	if _, err := collectPages(t, p, awscloud.KindSQSQueue, acct, "us-east-1"); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+	if _, err := awstest.CollectPages(t, p, sqs.KindQueue, acct, "us-east-1"); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
 		t.Fatalf("denied GetQueueAttributes: %v", err)
 	}
 }

@@ -1,6 +1,8 @@
-package awscloud
+package sqs
 
 import (
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+
 	"context"
 	"errors"
 	"fmt"
@@ -12,9 +14,9 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
-// KindSQSQueue: ListQueues page (URLs only, ≤1000), then GetQueueAttributes
+// KindQueue: ListQueues page (URLs only, ≤1000), then GetQueueAttributes
 // (All) per queue, which every item needs; tags only with ListQueueTagsAction.
-const KindSQSQueue = "AWS::SQS::Queue"
+const KindQueue = "AWS::SQS::Queue"
 
 const sqsActionConcurrency = 10
 
@@ -32,9 +34,9 @@ var sqsAttrTypes = map[string]byte{
 
 type sqsQueueKind struct{}
 
-func init() { registerKind(sqsQueueKind{}) }
+func init() { awscloud.RegisterKind(sqsQueueKind{}) }
 
-func (sqsQueueKind) Name() string { return KindSQSQueue }
+func (sqsQueueKind) Name() string { return KindQueue }
 func (sqsQueueKind) Global() bool { return false }
 
 func (sqsQueueKind) Actions() []string { return []string{"ListQueueTagsAction"} }
@@ -43,7 +45,7 @@ func (sqsQueueKind) Actions() []string { return []string{"ListQueueTagsAction"} 
 // since the listing); SQS words it with its query-compatible code.
 func sqsQueueGone(err error) bool {
 	var nf *sqstypes.QueueDoesNotExist
-	return errors.As(err, &nf) || ErrorCode(err) == "AWS.SimpleQueueService.NonExistentQueue" || Classify(err) == ErrNotFound
+	return errors.As(err, &nf) || awscloud.ErrorCode(err) == "AWS.SimpleQueueService.NonExistentQueue" || awscloud.Classify(err) == awscloud.ErrNotFound
 }
 
 // sqsQueueName is the last path segment of a queue URL.
@@ -76,25 +78,25 @@ func sqsProperties(url string, attrs map[string]string) map[string]any {
 	return p
 }
 
-func (sqsQueueKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest) (Page, error) {
+func (sqsQueueKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {
 		cfg.Region = req.Region
 	}
 	client := sqs.NewFromConfig(cfg)
-	in := &sqs.ListQueuesInput{MaxResults: aws.Int32(pageSize(req, 1, 1000))}
+	in := &sqs.ListQueuesInput{MaxResults: aws.Int32(awscloud.PageSize(req, 1, 1000))}
 	if req.Token != "" {
 		in.NextToken = aws.String(req.Token)
 	}
 	out, err := client.ListQueues(ctx, in)
 	if err != nil {
-		return Page{}, fmt.Errorf("list queues in %s: %w", cfg.Region, err)
+		return awscloud.Page{}, fmt.Errorf("list queues in %s: %w", cfg.Region, err)
 	}
 	urls := out.QueueUrls
 	items := make([]map[string]any, len(urls))
 	gone := make([]bool, len(urls))
-	var omitted omissions
-	tags := wantsAction(req, "ListQueueTagsAction")
-	err = forEach(ctx, len(urls), sqsActionConcurrency, func(ctx context.Context, i int) error {
+	var omitted awscloud.Omissions
+	tags := awscloud.WantsAction(req, "ListQueueTagsAction")
+	err = awscloud.ForEach(ctx, len(urls), sqsActionConcurrency, func(ctx context.Context, i int) error {
 		url := urls[i]
 		attrs, err := client.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
 			QueueUrl: aws.String(url), AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
@@ -106,7 +108,7 @@ func (sqsQueueKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 			return fmt.Errorf("get attributes of queue %s: %w", url, err)
 		}
 		p := sqsProperties(url, attrs.Attributes)
-		items[i] = newItem(KindSQSQueue, p, extraContext(req, true))
+		items[i] = awscloud.NewItem(KindQueue, p, awscloud.ExtraContext(req, true))
 		if !tags {
 			return nil
 		}
@@ -116,7 +118,7 @@ func (sqsQueueKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 				gone[i] = true
 				return nil
 			}
-			if omitted.omit("ListQueueTagsAction", "queue "+url, 1, err) {
+			if omitted.Omit("ListQueueTagsAction", "queue "+url, 1, err) {
 				return nil
 			}
 			return fmt.Errorf("list tags of queue %s: %w", url, err)
@@ -130,7 +132,7 @@ func (sqsQueueKind) Collect(ctx context.Context, cfg aws.Config, req PageRequest
 		return nil
 	})
 	if err != nil {
-		return Page{}, err
+		return awscloud.Page{}, err
 	}
-	return keptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
+	return awscloud.KeptPage(items, gone, aws.ToString(out.NextToken), &omitted), nil
 }

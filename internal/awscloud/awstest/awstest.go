@@ -1,0 +1,214 @@
+// Package awstest holds what the tests of awscloud and of every kind package
+// share: an AWS emulator the real SDK clients talk to, providers built on its
+// credentials, and paging through a kind. Only tests import it.
+package awstest
+
+import (
+	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
+
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
+)
+
+// awsEnv lists the variables the SDK's default config reads; tests clear them so
+// the developer's own AWS setup can never leak into (or be used by) a test.
+var awsEnv = []string{
+	"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION",
+	"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_ECS",
+	"AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_ENDPOINT_URL_ACCOUNT",
+	"AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	"AWS_CA_BUNDLE", // the SDK refuses a plain *http.Client when a CA bundle must be added
+}
+
+// StartEmu generates an org, serves it on loopback and points the SDK at it.
+func StartEmu(t *testing.T, spec awsemu.Spec) *awsemu.Server {
+	t.Helper()
+	srv := awsemu.NewServer(awsemu.Generate(spec))
+	if err := srv.Start(); err != nil {
+		t.Fatalf("start emulator: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	for _, k := range awsEnv {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL())
+	return srv
+}
+
+func Ctx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// StaticProvider uses the management account's admin keys.
+func StaticProvider(t *testing.T, srv *awsemu.Server, mod func(*awscloud.Settings)) *awscloud.Provider {
+	t.Helper()
+	c := srv.ManagementCredentials()
+	s := awscloud.Settings{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, HTTPClient: HTTPClient(t)}
+	if mod != nil {
+		mod(&s)
+	}
+	p, err := awscloud.NewProvider(Ctx(t), s)
+	if err != nil {
+		t.Fatalf("NewProvider: %v", err)
+	}
+	return p
+}
+
+// WebIdentityProvider writes a token for the default issuer/subject.
+func WebIdentityProvider(t *testing.T, srv *awsemu.Server, mod func(*awscloud.Settings)) (*awscloud.Provider, string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "token")
+	tok := srv.MintWebIdentityToken(awsemu.DefaultOIDCIssuer, awsemu.DefaultServiceAccountSubject, "sts.amazonaws.com", time.Hour)
+	if err := os.WriteFile(file, []byte(tok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := awscloud.Settings{WebIdentityTokenFile: file, HTTPClient: HTTPClient(t)}
+	if mod != nil {
+		mod(&s)
+	}
+	p, err := awscloud.NewProvider(Ctx(t), s)
+	if err != nil {
+		t.Fatalf("NewProvider: %v", err)
+	}
+	return p, file
+}
+
+// HTTPClient drops its idle connections before the emulator shuts down:
+// a dialed but unused keep-alive connection would hold up http.Server.Shutdown
+// until its grace period ends.
+func HTTPClient(t *testing.T) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+type OrgFacts struct {
+	Mgmt     string
+	RoleName string
+	Accounts []*awsemu.Account // ordered
+}
+
+func Facts(srv *awsemu.Server) OrgFacts {
+	var f OrgFacts
+	srv.View(func(o *awsemu.Org) {
+		f.Mgmt = o.ManagementAccountID
+		f.Accounts = o.OrderedAccounts()
+	})
+	f.RoleName = awsemu.DefaultRoleName
+	return f
+}
+
+func RoleARN(accountID, path, name string) string {
+	return "arn:aws:iam::" + accountID + ":role" + path + name
+}
+
+// Ops counts request-log records by operation (and optional error code filter).
+func Ops(srv *awsemu.Server, op string) []awsemu.RequestRecord {
+	var out []awsemu.RequestRecord
+	for _, r := range srv.Requests() {
+		if r.Operation == op {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// KindSpec is a small org with resources in two regions.
+var KindSpec = awsemu.Spec{Seed: 31, Accounts: 3, OUs: 1, ResourcesPerKind: 6,
+	Regions: []string{"us-east-1", "eu-west-1"}}
+
+// CollectAll pages through a kind for one account and region.
+func CollectAll(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, size int32, actions ...string) ([]map[string]any, int) {
+	t.Helper()
+	k, ok := awscloud.LookupKind(kind)
+	if !ok {
+		t.Fatalf("kind %s not registered", kind)
+	}
+	cfg, err := p.Config(Ctx(t), acct.Target(), region)
+	if err != nil {
+		t.Fatalf("config for %s: %v", acct.ID, err)
+	}
+	var items []map[string]any
+	req := awscloud.PageRequest{Account: acct, Region: region, PageSize: size, IncludeActions: actions}
+	pages := 0
+	for {
+		page, err := k.Collect(Ctx(t), cfg, req)
+		if err != nil {
+			t.Fatalf("%s %s %s page %d: %v", kind, acct.ID, region, pages+1, err)
+		}
+		pages++
+		items = append(items, page.Items...)
+		if page.Next == "" {
+			return items, pages
+		}
+		if pages > 500 {
+			t.Fatal("pagination does not end")
+		}
+		req.Token = page.Next
+	}
+}
+
+func OrgAccounts(t *testing.T, srv *awsemu.Server, p *awscloud.Provider) []awscloud.Account {
+	t.Helper()
+	f := Facts(srv)
+	d, err := p.Discover(Ctx(t), awscloud.DiscoverySettings{AccountRoleARN: RoleARN(f.Mgmt, "/", f.RoleName)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Accounts
+}
+
+func Resources(srv *awsemu.Server, accountID, region, kind string) []*awsemu.Resource {
+	var out []*awsemu.Resource
+	srv.View(func(o *awsemu.Org) {
+		out = append(out, o.Accounts[accountID].Resources[awsemu.ResourceKey{Region: region, Kind: kind}]...)
+	})
+	return out
+}
+
+func PropsOf(it map[string]any) map[string]any { return it["Properties"].(map[string]any) }
+func ExtraOf(it map[string]any) map[string]any { return it["__ExtraContext"].(map[string]any) }
+func ByKey(items []map[string]any, key string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, it := range items {
+		out[PropsOf(it)[key].(string)] = it
+	}
+	return out
+}
+
+// CollectPages pages through a kind and returns the pages.
+func CollectPages(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, actions ...string) ([]awscloud.Page, error) {
+	t.Helper()
+	k, _ := awscloud.LookupKind(kind)
+	cfg, err := p.Config(Ctx(t), acct.Target(), region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := awscloud.PageRequest{Account: acct, Region: region, PageSize: 4, IncludeActions: actions}
+	var pages []awscloud.Page
+	for {
+		page, err := k.Collect(Ctx(t), cfg, req)
+		if err != nil {
+			return pages, err
+		}
+		pages = append(pages, page)
+		if page.Next == "" || len(pages) > 100 {
+			return pages, nil
+		}
+		req.Token = page.Next
+	}
+}

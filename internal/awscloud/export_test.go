@@ -1,4 +1,0 @@
-package awscloud
-
-// Props exposes the raw-item property converter to the external tests.
-var Props = props

@@ -33,6 +33,8 @@ var memberActions = []string{
 	"eks:ListClusters", "eks:DescribeCluster",
 	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
+	// AWS::ECS::TaskDefinition (AWS::ECS::Service uses the cluster kind's calls).
+	"ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition",
 }
 
 // Organization reads of the management (or delegated administrator) account.

@@ -13,7 +13,7 @@ import (
 )
 
 func TestKindRegistry(t *testing.T) {
-	want := []string{"AWS::Account::Info", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::EKS::Cluster", "AWS::Lambda::Function", "AWS::Organizations::Account", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::SQS::Queue"}
+	want := []string{"AWS::Account::Info", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition", "AWS::EKS::Cluster", "AWS::Lambda::Function", "AWS::Organizations::Account", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::SQS::Queue"}
 	if got := awscloud.KindNames(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("KindNames = %v", got)
 	}

@@ -35,6 +35,8 @@ var memberActions = []string{
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
 	// AWS::ECS::TaskDefinition (AWS::ECS::Service uses the cluster kind's calls).
 	"ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition",
+	// AWS::RDS::DBInstance and DBCluster; rds:ListTagsForResource is ListTagsForResourceAction.
+	"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:ListTagsForResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

@@ -37,6 +37,8 @@ var memberActions = []string{
 	"ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition",
 	// AWS::RDS::DBInstance and DBCluster; rds:ListTagsForResource is ListTagsForResourceAction.
 	"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:ListTagsForResource",
+	// AWS::ElastiCache::Cluster; elasticache:ListTagsForResource is ListTagsForResourceAction.
+	"elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

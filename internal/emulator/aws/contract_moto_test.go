@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
@@ -489,6 +490,29 @@ func contractOps() []contractOp {
 			}},
 		{name: "rds:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return rds.NewFromConfig(s.cfg).ListTagsForResource(ctx, &rds.ListTagsForResourceInput{ResourceName: aws.String(s.dbARN)})
+		}},
+
+		// ---- ElastiCache
+		{name: "elasticache:DescribeCacheClusters", countKey: "cacheClusters",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return elasticache.NewFromConfig(s.cfg).DescribeCacheClusters(ctx, &elasticache.DescribeCacheClustersInput{
+					CacheClusterId: aws.String(s.cacheARN[strings.LastIndex(s.cacheARN, ":")+1:]), ShowCacheNodeInfo: aws.Bool(true)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := elasticache.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeCacheClusters(ctx, &elasticache.DescribeCacheClustersInput{MaxRecords: aws.Int32(20), Marker: tok, ShowCacheNodeInfo: aws.Bool(true)})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.CacheClusters), out.Marker, nil
+				})
+			},
+			deviations: map[string]string{
+				".CacheClusters[].AuthTokenLastModifiedDate": "AWS returns AuthTokenLastModifiedDate only for clusters with an AUTH token; moto always sends it",
+			}},
+		{name: "elasticache:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return elasticache.NewFromConfig(s.cfg).ListTagsForResource(ctx, &elasticache.ListTagsForResourceInput{ResourceName: aws.String(s.cacheARN)})
 		}},
 	}
 }

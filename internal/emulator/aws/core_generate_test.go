@@ -108,7 +108,8 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
 					key.Kind == awsemu.KindEKSCluster ||
 					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
-					key.Kind == awsemu.KindECSTaskDefinition || key.Kind == awsemu.KindRDSDBInstance || key.Kind == awsemu.KindRDSDBCluster {
+					key.Kind == awsemu.KindECSTaskDefinition || key.Kind == awsemu.KindRDSDBInstance || key.Kind == awsemu.KindRDSDBCluster ||
+					key.Kind == awsemu.KindElastiCacheCluster {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

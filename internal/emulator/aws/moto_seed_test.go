@@ -27,6 +27,8 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -54,6 +56,7 @@ type contractSide struct {
 	taskDef   string     // ARN of a tagged Fargate task definition
 	dbARN     string     // tagged RDS instance
 	dbCluster string     // ARN of a tagged Aurora cluster
+	cacheARN  string     // tagged Redis cache cluster
 	volume    string     // an unattached volume in us-east-1
 	fnARN     string     // tagged Lambda function
 	queueURL  string     // tagged SQS queue
@@ -308,6 +311,19 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.counts["dbInstances"], side.counts["dbClusters"] = contractRDS, contractRDS
+
+	// ElastiCache: tagged single-node Redis clusters (RDS's paging, so as many).
+	ec := elasticache.NewFromConfig(cfg)
+	for i := 0; i < contractRDS; i++ {
+		out, err := ec.CreateCacheCluster(ctx, &elasticache.CreateCacheClusterInput{CacheClusterId: aws.String(fmt.Sprintf("contract-cache-%02d", i)),
+			Engine: aws.String("redis"), CacheNodeType: aws.String("cache.t3.micro"), NumCacheNodes: aws.Int32(1),
+			Tags: []ectypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateCacheCluster", err)
+		if i == 0 {
+			side.cacheARN = aws.ToString(out.CacheCluster.ARN)
+		}
+	}
+	side.counts["cacheClusters"] = contractRDS
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -578,5 +594,12 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	}
 	side.dbARN, side.dbCluster = arn("rds", contractRegion, "db:contract-db-00"), arn("rds", contractRegion, "cluster:contract-aurora-00")
 	side.counts["dbInstances"], side.counts["dbClusters"] = contractRDS, contractRDS
+
+	for i := 0; i < contractRDS; i++ {
+		id := fmt.Sprintf("contract-cache-%02d", i)
+		add(contractRegion, awsemu.KindElastiCacheCluster, &awsemu.Resource{ID: id, Name: id, ARN: arn("elasticache", contractRegion, "cluster:"+id),
+			CreatedAt: launched, Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"Engine": "redis", "NumCacheNodes": int64(1)}})
+	}
+	side.cacheARN, side.counts["cacheClusters"] = arn("elasticache", contractRegion, "cluster:contract-cache-00"), contractRDS
 	return side, srv
 }

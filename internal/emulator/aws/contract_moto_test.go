@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/memorydb"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -89,6 +90,18 @@ var contractUnimplemented = map[string]struct {
 		reason: "moto has no account:ListRegions (only the alternate-contact APIs); it answers 404",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
 			return account.NewFromConfig(s.cfg).ListRegions(ctx, &account.ListRegionsInput{})
+		},
+	},
+	"memorydb:DescribeUsers": {
+		reason: "moto 5.2.1 does not implement memorydb:DescribeUsers (it has clusters, snapshots and subnet groups only)",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return memorydb.NewFromConfig(s.cfg).DescribeUsers(ctx, &memorydb.DescribeUsersInput{})
+		},
+	},
+	"memorydb:ListTags": {
+		reason: "moto 5.2.1 tags MemoryDB clusters, snapshots and subnet groups only; it has no users to tag",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return memorydb.NewFromConfig(s.cfg).ListTags(ctx, &memorydb.ListTagsInput{ResourceArn: aws.String(s.memUserARN)})
 		},
 	},
 	"ec2:DescribeVolumeAttribute": {

@@ -109,7 +109,7 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 					key.Kind == awsemu.KindEKSCluster ||
 					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
 					key.Kind == awsemu.KindECSTaskDefinition || key.Kind == awsemu.KindRDSDBInstance || key.Kind == awsemu.KindRDSDBCluster ||
-					key.Kind == awsemu.KindElastiCacheCluster {
+					key.Kind == awsemu.KindElastiCacheCluster || key.Kind == awsemu.KindMemoryDBUser {
 					uniq = a.ID + "/" + key.Region + "/" + uniq
 				}
 				if ids[uniq] {

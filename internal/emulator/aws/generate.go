@@ -328,6 +328,7 @@ func (g *generator) genResources(a *Account) {
 		g.genECSTaskDefinitions(a, region)
 		g.genRDS(a, region)
 		g.genElastiCache(a, region)
+		g.genMemoryDB(a, region)
 		g.genLambda(a, region)
 		g.genS3(a, region)
 		g.genSQS(a, region)

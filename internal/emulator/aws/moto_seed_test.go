@@ -47,28 +47,29 @@ import (
 // contractSide is one endpoint of the contract test (moto or ours) seeded with
 // the same kinds of resources, and the identifiers each operation needs.
 type contractSide struct {
-	name      string
-	cfg       aws.Config // signed for us-east-1
-	bucket    string     // tagged bucket in us-east-1
-	farBucket string     // bucket outside us-east-1
-	cluster   string     // cluster holding the services
-	service   string     // a service of cluster
-	taskDef   string     // ARN of a tagged Fargate task definition
-	dbARN     string     // tagged RDS instance
-	dbCluster string     // ARN of a tagged Aurora cluster
-	cacheARN  string     // tagged Redis cache cluster
-	volume    string     // an unattached volume in us-east-1
-	fnARN     string     // tagged Lambda function
-	queueURL  string     // tagged SQS queue
-	topicARN  string     // tagged SNS topic
-	eks       string     // tagged EKS cluster
-	table     string     // tagged DynamoDB table
-	tableARN  string
-	repo      string // tagged ECR repository with a repository and a lifecycle policy
-	repoARN   string
-	bareRepo  string // ECR repository without either policy
-	rootID    string
-	memberID  string // member account moved into an OU
+	name       string
+	cfg        aws.Config // signed for us-east-1
+	bucket     string     // tagged bucket in us-east-1
+	farBucket  string     // bucket outside us-east-1
+	cluster    string     // cluster holding the services
+	service    string     // a service of cluster
+	taskDef    string     // ARN of a tagged Fargate task definition
+	dbARN      string     // tagged RDS instance
+	dbCluster  string     // ARN of a tagged Aurora cluster
+	cacheARN   string     // tagged Redis cache cluster
+	memUserARN string     // tagged MemoryDB user (ours only: moto has none)
+	volume     string     // an unattached volume in us-east-1
+	fnARN      string     // tagged Lambda function
+	queueURL   string     // tagged SQS queue
+	topicARN   string     // tagged SNS topic
+	eks        string     // tagged EKS cluster
+	table      string     // tagged DynamoDB table
+	tableARN   string
+	repo       string // tagged ECR repository with a repository and a lifecycle policy
+	repoARN    string
+	bareRepo   string // ECR repository without either policy
+	rootID     string
+	memberID   string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
 	accountParent string
 	roleARN       string // role the caller may assume
@@ -324,6 +325,7 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 		}
 	}
 	side.counts["cacheClusters"] = contractRDS
+	side.memUserARN = "arn:aws:memorydb:" + contractRegion + ":" + account + ":user/contract-user"
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -601,5 +603,8 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 			CreatedAt: launched, Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"Engine": "redis", "NumCacheNodes": int64(1)}})
 	}
 	side.cacheARN, side.counts["cacheClusters"] = arn("elasticache", contractRegion, "cluster:contract-cache-00"), contractRDS
+	side.memUserARN = arn("memorydb", contractRegion, "user/contract-user")
+	add(contractRegion, awsemu.KindMemoryDBUser, &awsemu.Resource{ID: "contract-user", Name: "contract-user", ARN: side.memUserARN,
+		CreatedAt: launched, Tags: map[string]string{"team": "data"}})
 	return side, srv
 }

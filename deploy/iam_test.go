@@ -39,6 +39,8 @@ var memberActions = []string{
 	"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:ListTagsForResource",
 	// AWS::ElastiCache::Cluster; elasticache:ListTagsForResource is ListTagsForResourceAction.
 	"elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource",
+	// AWS::MemoryDB::User; memorydb:ListTags is ListTagsForMemoryDbUserAction.
+	"memorydb:DescribeUsers", "memorydb:ListTags",
 }
 
 // Organization reads of the management (or delegated administrator) account.

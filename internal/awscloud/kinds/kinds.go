@@ -13,6 +13,7 @@ import (
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/eks"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/elasticache"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/lambda"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/memorydb"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/organizations"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/rds"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/s3"

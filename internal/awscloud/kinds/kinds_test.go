@@ -13,7 +13,7 @@ import (
 )
 
 func TestKindRegistry(t *testing.T) {
-	want := []string{"AWS::Account::Info", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition", "AWS::EKS::Cluster", "AWS::ElastiCache::Cluster", "AWS::Lambda::Function", "AWS::Organizations::Account", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::SQS::Queue"}
+	want := []string{"AWS::Account::Info", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition", "AWS::EKS::Cluster", "AWS::ElastiCache::Cluster", "AWS::Lambda::Function", "AWS::MemoryDB::User", "AWS::Organizations::Account", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::SQS::Queue"}
 	if got := awscloud.KindNames(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("KindNames = %v", got)
 	}
@@ -163,6 +163,7 @@ func TestItemsDeletedSinceTheListingAreLeftOut(t *testing.T) {
 		{"AWS::RDS::DBInstance", "rds", "ListTagsForResource", "DBInstanceNotFound", "ListTagsForResourceAction", 404},
 		{"AWS::RDS::DBCluster", "rds", "ListTagsForResource", "DBClusterNotFoundFault", "ListTagsForResourceAction", 404},
 		{"AWS::ElastiCache::Cluster", "elasticache", "ListTagsForResource", "CacheClusterNotFound", "ListTagsForResourceAction", 404},
+		{"AWS::MemoryDB::User", "memorydb", "ListTags", "UserNotFoundFault", "ListTagsForMemoryDbUserAction", 400},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			srv := awstest.StartEmu(t, awstest.KindSpec)

@@ -15,9 +15,9 @@ import (
 // returning: raw AWS data never reaches workflow history.
 func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
 	defer keepAlive(ctx)()
-	kind, ok := awscloud.LookupKind(in.Resource.Kind)
-	if !ok {
-		return syncdef.CollectPageOutput{}, invalidConfig("resources[%d].kind: unknown kind %q", in.Resource.Index, in.Resource.Kind)
+	kind, err := awscloud.ResolveKind(in.Resource.Kind)
+	if err != nil {
+		return syncdef.CollectPageOutput{}, invalidConfig("resources[%d].kind: %v", in.Resource.Index, err)
 	}
 	compiled, err := compileSpec(in.Resource.Spec)
 	if err != nil {
@@ -41,6 +41,8 @@ func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInpu
 		Token:          in.Token,
 		IncludeActions: in.Resource.IncludeActions,
 		PageSize:       pageSize,
+		Since:          in.Resource.Since,
+		GetResource:    in.Resource.UseGetResourceAPI,
 	})
 	if err != nil {
 		countPage(ctx, in.Resource.Kind, pageOutcome(err))

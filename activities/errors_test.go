@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudcontrol"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -67,6 +68,10 @@ var protocolCalls = map[string]struct {
 	}},
 	"ecr": {"DescribeRepositories", func(ctx context.Context, c aws.Config) error { // json 1.1, schema-serde client
 		_, err := ecr.NewFromConfig(c).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+		return err
+	}},
+	"cloudcontrolapi": {"ListResources", func(ctx context.Context, c aws.Config) error { // json 1.0
+		_, err := cloudcontrol.NewFromConfig(c).ListResources(ctx, &cloudcontrol.ListResourcesInput{TypeName: aws.String("AWS::Logs::LogGroup")})
 		return err
 	}},
 }
@@ -191,6 +196,11 @@ var emulatedErrors = []struct {
 	{"ecr", "RepositoryNotFoundException", 400, rejected},
 	{"ecr", "RepositoryPolicyNotFoundException", 400, rejected},
 	{"ecr", "LifecyclePolicyNotFoundException", 400, rejected},
+	// Cloud Control (json 1.0): the type's own problems are the user's to fix.
+	{"cloudcontrolapi", "ThrottlingException", 400, retried},
+	{"cloudcontrolapi", "TypeNotFoundException", 400, rejected},
+	{"cloudcontrolapi", "InvalidRequestException", 400, rejected},
+	{"cloudcontrolapi", "ResourceNotFoundException", 400, rejected},
 }
 
 // TestEveryEmulatorErrorCode injects each code through the emulator, calls

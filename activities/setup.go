@@ -53,17 +53,35 @@ func (a *Activities) PrepareResync(ctx context.Context, in syncdef.PrepareInput)
 		if err != nil {
 			return out, fmt.Errorf("encode resources[%d]: %w", r.Index(), err)
 		}
-		kind, _ := awscloud.LookupKind(r.Kind())
 		res := r.Resource()
-		out.Resources = append(out.Resources, syncdef.ResourcePlan{
-			Index:          r.Index(),
-			Kind:           r.Kind(),
-			Global:         kind.Global(),
-			Spec:           string(spec),
-			RegionAllow:    res.Selector.RegionPolicy.Allow,
-			RegionDeny:     res.Selector.RegionPolicy.Deny,
-			IncludeActions: res.Selector.IncludeActions,
-		})
+		plan := syncdef.ResourcePlan{
+			Index:             r.Index(),
+			Kind:              r.Kind(),
+			Spec:              string(spec),
+			RegionAllow:       res.Selector.RegionPolicy.Allow,
+			RegionDeny:        res.Selector.RegionPolicy.Deny,
+			IncludeActions:    res.Selector.IncludeActions,
+			UseGetResourceAPI: res.Selector.UseGetResourceAPI,
+		}
+		kind, err := awscloud.ResolveKind(r.Kind())
+		if err != nil {
+			// One bad resource must not stop the others: its scopes fail
+			// (keeping their entities) and the reason is reported.
+			plan.Problem = fmt.Sprintf("resources[%d].kind: %v", r.Index(), err)
+			activity.GetLogger(ctx).Warn("A resource cannot be collected; the others sync", "problem", plan.Problem)
+		} else {
+			plan.Global = kind.Global()
+			if rr, ok := kind.(awscloud.RegionRestricted); ok {
+				plan.Regions = rr.SupportedRegions()
+			}
+			if awscloud.IsHistory(kind) {
+				plan.History = true
+				if w := res.Selector.HistoryWindow(); w > 0 {
+					plan.Since = in.StartedAt.Add(-w)
+				}
+			}
+		}
+		out.Resources = append(out.Resources, plan)
 		selectorLimits = append(selectorLimits, res.Selector.MaxConcurrentAccounts)
 	}
 	out.MaxConcurrentAccounts = accountLimit(a.settings.MaxConcurrentAccounts, selectorLimits)
@@ -106,7 +124,9 @@ func accountLimit(integration int, selectors []int) int {
 func ValidateMapping(cfg *mapping.Config) (*mapping.Compiled, error) {
 	// Report every problem at once: a wrong kind and a broken JQ in the same
 	// file should not take two rounds to find.
-	verr := cfg.Validate(func(kind string) bool { _, ok := awscloud.LookupKind(kind); return ok })
+	// Kinds are not checked here: a kind no collector can read fails only its
+	// own resource, at the resync (see PrepareResync).
+	verr := cfg.Validate(nil)
 	compiled, cerr := mapping.Compile(cfg)
 	if err := errors.Join(verr, includeActionsError(cfg), cerr); err != nil {
 		return nil, err
@@ -120,9 +140,9 @@ func ValidateMapping(cfg *mapping.Config) (*mapping.Compiled, error) {
 func includeActionsError(cfg *mapping.Config) error {
 	var errs []error
 	for i, r := range cfg.Resources {
-		kind, ok := awscloud.LookupKind(r.Kind)
-		if !ok {
-			continue // reported by Validate
+		kind, err := awscloud.ResolveKind(r.Kind)
+		if err != nil {
+			continue // that resource fails alone at the resync
 		}
 		valid := kind.Actions()
 		for _, a := range r.Selector.IncludeActions {

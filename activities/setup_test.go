@@ -7,10 +7,19 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/mapping"
 )
 
-func TestValidateMappingReportsKindAndJQErrorsTogether(t *testing.T) {
+// A kind is checked at the resync, where a bad one fails only its resource;
+// the file's own errors (here a JQ that does not parse) still stop at start.
+func TestValidateMappingStopsForJQButNotForOneKind(t *testing.T) {
 	cfg, err := mapping.Parse([]byte(`
 resources:
-  - kind: AWS::EC2::Instanse
+  - kind: not a kind
+    selector: {query: "true"}
+    port:
+      entity:
+        mappings:
+          identifier: .Identifier
+          blueprint: '"thing"'
+  - kind: AWS::EC2::Instance
     selector: {query: "true"}
     port:
       entity:
@@ -24,13 +33,11 @@ resources:
 		t.Fatal(err)
 	}
 	_, err = ValidateMapping(cfg)
-	if err == nil {
-		t.Fatal("a mapping with an unknown kind and broken JQ was accepted")
+	if err == nil || !strings.Contains(err.Error(), "resources[1].port.entity.mappings.properties.state") {
+		t.Fatalf("broken JQ: %v", err)
 	}
-	for _, want := range []string{"resources[0].kind", "AWS::EC2::Instance", "resources[0].port.entity.mappings.properties.state"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
-		}
+	if strings.Contains(err.Error(), "resources[0]") {
+		t.Fatalf("the bad kind stopped the whole file: %v", err)
 	}
 }
 

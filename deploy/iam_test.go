@@ -41,6 +41,8 @@ var memberActions = []string{
 	"elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource",
 	// AWS::MemoryDB::User; memorydb:ListTags is ListTagsForMemoryDbUserAction.
 	"memorydb:DescribeUsers", "memorydb:ListTags",
+	// Cloud Control kinds (IAM names them under cloudformation).
+	"cloudformation:ListResources", "cloudformation:GetResource",
 }
 
 // Organization reads of the management (or delegated administrator) account.

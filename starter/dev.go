@@ -16,7 +16,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/aws-port-sync/aws-port-sync/examples"
 	"github.com/aws-port-sync/aws-port-sync/internal/config"
+	"github.com/aws-port-sync/aws-port-sync/internal/port"
 	"github.com/aws-port-sync/aws-port-sync/internal/schedule"
 )
 
@@ -93,6 +95,13 @@ func runDev(ctx context.Context, args []string) error {
 		`OCEAN__EVENT_LISTENER={"type":"POLLING","interval":5,"resyncOnStart":false}`,
 		fmt.Sprintf("AWS_PORT_SYNC_METRICS_ADDR=127.0.0.1:%d", *metricsPort),
 	)
+	// The demo catalog shows every kind: the worker reads every example's
+	// mapping, whose blueprints are created first.
+	demoMapping, err := demoCatalog(ctx, *dir, emuEnv)
+	if err != nil {
+		return err
+	}
+	workerEnv = append(workerEnv, "PORT_APP_CONFIG_FILE="+demoMapping)
 	cfg, err := config.Load(envLookup(workerEnv), "")
 	if err != nil {
 		return err
@@ -281,4 +290,30 @@ func envValue(env []string, key string) string {
 		}
 	}
 	return ""
+}
+
+// demoCatalog creates every example's blueprint in the Port emulator and
+// writes the examples' mapping (examples.Demo) to dir; it returns the file.
+func demoCatalog(ctx context.Context, dir string, emuEnv []string) (string, error) {
+	mappingYAML, blueprints, err := examples.Demo()
+	if err != nil {
+		return "", fmt.Errorf("demo mapping: %w", err)
+	}
+	pc, err := port.New(port.Config{
+		BaseURL:      envValue(emuEnv, "OCEAN__PORT__BASE_URL"),
+		ClientID:     envValue(emuEnv, "OCEAN__PORT__CLIENT_ID"),
+		ClientSecret: envValue(emuEnv, "OCEAN__PORT__CLIENT_SECRET"),
+	})
+	if err != nil {
+		return "", fmt.Errorf("demo blueprints: %w", err)
+	}
+	if _, err := pc.EnsureBlueprints(ctx, blueprints); err != nil {
+		return "", fmt.Errorf("demo blueprints: %w", err)
+	}
+	file := filepath.Join(dir, "demo-port-app-config.yml")
+	header := "# Written by `starter dev`: every example of examples/ at once (edit it and\n# restart the worker, or point PORT_APP_CONFIG_FILE elsewhere).\n"
+	if err := os.WriteFile(file, append([]byte(header), mappingYAML...), 0o600); err != nil {
+		return "", fmt.Errorf("demo mapping: %w", err)
+	}
+	return file, nil
 }

@@ -98,6 +98,8 @@ func (s *accountSync) start(ctx workflow.Context) string {
 	for i, r := range s.in.Resources {
 		sc := s.scope(r.Kind) // every configured kind has a scope, even with no unit
 		switch {
+		case r.Problem != "":
+			sc.Errors = append(sc.Errors, r.Problem)
 		case r.Global:
 			s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i}})
 			sc.Units++
@@ -118,6 +120,10 @@ func (s *accountSync) start(ctx workflow.Context) string {
 			// regionPolicy that matches no enabled region (a typo, often)
 			// must not wipe the kind.
 			sc.Skipped = fmt.Sprintf("no region to collect %s in: regionPolicy allows none of the account's enabled regions %v", sc.Kind, s.carry.Regions)
+			if r := s.resourceOf(sc.Kind); r != nil && len(r.Regions) > 0 {
+				sc.Skipped = fmt.Sprintf("no region to collect %s in: AWS serves it in %v only, and with regionPolicy none of them is among the account's enabled regions %v",
+					sc.Kind, r.Regions, s.carry.Regions)
+			}
 		}
 	}
 	return ""
@@ -132,10 +138,23 @@ func needsRegions(resources []syncdef.ResourcePlan) bool {
 	return false
 }
 
-// regionAllowed is Ocean's regionPolicy: deny wins, then an allow list (if any)
-// must name the region.
+// resourceOf is the first resource of a kind (scopes are per kind).
+func (s *accountSync) resourceOf(kind string) *syncdef.ResourcePlan {
+	for i := range s.in.Resources {
+		if s.in.Resources[i].Kind == kind {
+			return &s.in.Resources[i]
+		}
+	}
+	return nil
+}
+
+// regionAllowed is Ocean's regionPolicy (deny wins, then an allow list, if
+// any, must name the region), within the regions AWS serves the kind in.
 func regionAllowed(r syncdef.ResourcePlan, region string) bool {
 	if slices.Contains(r.RegionDeny, region) {
+		return false
+	}
+	if len(r.Regions) > 0 && !slices.Contains(r.Regions, region) {
 		return false
 	}
 	return len(r.RegionAllow) == 0 || slices.Contains(r.RegionAllow, region)
@@ -355,6 +374,11 @@ func (s *accountSync) planDeletes(ctx workflow.Context) {
 		results[i].Complete = true
 		results[i].Owned = plan.Owned
 		results[i].Stale = plan.Stale
+		if r := s.resourceOf(scopes[i].Kind); r != nil && r.History {
+			// A history record missing from this read has most likely aged
+			// out of the window, not gone from AWS: history is never deleted.
+			results[i].Stale = nil
+		}
 		results[i].Stubs = plan.Stubs
 	}
 	s.result.Scopes = append(s.result.Scopes, results...)

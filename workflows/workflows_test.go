@@ -44,6 +44,8 @@ type fakeAWS struct {
 	discoveryErr error
 	// portWrites lists the activities that write to Port outside entity writes.
 	portWrites []string
+	// plans, when set, changes the resources PrepareResync returns.
+	plans func([]syncdef.ResourcePlan) []syncdef.ResourcePlan
 }
 
 func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
@@ -58,11 +60,15 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		f.mu.Lock()
 		f.portWrites = append(f.portWrites, "prepare")
 		f.mu.Unlock()
+		resources := []syncdef.ResourcePlan{
+			{Index: 0, Kind: "AWS::S3::Bucket", Global: true},
+			{Index: 1, Kind: "AWS::EC2::Instance", RegionDeny: []string{"eu-west-1"}, RegionAllow: f.regionAllow},
+		}
+		if f.plans != nil {
+			resources = f.plans(resources)
+		}
 		return syncdef.PrepareOutput{
-			Resources: []syncdef.ResourcePlan{
-				{Index: 0, Kind: "AWS::S3::Bucket", Global: true},
-				{Index: 1, Kind: "AWS::EC2::Instance", RegionDeny: []string{"eu-west-1"}, RegionAllow: f.regionAllow},
-			},
+			Resources:             resources,
 			Flags:                 syncdef.Flags{EntityDeletionThreshold: f.threshold, DeleteDependentEntities: true},
 			MaxConcurrentAccounts: 2,
 		}, nil
@@ -468,5 +474,79 @@ func TestEstimateFromFinishedAccounts(t *testing.T) {
 	estimate(&p, start.Add(2*time.Minute))
 	if p.EntitiesPerSecond != 5 || p.EstimatedTimeLeft != 3*time.Minute {
 		t.Fatalf("600 entities in 2m with 4 of 10 accounts done: %v entities/s, %s left; want 5 and 3m", p.EntitiesPerSecond, p.EstimatedTimeLeft)
+	}
+}
+
+// A resource that cannot be collected at all (here a kind that is not a type
+// name) fails its own scopes, which keep their entities, and is reported; the
+// other resources sync and reconcile as usual.
+func TestBadResourceFailsAloneAndKeepsItsEntities(t *testing.T) {
+	f := newFake()
+	problem := `resources[2].kind: "not a kind" is not a kind`
+	f.plans = func(r []syncdef.ResourcePlan) []syncdef.ResourcePlan {
+		return append(r, syncdef.ResourcePlan{Index: 2, Kind: "not a kind", Problem: problem})
+	}
+	f.own("111111111111", "not a kind", "kept")
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3", "gone-bucket")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-bucket" {
+		t.Fatalf("deleted %v, want only gone-bucket", f.deleted)
+	}
+	if p.Counts.Upserted != 11 {
+		t.Fatalf("upserted %d, want the other resources' 11", p.Counts.Upserted)
+	}
+	for _, a := range p.Accounts {
+		if a.Status != syncdef.AccountPartial || !strings.Contains(a.Reason, problem) {
+			t.Fatalf("account %s: %s %q, want partial naming the problem", a.AccountID, a.Status, a.Reason)
+		}
+		if n := f.collectCalls[a.AccountID+"/not a kind"]; n != 0 {
+			t.Fatalf("the bad resource was collected %d times", n)
+		}
+	}
+}
+
+// A history record missing from this read has aged out of the window: it is
+// never deleted, while other scopes still reconcile.
+func TestHistoryRecordsAreNeverDeleted(t *testing.T) {
+	f := newFake()
+	f.plans = func(r []syncdef.ResourcePlan) []syncdef.ResourcePlan {
+		r[1].History = true
+		return r
+	}
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "i2", "i3", "i4", "i5", "aged-out")
+	f.own("111111111111", "AWS::S3::Bucket", "b1", "b2", "b3", "gone-bucket")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 1 || f.deleted[0].Identifier != "gone-bucket" {
+		t.Fatalf("deleted %v, want only gone-bucket", f.deleted)
+	}
+	if p.Accounts[0].Status != syncdef.AccountSynced {
+		t.Fatalf("account %s (%s)", p.Accounts[0].Status, p.Accounts[0].Reason)
+	}
+}
+
+// A kind AWS serves in some regions only is read there only; with none of
+// them enabled its scope is skipped with that reason and keeps its entities.
+func TestRegionRestrictedKindReadsOnlyItsRegions(t *testing.T) {
+	f := newFake()
+	f.plans = func(r []syncdef.ResourcePlan) []syncdef.ResourcePlan {
+		r[1].Regions = []string{"ap-south-1"}
+		return r
+	}
+	f.own("111111111111", "AWS::EC2::Instance", "i1", "i2")
+	p := runResync(t, f, syncdef.Tuning{})
+	if len(f.deleted) != 0 || f.collectCalls["111111111111/AWS::EC2::Instance"] != 0 {
+		t.Fatalf("deleted %v, collected %d times", f.deleted, f.collectCalls["111111111111/AWS::EC2::Instance"])
+	}
+	if p.Accounts[0].Status != syncdef.AccountSynced {
+		t.Fatalf("account %s (%s): a kind with no region served is skipped, not failed", p.Accounts[0].Status, p.Accounts[0].Reason)
+	}
+	f = newFake()
+	f.plans = func(r []syncdef.ResourcePlan) []syncdef.ResourcePlan {
+		r[1].Regions = []string{"us-east-1"}
+		return r
+	}
+	runResync(t, f, syncdef.Tuning{})
+	if f.collectCalls["111111111111/AWS::EC2::Instance"] == 0 {
+		t.Fatal("the served region was not read")
 	}
 }

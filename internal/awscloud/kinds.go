@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
-	"golang.org/x/sync/errgroup"
 	"reflect"
+	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -27,6 +30,9 @@ type PageRequest struct {
 	// Since starts the history window of a HistoryKind: records older than
 	// it are not read. Zero reads all history.
 	Since time.Time
+	// GetResource asks a Cloud Control kind to read each resource with
+	// GetResource (selector.useGetResourceAPI).
+	GetResource bool
 }
 
 // Page is one AWS page as raw items {Type, Properties, __ExtraContext}; Next is
@@ -102,6 +108,46 @@ func LookupKind(name string) (Kind, bool) {
 	defer kindsMu.RUnlock()
 	k, ok := kinds[name]
 	return k, ok
+}
+
+// fallback builds a kind for a type name no native kind has (Cloud Control);
+// nil until the cloudcontrol package registers it.
+var fallback func(typeName string) Kind
+
+// RegisterFallback sets how kinds without a native collector are read.
+func RegisterFallback(f func(typeName string) Kind) {
+	kindsMu.Lock()
+	defer kindsMu.Unlock()
+	fallback = f
+}
+
+// typeNamePattern is CloudFormation's type name: Organization::Service::Type
+// (AWS::Logs::LogGroup, or a third party's MyOrg::Svc::Thing).
+var typeNamePattern = regexp.MustCompile(`^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$`)
+
+// ResolveKind finds the collector of a resources[].kind: the native kind of
+// that name, else the fallback (Cloud Control) for a well-formed type name.
+// The error says what is wrong with the name and how to fix it; it concerns
+// that resource only.
+func ResolveKind(name string) (Kind, error) {
+	if k, ok := LookupKind(name); ok {
+		return k, nil
+	}
+	for _, n := range KindNames() {
+		if strings.EqualFold(n, name) {
+			return nil, fmt.Errorf("%q is not a kind; kinds are case-sensitive: did you mean %s?", name, n)
+		}
+	}
+	if !typeNamePattern.MatchString(name) {
+		return nil, fmt.Errorf("%q is not a kind: a kind is a CloudFormation type name, Organization::Service::Type, e.g. AWS::EC2::Instance or AWS::Logs::LogGroup", name)
+	}
+	kindsMu.RLock()
+	f := fallback
+	kindsMu.RUnlock()
+	if f == nil {
+		return nil, fmt.Errorf("%q has no native collector and Cloud Control is not available", name)
+	}
+	return f(name), nil
 }
 
 // KindNames lists the supported kinds, sorted.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -49,6 +50,28 @@ type Selector struct {
 	RegionPolicy          RegionPolicy `json:"regionPolicy" yaml:"regionPolicy"`
 	IncludeActions        []string     `json:"includeActions,omitempty" yaml:"includeActions,omitempty"`
 	MaxConcurrentAccounts int          `json:"maxConcurrentAccounts,omitempty" yaml:"maxConcurrentAccounts,omitempty"` // 0 = not set
+	// HistoryWindowDays bounds the history kinds (builds, deployments,
+	// executions) to the records of the last N days; nil = the default
+	// (DefaultHistoryWindowDays), 0 = all history, as Ocean reads it.
+	HistoryWindowDays *int `json:"historyWindowDays,omitempty" yaml:"historyWindowDays,omitempty"`
+	// UseGetResourceAPI makes a Cloud Control kind read each resource with
+	// GetResource (for types whose ListResources returns identifiers only),
+	// as Port's Cloud Control-based integration did.
+	UseGetResourceAPI bool `json:"useGetResourceAPI,omitempty" yaml:"useGetResourceAPI,omitempty"`
+}
+
+// DefaultHistoryWindowDays is how far back history kinds read when the
+// selector does not say: long enough for a month of builds and deployments,
+// short enough that a resync's cost does not grow forever.
+const DefaultHistoryWindowDays = 30
+
+// HistoryWindow is the selector's history window; 0 means all history.
+func (s Selector) HistoryWindow() time.Duration {
+	days := DefaultHistoryWindowDays
+	if s.HistoryWindowDays != nil {
+		days = *s.HistoryWindowDays
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 // RegionPolicy limits the regions a kind is collected in; deny wins over allow.

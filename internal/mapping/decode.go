@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // decoder turns the generic tree (from YAML or JSON) into Config, applying
@@ -70,6 +71,8 @@ func (d *decoder) resource(v any, path string) Resource {
 			r.Selector.Query = d.jq(sm, "query", sp+".query")
 			r.Selector.IncludeActions = d.strings(sm, "includeActions", sp+".includeActions")
 			r.Selector.MaxConcurrentAccounts = d.accountLimit(sm, sp+".maxConcurrentAccounts")
+			r.Selector.HistoryWindowDays = d.historyWindow(sm, sp+".historyWindowDays")
+			r.Selector.UseGetResourceAPI = d.flexBool(sm, "useGetResourceAPI", sp+".useGetResourceAPI")
 			if rp, present := sm["regionPolicy"]; present && rp != nil {
 				rpp := sp + ".regionPolicy"
 				if rpm, ok := d.object(rp, rpp); ok {
@@ -285,6 +288,45 @@ func (d *decoder) integer(m map[string]any, key, path string, def int) int {
 		return def
 	}
 	return int(f)
+}
+
+// historyWindow reads selector.historyWindowDays: absent is nil (the
+// default window), else a whole number of days, 0 meaning all history.
+func (d *decoder) historyWindow(m map[string]any, path string) *int {
+	v, present := m["historyWindowDays"]
+	if !present || v == nil {
+		return nil
+	}
+	errs := len(d.errs)
+	n := d.integer(m, "historyWindowDays", path, 0)
+	if len(d.errs) > errs {
+		return nil
+	}
+	if n < 0 {
+		d.fail(path, "%d is negative: give the number of days of history to read (default %d), or 0 to read all of it", n, DefaultHistoryWindowDays)
+		return nil
+	}
+	return &n
+}
+
+// flexBool reads a boolean that Port's older integrations wrote as a string
+// ('true'), as their documented mappings still do.
+func (d *decoder) flexBool(m map[string]any, key, path string) bool {
+	switch v := m[key].(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+	}
+	d.fail(path, "want true or false, got %s", describe(m[key]))
+	return false
 }
 
 // accountLimit reads selector.maxConcurrentAccounts. Absent, it is 0: the

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -314,5 +315,40 @@ resources:
 	// A first line that is indented (as a whole block pasted in) still parses.
 	if _, err := Parse([]byte("  resources:\n  - kind: K\n  deleteDependentEntities: true\n")); err != nil {
 		t.Fatalf("an indented document: %v", err)
+	}
+}
+
+func TestHistoryWindowAndGetResourceSelectors(t *testing.T) {
+	cfg, err := Parse([]byte(`
+resources:
+  - kind: AWS::CodeBuild::BuildRun
+    selector: {query: "true"}
+    port: {entity: {mappings: {identifier: .Properties.id, blueprint: '"b"'}}}
+  - kind: AWS::CodeBuild::BuildRun
+    selector: {query: "true", historyWindowDays: 0}
+    port: {entity: {mappings: {identifier: .Properties.id, blueprint: '"b"'}}}
+  - kind: AWS::Logs::LogGroup
+    selector: {query: "true", historyWindowDays: 7, useGetResourceAPI: 'true'}
+    port: {entity: {mappings: {identifier: .Identifier, blueprint: '"b"'}}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := 24 * time.Hour
+	if w := cfg.Resources[0].Selector.HistoryWindow(); w != DefaultHistoryWindowDays*day {
+		t.Fatalf("default window %v", w)
+	}
+	if w := cfg.Resources[1].Selector.HistoryWindow(); w != 0 {
+		t.Fatalf("historyWindowDays 0 (all history) gave %v", w)
+	}
+	if s := cfg.Resources[2].Selector; s.HistoryWindow() != 7*day || !s.UseGetResourceAPI || cfg.Resources[0].Selector.UseGetResourceAPI {
+		t.Fatalf("selector %+v", s)
+	}
+	for _, bad := range []string{`historyWindowDays: -1`, `historyWindowDays: "a month"`, `useGetResourceAPI: "yes"`} {
+		_, err := Parse([]byte("resources:\n  - kind: AWS::Logs::LogGroup\n    selector: {query: 'true', " + bad + "}\n"))
+		field := strings.TrimSpace(strings.Split(bad, ":")[0])
+		if err == nil || !strings.Contains(err.Error(), "resources[0].selector."+field) {
+			t.Fatalf("%s: %v", bad, err)
+		}
 	}
 }

@@ -108,6 +108,20 @@ type ResourcePlan struct {
 	RegionAllow    []string `json:"regionAllow,omitempty"`
 	RegionDeny     []string `json:"regionDeny,omitempty"`
 	IncludeActions []string `json:"includeActions,omitempty"`
+	// Problem says why this resource cannot be collected at all (a kind
+	// that is not a type name, for instance): its scopes fail and keep their
+	// entities, and the other resources sync.
+	Problem string `json:"problem,omitempty"`
+	// Regions, when set, are the only regions AWS serves the kind in
+	// (MemoryDB, SES); they narrow the account's enabled regions.
+	Regions []string `json:"regions,omitempty"`
+	// History kinds read records from Since on (zero: all history), and an
+	// entity that ages out of that window is never deleted for it.
+	History bool      `json:"history,omitempty"`
+	Since   time.Time `json:"since,omitempty"`
+	// UseGetResourceAPI: a Cloud Control kind reads each resource with
+	// GetResource.
+	UseGetResourceAPI bool `json:"useGetResourceAPI,omitempty"`
 }
 
 // PrepareInput / PrepareOutput: mapping, blueprints and resync-state.

@@ -134,9 +134,9 @@ var KindSpec = awsemu.Spec{Seed: 31, Accounts: 3, OUs: 1, ResourcesPerKind: 6,
 // CollectAll pages through a kind for one account and region.
 func CollectAll(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, size int32, actions ...string) ([]map[string]any, int) {
 	t.Helper()
-	k, ok := awscloud.LookupKind(kind)
-	if !ok {
-		t.Fatalf("kind %s not registered", kind)
+	k, err := awscloud.ResolveKind(kind)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cfg, err := p.Config(Ctx(t), acct.Target(), region)
 	if err != nil {
@@ -193,12 +193,21 @@ func ByKey(items []map[string]any, key string) map[string]map[string]any {
 // CollectPages pages through a kind and returns the pages.
 func CollectPages(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, actions ...string) ([]awscloud.Page, error) {
 	t.Helper()
-	k, _ := awscloud.LookupKind(kind)
-	cfg, err := p.Config(Ctx(t), acct.Target(), region)
+	return CollectRequest(t, p, kind, awscloud.PageRequest{Account: acct, Region: region, PageSize: 4, IncludeActions: actions})
+}
+
+// CollectRequest pages through a kind from req (its Account, Region, page
+// size and options) and returns the pages read until the first error.
+func CollectRequest(t *testing.T, p *awscloud.Provider, kind string, req awscloud.PageRequest) ([]awscloud.Page, error) {
+	t.Helper()
+	k, err := awscloud.ResolveKind(kind)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := awscloud.PageRequest{Account: acct, Region: region, PageSize: 4, IncludeActions: actions}
+	cfg, err := p.Config(Ctx(t), req.Account.Target(), req.Region)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var pages []awscloud.Page
 	for {
 		page, err := k.Collect(Ctx(t), cfg, req)

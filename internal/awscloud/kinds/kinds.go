@@ -6,6 +6,7 @@ package kinds
 
 import (
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/account"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/cloudcontrol"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/dynamodb"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/ec2"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/ecr"

@@ -102,15 +102,11 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 			}
 			for _, r := range list {
 				kinds[key.Kind]++
-				// Names are unique per (account, region); ids and bucket names globally.
-				uniq := key.Kind + "/" + r.ID
-				if key.Kind == awsemu.KindECSCluster || key.Kind == awsemu.KindECSService || key.Kind == awsemu.KindLambdaFunction ||
-					key.Kind == awsemu.KindSQSQueue || key.Kind == awsemu.KindSNSTopic ||
-					key.Kind == awsemu.KindEKSCluster ||
-					key.Kind == awsemu.KindDynamoDBTable || key.Kind == awsemu.KindECRRepository ||
-					key.Kind == awsemu.KindECSTaskDefinition || key.Kind == awsemu.KindRDSDBInstance || key.Kind == awsemu.KindRDSDBCluster ||
-					key.Kind == awsemu.KindElastiCacheCluster || key.Kind == awsemu.KindMemoryDBUser {
-					uniq = a.ID + "/" + key.Region + "/" + uniq
+				// Instance and volume ids and bucket names are unique
+				// globally; every other kind's names per (account, region).
+				uniq := a.ID + "/" + key.Region + "/" + key.Kind + "/" + r.ID
+				if key.Kind == awsemu.KindEC2Instance || key.Kind == awsemu.KindEC2Volume || key.Kind == awsemu.KindS3Bucket {
+					uniq = key.Kind + "/" + r.ID
 				}
 				if ids[uniq] {
 					t.Fatalf("duplicate %s", uniq)

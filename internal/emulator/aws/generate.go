@@ -336,6 +336,7 @@ func (g *generator) genResources(a *Account) {
 		g.genEKS(a, region)
 		g.genDynamoDB(a, region)
 		g.genECR(a, region)
+		g.genCloudControl(a, region)
 	}
 }
 

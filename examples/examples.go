@@ -1,0 +1,147 @@
+// Package examples embeds the per-kind examples (a Port blueprint and a
+// port-app-config resource for each kind) so that `starter dev` can show every
+// kind in the demo catalog and the end-to-end test can run them all.
+package examples
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/aws-port-sync/aws-port-sync/internal/mapping"
+)
+
+//go:embed */mapping.yml */blueprint.json
+var files embed.FS
+
+// Example is one folder: the kind it shows, its mapping (a port-app-config
+// with one resource) and its blueprint.
+type Example struct {
+	Dir       string
+	Kind      string
+	Mapping   []byte
+	Blueprint map[string]any
+}
+
+// All lists the examples in folder order.
+func All() ([]Example, error) {
+	dirs, err := fs.Glob(files, "*/mapping.yml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(dirs)
+	var out []Example
+	for _, m := range dirs {
+		dir := path.Dir(m)
+		ex := Example{Dir: dir}
+		if ex.Mapping, err = files.ReadFile(m); err != nil {
+			return nil, err
+		}
+		cfg, err := mapping.Parse(ex.Mapping)
+		if err != nil {
+			return nil, fmt.Errorf("examples/%s/mapping.yml: %w", dir, err)
+		}
+		if len(cfg.Resources) != 1 {
+			return nil, fmt.Errorf("examples/%s/mapping.yml: %d resources, want 1", dir, len(cfg.Resources))
+		}
+		ex.Kind = cfg.Resources[0].Kind
+		b, err := files.ReadFile(dir + "/blueprint.json")
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, &ex.Blueprint); err != nil {
+			return nil, fmt.Errorf("examples/%s/blueprint.json: %w", dir, err)
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+// Demo is every example at once: one port-app-config with the default
+// mapping's top-level settings and every example's resource, and the
+// blueprints to create first, each after the blueprints it relates to.
+func Demo() (config []byte, blueprints []map[string]any, err error) {
+	all, err := All()
+	if err != nil {
+		return nil, nil, err
+	}
+	var top map[string]any
+	if err := yaml.Unmarshal(mapping.DefaultConfigYAML(), &top); err != nil {
+		return nil, nil, err
+	}
+	var resources []any
+	seen := map[string]bool{}
+	var pending []map[string]any
+	for _, ex := range all {
+		var m map[string]any
+		if err := yaml.Unmarshal(ex.Mapping, &m); err != nil {
+			return nil, nil, err
+		}
+		resources = append(resources, m["resources"].([]any)...)
+		if id, _ := ex.Blueprint["identifier"].(string); !seen[id] {
+			seen[id] = true
+			pending = append(pending, ex.Blueprint)
+		}
+	}
+	top["resources"] = resources
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2) // as the default mapping and Port's docs write it
+	if err := enc.Encode(top); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), relationOrder(pending), nil
+}
+
+// relationOrder puts each blueprint after the blueprints its relations
+// target (Port refuses a relation to a blueprint that does not exist yet).
+func relationOrder(bps []map[string]any) []map[string]any {
+	placed := map[string]bool{}
+	var out []map[string]any
+	for len(out) < len(bps) {
+		progress := false
+		for _, bp := range bps {
+			id, _ := bp["identifier"].(string)
+			if placed[id] {
+				continue
+			}
+			ready := true
+			rels, _ := bp["relations"].(map[string]any)
+			for _, r := range rels {
+				target, _ := r.(map[string]any)["target"].(string)
+				if target != id && !placed[target] && known(bps, target) {
+					ready = false
+				}
+			}
+			if ready {
+				placed[id] = true
+				out = append(out, bp)
+				progress = true
+			}
+		}
+		if !progress { // a cycle: Port would need two passes, keep the rest as listed
+			for _, bp := range bps {
+				if id, _ := bp["identifier"].(string); !placed[id] {
+					placed[id] = true
+					out = append(out, bp)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func known(bps []map[string]any, id string) bool {
+	for _, bp := range bps {
+		if bp["identifier"] == id {
+			return true
+		}
+	}
+	return false
+}

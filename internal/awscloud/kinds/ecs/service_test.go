@@ -121,15 +121,44 @@ func TestECSServicesAcrossClustersAndBatches(t *testing.T) {
 		}
 	}
 
-	// A service deleted between ListServices and DescribeServices is left out.
 	k, _ := awscloud.LookupKind("AWS::ECS::Service")
 	cfg, err := p.Config(awstest.Ctx(t), acct.Target(), region)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The page token names its cluster: when a cluster before it goes away,
+	// paging goes on where it was; when its own cluster goes away, paging
+	// goes on with the next one.
+	first, err := k.Collect(awstest.Ctx(t), cfg, awscloud.PageRequest{Account: acct, Region: region, PageSize: 20})
+	if err != nil || len(first.Items) != 20 || first.Next == "" {
+		t.Fatalf("first page: %d items, err %v", len(first.Items), err)
+	}
+	second, err := k.Collect(awstest.Ctx(t), cfg, awscloud.PageRequest{Account: acct, Region: region, PageSize: 20, Token: first.Next})
+	if err != nil || len(second.Items) != 3 || second.Next == "" {
+		t.Fatalf("second page: %d items, err %v", len(second.Items), err)
+	}
+	// second.Next points at c1 (index 1); c0 goes: c1 is now index 0.
+	srv.Update(func(o *awsemu.Org) {
+		o.RemoveResource(acct.ID, awsemu.ResourceKey{Region: region, Kind: awsemu.KindECSCluster}, "c0")
+	})
+	third, err := k.Collect(awstest.Ctx(t), cfg, awscloud.PageRequest{Account: acct, Region: region, PageSize: 20, Token: second.Next})
+	if err != nil || len(third.Items) != 1 || !strings.Contains(awstest.PropsOf(third.Items[0])["ServiceArn"].(string), "/c3/") {
+		t.Fatalf("after a cluster before the token went away: %d items, err %v", len(third.Items), err)
+	}
+	// third.Next points at c4; c4 goes: c5 follows.
+	srv.Update(func(o *awsemu.Org) {
+		o.RemoveResource(acct.ID, awsemu.ResourceKey{Region: region, Kind: awsemu.KindECSCluster}, "c4")
+	})
+	fourth, err := k.Collect(awstest.Ctx(t), cfg, awscloud.PageRequest{Account: acct, Region: region, PageSize: 20, Token: third.Next})
+	if err != nil || len(fourth.Items) != 12 || fourth.Next != "" {
+		t.Fatalf("after the token's cluster went away: %d items, next %q, err %v", len(fourth.Items), fourth.Next, err)
+	}
+
+	// A service deleted between ListServices and DescribeServices is left out.
 	srv.Faults().Add(awsemu.FaultRule{Service: "ecs", Operation: "DescribeServices", Status: 400, Code: "ClusterNotFoundException", Message: "Cluster not found.", Count: 1})
+	// (c1 is empty; c3's one service is gone with its cluster; c5 follows.)
 	page, err := k.Collect(awstest.Ctx(t), cfg, awscloud.PageRequest{Account: acct, Region: region, PageSize: 10})
-	if err != nil || len(page.Items) != 0 || page.Next == "" {
+	if err != nil || len(page.Items) != 10 || !strings.Contains(awstest.PropsOf(page.Items[0])["ServiceArn"].(string), "/c5/") {
 		t.Fatalf("cluster gone before DescribeServices: %d items, next %q, err %v", len(page.Items), page.Next, err)
 	}
 	// Any other failure fails the page.

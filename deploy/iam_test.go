@@ -41,6 +41,15 @@ var memberActions = []string{
 	"elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource",
 	// AWS::MemoryDB::User; memorydb:ListTags is ListTagsForMemoryDbUserAction.
 	"memorydb:DescribeUsers", "memorydb:ListTags",
+	// CodeDeploy; ListTagsForResource is the application's default call and
+	// the deployment group's GetDeploymentGroupTags.
+	"codedeploy:ListApplications", "codedeploy:BatchGetApplications", "codedeploy:ListTagsForResource",
+	"codedeploy:ListDeploymentGroups", "codedeploy:BatchGetDeploymentGroups", "codedeploy:ListDeployments",
+	"codedeploy:GetDeployment", "codedeploy:ListDeploymentTargets", "codedeploy:BatchGetDeploymentTargets",
+	// CodePipeline: pipelines, stages and actions read GetPipeline; the
+	// history kinds read the executions.
+	"codepipeline:ListPipelines", "codepipeline:GetPipeline", "codepipeline:ListTagsForResource",
+	"codepipeline:ListPipelineExecutions", "codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions",
 	// Cloud Control kinds (IAM names them under cloudformation).
 	"cloudformation:ListResources", "cloudformation:GetResource",
 }
@@ -69,7 +78,8 @@ func readOnly(action string) bool {
 	if service == "s3" && strings.HasPrefix(verb, "GetObject") {
 		return false
 	}
-	for _, prefix := range []string{"List", "Describe", "Get"} {
+	// BatchGet* reads several resources in one call (CodeDeploy, CodeBuild).
+	for _, prefix := range []string{"List", "Describe", "Get", "BatchGet"} {
 		if strings.HasPrefix(verb, prefix) {
 			return true
 		}
@@ -80,7 +90,7 @@ func readOnly(action string) bool {
 func TestReadOnlyVerbs(t *testing.T) {
 	for action, want := range map[string]bool{
 		"ec2:DescribeInstances": true, "organizations:List*": true, "sts:AssumeRoleWithWebIdentity": true,
-		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true,
+		"sts:GetCallerIdentity": true, "s3:GetBucketTagging": true, "codedeploy:BatchGetApplications": true,
 		"*": false, "ec2:*": false, "s3:PutObject": false, "s3:GetObject": false, "iam:CreateRole": false,
 		"sts:GetSessionToken": false, "secretsmanager:GetSecretValue": false, "ec2:RunInstances": false,
 	} {

@@ -34,36 +34,93 @@ var expectedCount = map[string]func(o *awsemu.Org, a *awsemu.Account, since time
 	},
 	// Only ACTIVE revisions are listed; the emulator also holds INACTIVE ones.
 	"AWS::ECS::TaskDefinition": func(_ *awsemu.Org, a *awsemu.Account, _ time.Time) int {
-		n := 0
-		for key, list := range a.Resources {
-			if key.Kind == "AWS::ECS::TaskDefinition" && enabled(a, key.Region) {
-				for _, r := range list {
-					if r.AttrString("Status") == "ACTIVE" {
-						n++
-					}
-				}
+		return countEnabled(a, awsemu.KindECSTaskDefinition, func(r *awsemu.Resource) int {
+			if r.AttrString("Status") == "ACTIVE" {
+				return 1
 			}
-		}
-		return n
+			return 0
+		})
 	},
 	// Read only in the regions Ocean lists for MemoryDB.
 	"AWS::MemoryDB::User": func(_ *awsemu.Org, a *awsemu.Account, _ time.Time) int {
 		k, _ := awscloud.LookupKind("AWS::MemoryDB::User")
+		rr, restricted := k.(awscloud.RegionRestricted)
 		n := 0
 		for key, list := range a.Resources {
-			if key.Kind == "AWS::MemoryDB::User" && enabled(a, key.Region) {
-				if rr, ok := k.(awscloud.RegionRestricted); !ok || slices.Contains(rr.SupportedRegions(), key.Region) {
-					n += len(list)
-				}
+			if key.Kind == awsemu.KindMemoryDBUser && enabled(a, key.Region) && (!restricted || slices.Contains(rr.SupportedRegions(), key.Region)) {
+				n += len(list)
 			}
 		}
 		return n
 	},
+	// Stages and actions are parts of each pipeline's declaration.
+	"AWS::CodePipeline::Stage": func(_ *awsemu.Org, a *awsemu.Account, _ time.Time) int {
+		return countEnabled(a, awsemu.KindCodePipelinePipeline, func(r *awsemu.Resource) int {
+			stages := map[string]bool{}
+			for _, act := range r.AttrStrings("Actions") {
+				stages[strings.SplitN(act, "/", 2)[0]] = true
+			}
+			return len(stages)
+		})
+	},
+	"AWS::CodePipeline::Action": func(_ *awsemu.Org, a *awsemu.Account, _ time.Time) int {
+		return countEnabled(a, awsemu.KindCodePipelinePipeline, func(r *awsemu.Resource) int { return len(r.AttrStrings("Actions")) })
+	},
+	// History: only records started within the window.
+	"AWS::CodeDeploy::Deployment": func(_ *awsemu.Org, a *awsemu.Account, since time.Time) int {
+		return countEnabled(a, awsemu.KindCodeDeployDeployment, inWindow(since))
+	},
+	"AWS::CodeDeploy::DeploymentTarget": func(_ *awsemu.Org, a *awsemu.Account, since time.Time) int {
+		recent := map[string]bool{}
+		countEnabled(a, awsemu.KindCodeDeployDeployment, func(r *awsemu.Resource) int {
+			recent[r.ID] = !r.CreatedAt.Before(since)
+			return 0
+		})
+		return countEnabled(a, awsemu.KindCodeDeployDeploymentTarget, func(r *awsemu.Resource) int {
+			if recent[r.Parent] {
+				return 1
+			}
+			return 0
+		})
+	},
+	"AWS::CodePipeline::PipelineExecution": func(_ *awsemu.Org, a *awsemu.Account, since time.Time) int {
+		return countEnabled(a, awsemu.KindCodePipelinePipelineExecution, inWindow(since))
+	},
+	"AWS::CodePipeline::ActionExecution": func(_ *awsemu.Org, a *awsemu.Account, since time.Time) int {
+		return countEnabled(a, awsemu.KindCodePipelineActionExecution, inWindow(since))
+	},
+}
+
+// countEnabled adds up count over the account's resources of kind in its enabled regions.
+func countEnabled(a *awsemu.Account, kind string, count func(r *awsemu.Resource) int) int {
+	n := 0
+	for key, list := range a.Resources {
+		if key.Kind == kind && enabled(a, key.Region) {
+			for _, r := range list {
+				n += count(r)
+			}
+		}
+	}
+	return n
+}
+
+// inWindow counts a history record that started at or after since.
+func inWindow(since time.Time) func(r *awsemu.Resource) int {
+	return func(r *awsemu.Resource) int {
+		if r.CreatedAt.Before(since) {
+			return 0
+		}
+		return 1
+	}
 }
 
 // mayStayEmpty are example properties AWS does not fill on a listing.
 var mayStayEmpty = map[string]string{
 	"Lambda-Function.state": "ListFunctions leaves State out (only GetFunction has it); the default mapping maps it anyway",
+	// Only failed runs carry an error; the window may hold none.
+	"CodeDeploy-Deployment.errorCode":              "only failed deployments have errorInformation",
+	"CodePipeline-PipelineExecution.statusSummary": "only failed executions have a statusSummary",
+	"CodePipeline-ActionExecution.error":           "only failed action executions have errorDetails",
 }
 
 // One resync of every example at once (every native kind with its

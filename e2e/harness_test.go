@@ -142,6 +142,9 @@ func demoSpec(seed int64) awsemu.Spec {
 		Seed: seed, Accounts: 5, OUs: 3, Suspended: 1, MissingRole: 1,
 		Regions: []string{"us-east-1", "eu-west-1"}, OptInDisabled: []string{"ap-east-1"},
 		ResourcesPerKind: 2, RoleName: roleName,
+		// History (deployments, pipeline executions) ends now: the default
+		// 30-day window holds part of it.
+		HistoryEnd: time.Now().UTC().Truncate(time.Hour),
 	}
 }
 

@@ -7,6 +7,8 @@ package kinds
 import (
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/account"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/cloudcontrol"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/codedeploy"
+	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/codepipeline"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/dynamodb"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/ec2"
 	_ "github.com/aws-port-sync/aws-port-sync/internal/awscloud/kinds/ecr"

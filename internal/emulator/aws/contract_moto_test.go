@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -102,6 +104,84 @@ var contractUnimplemented = map[string]struct {
 		reason: "moto 5.2.1 tags MemoryDB clusters, snapshots and subnet groups only; it has no users to tag",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
 			return memorydb.NewFromConfig(s.cfg).ListTags(ctx, &memorydb.ListTagsInput{ResourceArn: aws.String(s.memUserARN)})
+		},
+	},
+	"codedeploy:BatchGetApplications": {
+		reason: "moto 5.2.1 renders createTime as an ISO string where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).BatchGetApplications(ctx, &codedeploy.BatchGetApplicationsInput{ApplicationNames: []string{s.cdApp}})
+		},
+	},
+	"codedeploy:GetDeployment": {
+		reason: "moto 5.2.1 renders createTime as an ISO string where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codedeploy.NewFromConfig(s.cfg)
+			list, err := c.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+			if err != nil || len(list.Deployments) == 0 {
+				return nil, fmt.Errorf("no deployment to get: %v", err)
+			}
+			return c.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(list.Deployments[0])})
+		},
+	},
+	"codedeploy:BatchGetDeploymentGroups": {
+		reason: "moto 5.2.1 has no codedeploy:BatchGetDeploymentGroups (only GetDeploymentGroup)",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).BatchGetDeploymentGroups(ctx, &codedeploy.BatchGetDeploymentGroupsInput{
+				ApplicationName: aws.String(s.cdApp), DeploymentGroupNames: []string{s.cdGroup}})
+		},
+	},
+	"codedeploy:ListDeploymentTargets": {
+		reason: "moto 5.2.1 has no codedeploy:ListDeploymentTargets",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codedeploy.NewFromConfig(s.cfg)
+			list, err := c.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+			if err != nil || len(list.Deployments) == 0 {
+				return nil, fmt.Errorf("no deployment: %v", err)
+			}
+			return c.ListDeploymentTargets(ctx, &codedeploy.ListDeploymentTargetsInput{DeploymentId: aws.String(list.Deployments[0])})
+		},
+	},
+	"codedeploy:BatchGetDeploymentTargets": {
+		reason: "moto 5.2.1 has no codedeploy:BatchGetDeploymentTargets",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			c := codedeploy.NewFromConfig(s.cfg)
+			list, err := c.ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+			if err != nil || len(list.Deployments) == 0 {
+				return nil, fmt.Errorf("no deployment: %v", err)
+			}
+			return c.BatchGetDeploymentTargets(ctx, &codedeploy.BatchGetDeploymentTargetsInput{DeploymentId: aws.String(list.Deployments[0]),
+				TargetIds: []string{"i-0c0ffee0000000000"}})
+		},
+	},
+	"codepipeline:ListPipelines": {
+		reason: "moto 5.2.1 renders created/updated as ISO strings where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListPipelines(ctx, &codepipeline.ListPipelinesInput{})
+		},
+	},
+	"codepipeline:GetPipeline": {
+		reason: "moto 5.2.1 renders metadata.created/updated as ISO strings where AWS sends epoch seconds; the SDK cannot decode its answer",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).GetPipeline(ctx, &codepipeline.GetPipelineInput{Name: aws.String(s.pipeline)})
+		},
+	},
+	"codepipeline:ListPipelineExecutions": {
+		reason: "moto 5.2.1 has no codepipeline:ListPipelineExecutions",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListPipelineExecutions(ctx, &codepipeline.ListPipelineExecutionsInput{PipelineName: aws.String(s.pipeline)})
+		},
+	},
+	"codepipeline:GetPipelineExecution": {
+		reason: "moto 5.2.1 has no codepipeline:GetPipelineExecution",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).GetPipelineExecution(ctx, &codepipeline.GetPipelineExecutionInput{PipelineName: aws.String(s.pipeline),
+				PipelineExecutionId: aws.String("c0ffee00-0000-4000-8000-000000000001")})
+		},
+	},
+	"codepipeline:ListActionExecutions": {
+		reason: "moto 5.2.1 has no codepipeline:ListActionExecutions",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListActionExecutions(ctx, &codepipeline.ListActionExecutionsInput{PipelineName: aws.String(s.pipeline)})
 		},
 	},
 	"ec2:DescribeVolumeAttribute": {
@@ -526,6 +606,25 @@ func contractOps() []contractOp {
 			}},
 		{name: "elasticache:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return elasticache.NewFromConfig(s.cfg).ListTagsForResource(ctx, &elasticache.ListTagsForResourceInput{ResourceName: aws.String(s.cacheARN)})
+		}},
+
+		// ---- CodeDeploy
+		{name: "codedeploy:ListApplications", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListApplications(ctx, &codedeploy.ListApplicationsInput{})
+		}},
+		{name: "codedeploy:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListTagsForResource(ctx, &codedeploy.ListTagsForResourceInput{ResourceArn: aws.String(s.cdAppARN)})
+		}},
+		{name: "codedeploy:ListDeploymentGroups", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListDeploymentGroups(ctx, &codedeploy.ListDeploymentGroupsInput{ApplicationName: aws.String(s.cdApp)})
+		}},
+		{name: "codedeploy:ListDeployments", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codedeploy.NewFromConfig(s.cfg).ListDeployments(ctx, &codedeploy.ListDeploymentsInput{})
+		}},
+
+		// ---- CodePipeline
+		{name: "codepipeline:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return codepipeline.NewFromConfig(s.cfg).ListTagsForResource(ctx, &codepipeline.ListTagsForResourceInput{ResourceArn: aws.String(s.pipeARN)})
 		}},
 	}
 }

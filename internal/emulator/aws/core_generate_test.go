@@ -108,11 +108,17 @@ func TestGenerateOrganizationFacts(t *testing.T) {
 				if key.Kind == awsemu.KindEC2Instance || key.Kind == awsemu.KindEC2Volume || key.Kind == awsemu.KindS3Bucket {
 					uniq = key.Kind + "/" + r.ID
 				}
+				if key.Kind == awsemu.KindCodeDeployDeploymentTarget { // an instance is a target of many deployments
+					uniq += "/" + r.Parent
+				}
 				if ids[uniq] {
 					t.Fatalf("duplicate %s", uniq)
 				}
 				ids[uniq] = true
-				if !strings.HasPrefix(r.ARN, "arn:aws-us-gov:") || r.CreatedAt.IsZero() || r.Name == "" {
+				noARN := key.Kind == awsemu.KindCodeDeployDeployment || key.Kind == awsemu.KindCodePipelinePipelineExecution ||
+					key.Kind == awsemu.KindCodePipelineActionExecution // history records have ids, not ARNs
+				if (!strings.HasPrefix(r.ARN, "arn:aws-us-gov:") && !noARN) ||
+					r.CreatedAt.IsZero() || r.Name == "" {
 					t.Fatalf("resource %+v", r)
 				}
 				switch key.Kind {

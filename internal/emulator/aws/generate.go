@@ -78,7 +78,15 @@ type Spec struct {
 	ServiceAccountSubject string // default "system:serviceaccount:port-ocean:port-ocean-aws-v3"
 	// Partition defaults to "aws".
 	Partition string
+	// HistoryEnd is the newest moment of generated history (deployments,
+	// pipeline executions): they lie in the 90 days before it. Zero means
+	// DefaultHistoryEnd, so Generate never reads the wall clock; the local
+	// stack passes its start time, so a 30-day window finds some and not all.
+	HistoryEnd time.Time
 }
+
+// DefaultHistoryEnd anchors generated history when Spec.HistoryEnd is zero.
+var DefaultHistoryEnd = time.Date(2023, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // Spec defaults.
 const (
@@ -336,6 +344,8 @@ func (g *generator) genResources(a *Account) {
 		g.genEKS(a, region)
 		g.genDynamoDB(a, region)
 		g.genECR(a, region)
+		g.genCodeDeploy(a, region)
+		g.genCodePipeline(a, region) // after CodeDeploy: some pipelines deploy to its groups
 		g.genCloudControl(a, region)
 	}
 }

@@ -17,6 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
+	cptypes "github.com/aws/aws-sdk-go-v2/service/codepipeline/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -68,6 +72,11 @@ type contractSide struct {
 	repo       string // tagged ECR repository with a repository and a lifecycle policy
 	repoARN    string
 	bareRepo   string // ECR repository without either policy
+	cdApp      string // tagged CodeDeploy application with one deployment group
+	cdAppARN   string
+	cdGroup    string // that group (tagged), with one deployment
+	pipeline   string // tagged CodePipeline pipeline (ours: with one execution)
+	pipeARN    string
 	rootID     string
 	memberID   string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
@@ -326,6 +335,59 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	}
 	side.counts["cacheClusters"] = contractRDS
 	side.memUserARN = "arn:aws:memorydb:" + contractRegion + ":" + account + ":user/contract-user"
+	// CodeDeploy: 3 applications, the first tagged with a tagged Server
+	// deployment group and one deployment of an S3 revision.
+	cd := codedeploy.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		in := &codedeploy.CreateApplicationInput{ApplicationName: aws.String(fmt.Sprintf("contract-app-%d", i)), ComputePlatform: cdtypes.ComputePlatformServer}
+		if i == 0 {
+			in.Tags = []cdtypes.Tag{{Key: aws.String("Name"), Value: aws.String("web")}, {Key: aws.String("env"), Value: aws.String("prod")}}
+		}
+		_, err := cd.CreateApplication(ctx, in)
+		must("CreateApplication", err)
+	}
+	_, err = cd.CreateDeploymentGroup(ctx, &codedeploy.CreateDeploymentGroupInput{ApplicationName: aws.String("contract-app-0"),
+		DeploymentGroupName: aws.String("prod"), ServiceRoleArn: aws.String("arn:aws:iam::" + account + ":role/CodeDeployServiceRole"),
+		Ec2TagFilters: []cdtypes.EC2TagFilter{{Key: aws.String("app"), Value: aws.String("web"), Type: cdtypes.EC2TagFilterTypeKeyAndValue}},
+		Tags:          []cdtypes.Tag{{Key: aws.String("tier"), Value: aws.String("1")}}})
+	must("CreateDeploymentGroup", err)
+	_, err = cd.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{ApplicationName: aws.String("contract-app-0"), DeploymentGroupName: aws.String("prod"),
+		Revision: &cdtypes.RevisionLocation{RevisionType: cdtypes.RevisionLocationTypeS3,
+			S3Location: &cdtypes.S3Location{Bucket: aws.String("contract-bucket-0"), Key: aws.String("app.zip"), BundleType: cdtypes.BundleTypeZip}}})
+	must("CreateDeployment", err)
+	side.cdApp, side.cdGroup = "contract-app-0", "prod"
+	side.cdAppARN = "arn:aws:codedeploy:" + contractRegion + ":" + account + ":application:contract-app-0"
+	side.counts["cdApplications"] = 3
+
+	// CodePipeline: 3 two-stage pipelines, the first tagged; the pipeline's
+	// role must trust codepipeline.amazonaws.com.
+	pipeRole := "arn:aws:iam::" + account + ":role/contract-pipeline"
+	must("iam CreateRole", motoQuery(ctx, cfg, endpoint, "iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"},
+		"RoleName": {"contract-pipeline"}, "AssumeRolePolicyDocument": {`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codepipeline.amazonaws.com"},"Action":"sts:AssumeRole"}]}`}}))
+	cp := codepipeline.NewFromConfig(cfg)
+	for i := 0; i < 3; i++ {
+		in := &codepipeline.CreatePipelineInput{Pipeline: &cptypes.PipelineDeclaration{Name: aws.String(fmt.Sprintf("contract-pipe-%d", i)),
+			RoleArn:       aws.String(pipeRole),
+			ArtifactStore: &cptypes.ArtifactStore{Type: cptypes.ArtifactStoreTypeS3, Location: aws.String("contract-bucket-0")},
+			Stages: []cptypes.StageDeclaration{
+				{Name: aws.String("Source"), Actions: []cptypes.ActionDeclaration{{Name: aws.String("Source"),
+					ActionTypeId:    &cptypes.ActionTypeId{Category: cptypes.ActionCategorySource, Owner: cptypes.ActionOwnerAws, Provider: aws.String("S3"), Version: aws.String("1")},
+					Configuration:   map[string]string{"S3Bucket": "contract-bucket-0", "S3ObjectKey": "app.zip"},
+					OutputArtifacts: []cptypes.OutputArtifact{{Name: aws.String("SourceArtifact")}}}}},
+				{Name: aws.String("Build"), Actions: []cptypes.ActionDeclaration{{Name: aws.String("Build"),
+					ActionTypeId:   &cptypes.ActionTypeId{Category: cptypes.ActionCategoryBuild, Owner: cptypes.ActionOwnerAws, Provider: aws.String("CodeBuild"), Version: aws.String("1")},
+					Configuration:  map[string]string{"ProjectName": "contract"},
+					InputArtifacts: []cptypes.InputArtifact{{Name: aws.String("SourceArtifact")}}}}},
+			}}}
+		if i == 0 {
+			in.Tags = []cptypes.Tag{{Key: aws.String("Name"), Value: aws.String("web")}, {Key: aws.String("env"), Value: aws.String("prod")}}
+		}
+		_, err := cp.CreatePipeline(ctx, in)
+		must("CreatePipeline", err)
+	}
+	side.pipeline = "contract-pipe-0"
+	side.pipeARN = "arn:aws:codepipeline:" + contractRegion + ":" + account + ":contract-pipe-0"
+	side.counts["pipelines"] = 3
 
 	// Organizations: the default account manages; two members, one moved into an OU.
 	o := organizations.NewFromConfig(cfg)
@@ -606,5 +668,45 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	side.memUserARN = arn("memorydb", contractRegion, "user/contract-user")
 	add(contractRegion, awsemu.KindMemoryDBUser, &awsemu.Resource{ID: "contract-user", Name: "contract-user", ARN: side.memUserARN,
 		CreatedAt: launched, Tags: map[string]string{"team": "data"}})
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-app-%d", i)
+		var tags map[string]string
+		if i == 0 {
+			tags = contractTags()
+		}
+		add(contractRegion, awsemu.KindCodeDeployApplication, &awsemu.Resource{ID: name, Name: name, ARN: arn("codedeploy", contractRegion, "application:"+name),
+			CreatedAt: launched, Tags: tags, Attributes: map[string]any{"ComputePlatform": "Server"}})
+	}
+	add(contractRegion, awsemu.KindCodeDeployDeploymentGroup, &awsemu.Resource{ID: "contract-app-0/prod", Name: "prod", Parent: "contract-app-0",
+		ARN: arn("codedeploy", contractRegion, "deploymentgroup:contract-app-0/prod"), CreatedAt: launched, Tags: map[string]string{"tier": "1"},
+		Attributes: map[string]any{"Ec2TagKey": "app", "Ec2TagValue": "web"}})
+	add(contractRegion, awsemu.KindCodeDeployDeployment, &awsemu.Resource{ID: "d-C0FFEE001", Name: "d-C0FFEE001", Parent: "contract-app-0/prod",
+		CreatedAt: launched, Attributes: map[string]any{"Status": "Succeeded", "CompleteTime": launched.Add(time.Minute),
+			"RevisionBucket": "contract-bucket-0", "RevisionKey": "app.zip"}})
+	add(contractRegion, awsemu.KindCodeDeployDeploymentTarget, &awsemu.Resource{ID: "i-0c0ffee0000000000", Name: "i-0c0ffee0000000000",
+		ARN: arn("ec2", contractRegion, "instance/i-0c0ffee0000000000"), Parent: "d-C0FFEE001", CreatedAt: launched,
+		Attributes: map[string]any{"TargetType": "InstanceTarget", "Status": "Succeeded", "Events": []string{"Install"}}})
+	side.cdApp, side.cdGroup = "contract-app-0", "prod"
+	side.cdAppARN = arn("codedeploy", contractRegion, "application:contract-app-0")
+	side.counts["cdApplications"] = 3
+
+	for i := 0; i < 3; i++ {
+		name := fmt.Sprintf("contract-pipe-%d", i)
+		var tags map[string]string
+		if i == 0 {
+			tags = contractTags()
+		}
+		add(contractRegion, awsemu.KindCodePipelinePipeline, &awsemu.Resource{ID: name, Name: name, ARN: arn("codepipeline", contractRegion, name),
+			CreatedAt: launched, Tags: tags, Attributes: map[string]any{"Version": int64(1),
+				"Actions": []string{"Source/Source/Source/S3/1", "Build/Build/Build/CodeBuild/1"}, "Config.Source.S3Bucket": "contract-bucket-0",
+				"Config.Source.S3ObjectKey": "app.zip", "Config.Build.ProjectName": "contract"}})
+	}
+	add(contractRegion, awsemu.KindCodePipelinePipelineExecution, &awsemu.Resource{ID: "c0ffee00-0000-4000-8000-000000000001", Name: "exec",
+		Parent: "contract-pipe-0", CreatedAt: launched, Attributes: map[string]any{"Status": "Succeeded", "RevisionId": "0123456789abcdef"}})
+	add(contractRegion, awsemu.KindCodePipelineActionExecution, &awsemu.Resource{ID: "c0ffee00-0000-4000-8000-000000000002", Name: "Source",
+		Parent: "c0ffee00-0000-4000-8000-000000000001", CreatedAt: launched, Attributes: map[string]any{"StageName": "Source", "ActionName": "Source",
+			"Category": "Source", "Provider": "S3", "Status": "Succeeded"}})
+	side.pipeline, side.pipeARN = "contract-pipe-0", arn("codepipeline", contractRegion, "contract-pipe-0")
+	side.counts["pipelines"] = 3
 	return side, srv
 }

@@ -195,7 +195,11 @@ func run(ctx context.Context, cfg config, out io.Writer, ready func(running)) er
 	r := running{Env: map[string]string{}}
 	var tokenFile string
 	if cfg.runsAWS() {
-		r.AWS = awsemu.NewServer(awsemu.Generate(PartitionSpec(DemoSpec(cfg.seed, cfg.accounts, cfg.perKind), cfg.partition)))
+		spec := PartitionSpec(DemoSpec(cfg.seed, cfg.accounts, cfg.perKind), cfg.partition)
+		// Generated history (deployments, pipeline executions) ends now, so a
+		// selector's history window finds the recent part of it.
+		spec.HistoryEnd = time.Now().UTC().Truncate(time.Hour)
+		r.AWS = awsemu.NewServer(awsemu.Generate(spec))
 		if err := r.AWS.StartOn(cfg.awsAddr); err != nil {
 			return fmt.Errorf("start AWS emulator on %s: %w", cfg.awsAddr, err)
 		}

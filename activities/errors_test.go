@@ -21,8 +21,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/memorydb"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -73,6 +76,18 @@ var protocolCalls = map[string]struct {
 	}},
 	"ecr": {"DescribeRepositories", func(ctx context.Context, c aws.Config) error { // json 1.1, schema-serde client
 		_, err := ecr.NewFromConfig(c).DescribeRepositories(ctx, &ecr.DescribeRepositoriesInput{})
+		return err
+	}},
+	"rds": {"DescribeDBInstances", func(ctx context.Context, c aws.Config) error { // query, RDS's namespace
+		_, err := rds.NewFromConfig(c).DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{})
+		return err
+	}},
+	"elasticache": {"DescribeCacheClusters", func(ctx context.Context, c aws.Config) error { // query, ElastiCache's namespace
+		_, err := elasticache.NewFromConfig(c).DescribeCacheClusters(ctx, &elasticache.DescribeCacheClustersInput{})
+		return err
+	}},
+	"memorydb": {"DescribeUsers", func(ctx context.Context, c aws.Config) error { // rpcv2 cbor
+		_, err := memorydb.NewFromConfig(c).DescribeUsers(ctx, &memorydb.DescribeUsersInput{})
 		return err
 	}},
 	"cloudcontrolapi": {"ListResources", func(ctx context.Context, c aws.Config) error { // json 1.0
@@ -221,6 +236,28 @@ var emulatedErrors = []struct {
 	{"ecr", "RepositoryNotFoundException", 400, rejected},
 	{"ecr", "RepositoryPolicyNotFoundException", 400, rejected},
 	{"ecr", "LifecyclePolicyNotFoundException", 400, rejected},
+	{"ecs", "ClientException", 400, rejected}, // DescribeTaskDefinition of an unknown revision
+	// RDS and ElastiCache (query), MemoryDB (rpcv2 cbor).
+	{"rds", "Throttling", 400, retried},
+	{"rds", "InternalFailure", 500, retried},
+	{"rds", "AccessDenied", 403, denied},
+	{"rds", "InvalidClientTokenId", 403, denied},
+	{"rds", "DBInstanceNotFound", 404, rejected},
+	{"rds", "DBClusterNotFoundFault", 404, rejected},
+	{"rds", "InvalidParameterValue", 400, rejected},
+	{"rds", "MissingParameter", 400, rejected},
+	{"elasticache", "Throttling", 400, retried},
+	{"elasticache", "AccessDenied", 403, denied},
+	{"elasticache", "CacheClusterNotFound", 404, rejected},
+	{"elasticache", "InvalidARN", 400, rejected},
+	{"memorydb", "ThrottlingException", 400, retried},
+	{"memorydb", "InternalFailure", 500, retried},
+	{"memorydb", "AccessDeniedException", 400, denied},
+	{"memorydb", "UnrecognizedClientException", 400, denied},
+	{"memorydb", "UserNotFoundFault", 400, rejected},
+	{"memorydb", "InvalidARNFault", 400, rejected},
+	{"memorydb", "InvalidParameterValueException", 400, rejected},
+	{"memorydb", "SerializationException", 400, rejected},
 	// Cloud Control (json 1.0): the type's own problems are the user's to fix.
 	{"cloudcontrolapi", "ThrottlingException", 400, retried},
 	{"cloudcontrolapi", "TypeNotFoundException", 400, rejected},

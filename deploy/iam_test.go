@@ -33,6 +33,14 @@ var memberActions = []string{
 	"eks:ListClusters", "eks:DescribeCluster",
 	"dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:DescribeContinuousBackups",
 	"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
+	// AWS::ECS::TaskDefinition (AWS::ECS::Service uses the cluster kind's calls).
+	"ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition",
+	// AWS::RDS::DBInstance and DBCluster; rds:ListTagsForResource is ListTagsForResourceAction.
+	"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:ListTagsForResource",
+	// AWS::ElastiCache::Cluster; elasticache:ListTagsForResource is ListTagsForResourceAction.
+	"elasticache:DescribeCacheClusters", "elasticache:ListTagsForResource",
+	// AWS::MemoryDB::User; memorydb:ListTags is ListTagsForMemoryDbUserAction.
+	"memorydb:DescribeUsers", "memorydb:ListTags",
 	// CodeDeploy; ListTagsForResource is the application's default call and
 	// the deployment group's GetDeploymentGroupTags.
 	"codedeploy:ListApplications", "codedeploy:BatchGetApplications", "codedeploy:ListTagsForResource",

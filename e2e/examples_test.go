@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -30,6 +31,27 @@ var expectedCount = map[string]func(o *awsemu.Org, a *awsemu.Account, since time
 			return len(o.Accounts)
 		}
 		return 0
+	},
+	// Only ACTIVE revisions are listed; the emulator also holds INACTIVE ones.
+	"AWS::ECS::TaskDefinition": func(_ *awsemu.Org, a *awsemu.Account, _ time.Time) int {
+		return countEnabled(a, awsemu.KindECSTaskDefinition, func(r *awsemu.Resource) int {
+			if r.AttrString("Status") == "ACTIVE" {
+				return 1
+			}
+			return 0
+		})
+	},
+	// Read only in the regions Ocean lists for MemoryDB.
+	"AWS::MemoryDB::User": func(_ *awsemu.Org, a *awsemu.Account, _ time.Time) int {
+		k, _ := awscloud.LookupKind("AWS::MemoryDB::User")
+		rr, restricted := k.(awscloud.RegionRestricted)
+		n := 0
+		for key, list := range a.Resources {
+			if key.Kind == awsemu.KindMemoryDBUser && enabled(a, key.Region) && (!restricted || slices.Contains(rr.SupportedRegions(), key.Region)) {
+				n += len(list)
+			}
+		}
+		return n
 	},
 	// Stages and actions are parts of each pipeline's declaration.
 	"AWS::CodePipeline::Stage": func(_ *awsemu.Org, a *awsemu.Account, _ time.Time) int {

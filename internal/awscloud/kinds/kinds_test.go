@@ -13,7 +13,7 @@ import (
 )
 
 func TestKindRegistry(t *testing.T) {
-	want := []string{"AWS::Account::Info", "AWS::CodeBuild::BuildRun", "AWS::CodeBuild::Project", "AWS::CodeDeploy::Application", "AWS::CodeDeploy::Deployment", "AWS::CodeDeploy::DeploymentGroup", "AWS::CodeDeploy::DeploymentTarget", "AWS::CodePipeline::Action", "AWS::CodePipeline::ActionExecution", "AWS::CodePipeline::Pipeline", "AWS::CodePipeline::PipelineExecution", "AWS::CodePipeline::Stage", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::EKS::Cluster", "AWS::Lambda::Function", "AWS::MSK::Cluster", "AWS::MSK::ServerlessCluster", "AWS::Organizations::Account", "AWS::S3::Bucket", "AWS::SES::ConfigurationSet", "AWS::SES::EmailIdentity", "AWS::SNS::Topic", "AWS::SQS::Queue"}
+	want := []string{"AWS::Account::Info", "AWS::CodeBuild::BuildRun", "AWS::CodeBuild::Project", "AWS::CodeDeploy::Application", "AWS::CodeDeploy::Deployment", "AWS::CodeDeploy::DeploymentGroup", "AWS::CodeDeploy::DeploymentTarget", "AWS::CodePipeline::Action", "AWS::CodePipeline::ActionExecution", "AWS::CodePipeline::Pipeline", "AWS::CodePipeline::PipelineExecution", "AWS::CodePipeline::Stage", "AWS::DynamoDB::Table", "AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::ECR::Repository", "AWS::ECS::Cluster", "AWS::ECS::Service", "AWS::ECS::TaskDefinition", "AWS::EKS::Cluster", "AWS::ElastiCache::Cluster", "AWS::Lambda::Function", "AWS::MSK::Cluster", "AWS::MSK::ServerlessCluster", "AWS::MemoryDB::User", "AWS::Organizations::Account", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::S3::Bucket", "AWS::SES::ConfigurationSet", "AWS::SES::EmailIdentity", "AWS::SNS::Topic", "AWS::SQS::Queue"}
 	if got := awscloud.KindNames(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("KindNames = %v", got)
 	}
@@ -164,6 +164,10 @@ func TestItemsDeletedSinceTheListingAreLeftOut(t *testing.T) {
 		{"AWS::EC2::Instance", "ec2", "DescribeInstanceStatus", "InvalidInstanceID.NotFound", "DescribeInstanceStatusAction", 400},
 		{"AWS::SES::EmailIdentity", "ses", "GetEmailIdentity", "NotFoundException", "", 404},
 		{"AWS::SES::ConfigurationSet", "ses", "GetConfigurationSet", "NotFoundException", "", 404},
+		{"AWS::RDS::DBInstance", "rds", "ListTagsForResource", "DBInstanceNotFound", "ListTagsForResourceAction", 404},
+		{"AWS::RDS::DBCluster", "rds", "ListTagsForResource", "DBClusterNotFoundFault", "ListTagsForResourceAction", 404},
+		{"AWS::ElastiCache::Cluster", "elasticache", "ListTagsForResource", "CacheClusterNotFound", "ListTagsForResourceAction", 404},
+		{"AWS::MemoryDB::User", "memorydb", "ListTags", "UserNotFoundFault", "ListTagsForMemoryDbUserAction", 400},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			srv := awstest.StartEmu(t, awstest.KindSpec)

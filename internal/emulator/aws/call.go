@@ -118,6 +118,11 @@ func writeProtocolError(w http.ResponseWriter, p Protocol, requestID string, sta
 		h.Set("Content-Type", ct)
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": message})
+	case ProtocolRPCv2CBOR:
+		h.Set("Content-Type", "application/cbor")
+		h.Set("Smithy-Protocol", "rpc-v2-cbor")
+		w.WriteHeader(status)
+		_, _ = w.Write(cborEncode(map[string]any{"__type": code, "message": message}))
 	default: // ProtocolRESTJSON
 		h.Set("Content-Type", "application/json")
 		h.Set("X-Amzn-ErrorType", code)

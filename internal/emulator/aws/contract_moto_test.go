@@ -25,10 +25,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/memorydb"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -98,6 +101,18 @@ var contractUnimplemented = map[string]struct {
 		reason: "moto has no account:ListRegions (only the alternate-contact APIs); it answers 404",
 		call: func(ctx context.Context, s *contractSide) (any, error) {
 			return account.NewFromConfig(s.cfg).ListRegions(ctx, &account.ListRegionsInput{})
+		},
+	},
+	"memorydb:DescribeUsers": {
+		reason: "moto 5.2.1 does not implement memorydb:DescribeUsers (it has clusters, snapshots and subnet groups only)",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return memorydb.NewFromConfig(s.cfg).DescribeUsers(ctx, &memorydb.DescribeUsersInput{})
+		},
+	},
+	"memorydb:ListTags": {
+		reason: "moto 5.2.1 tags MemoryDB clusters, snapshots and subnet groups only; it has no users to tag",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return memorydb.NewFromConfig(s.cfg).ListTags(ctx, &memorydb.ListTagsInput{ResourceArn: aws.String(s.memUserARN)})
 		},
 	},
 	"codedeploy:BatchGetApplications": {
@@ -408,6 +423,25 @@ func contractOps() []contractOp {
 				Services: []string{s.service, "contract-missing"}, Include: []ecstypes.ServiceField{ecstypes.ServiceFieldTags}})
 		}},
 
+		{name: "ecs:ListTaskDefinitions", countKey: "taskDefinitions",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return ecs.NewFromConfig(s.cfg).ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := ecs.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.ListTaskDefinitions(ctx, &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive, MaxResults: aws.Int32(2), NextToken: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.TaskDefinitionArns), out.NextToken, nil
+				})
+			}},
+		{name: "ecs:DescribeTaskDefinition", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return ecs.NewFromConfig(s.cfg).DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(s.taskDef),
+				Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+		}},
+
 		// ---- EKS
 		{name: "eks:ListClusters", countKey: "eksClusters",
 			call: func(ctx context.Context, s *contractSide) (any, error) {
@@ -540,6 +574,78 @@ func contractOps() []contractOp {
 		}},
 		{name: "ecr:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
 			return ecr.NewFromConfig(s.cfg).ListTagsForResource(ctx, &ecr.ListTagsForResourceInput{ResourceArn: aws.String(s.repoARN)})
+		}},
+
+		// ---- RDS
+		{name: "rds:DescribeDBInstances", countKey: "dbInstances",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return rds.NewFromConfig(s.cfg).DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(s.dbARN)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := rds.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{MaxRecords: aws.Int32(20), Marker: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.DBInstances), out.Marker, nil
+				})
+			},
+			deviations: map[string]string{
+				".DBInstances[].EnabledCloudwatchLogsExports": "AWS omits EnabledCloudwatchLogsExports when no log is exported; moto sends an empty list",
+			}},
+		{name: "rds:DescribeDBClusters", countKey: "dbClusters",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return rds.NewFromConfig(s.cfg).DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(s.dbCluster)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := rds.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{MaxRecords: aws.Int32(20), Marker: tok})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.DBClusters), out.Marker, nil
+				})
+			},
+			deviations: map[string]string{
+				".DBClusters[].EnabledCloudwatchLogsExports":                   "AWS omits EnabledCloudwatchLogsExports when no log is exported; moto sends an empty list",
+				".DBClusters[].BacktrackWindow":                                "AWS returns BacktrackWindow only for Aurora MySQL clusters with backtracking; moto always sends it",
+				".DBClusters[].GlobalWriteForwardingRequested":                 "AWS returns GlobalWriteForwardingRequested only for secondary clusters of a global database; moto always sends it",
+				".DBClusters[].PubliclyAccessible":                             "AWS returns PubliclyAccessible only for Multi-AZ DB clusters (not Aurora); moto always sends it",
+				".DBClusters[].ScalingConfigurationInfo":                       "AWS returns ScalingConfigurationInfo only for Aurora Serverless v1 (EngineMode serverless); moto always sends it",
+				".DBClusters[].ScalingConfigurationInfo.MinCapacity":           "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.MaxCapacity":           "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.AutoPause":             "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.SecondsUntilAutoPause": "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.TimeoutAction":         "see ScalingConfigurationInfo",
+				".DBClusters[].ScalingConfigurationInfo.SecondsBeforeTimeout":  "see ScalingConfigurationInfo",
+			}},
+		{name: "rds:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return rds.NewFromConfig(s.cfg).ListTagsForResource(ctx, &rds.ListTagsForResourceInput{ResourceName: aws.String(s.dbARN)})
+		}},
+
+		// ---- ElastiCache
+		{name: "elasticache:DescribeCacheClusters", countKey: "cacheClusters",
+			call: func(ctx context.Context, s *contractSide) (any, error) {
+				return elasticache.NewFromConfig(s.cfg).DescribeCacheClusters(ctx, &elasticache.DescribeCacheClustersInput{
+					CacheClusterId: aws.String(s.cacheARN[strings.LastIndex(s.cacheARN, ":")+1:]), ShowCacheNodeInfo: aws.Bool(true)})
+			},
+			page: func(ctx context.Context, s *contractSide) (contractPaging, error) {
+				c := elasticache.NewFromConfig(s.cfg)
+				return contractPages(ctx, func(ctx context.Context, tok *string) (int, *string, error) {
+					out, err := c.DescribeCacheClusters(ctx, &elasticache.DescribeCacheClustersInput{MaxRecords: aws.Int32(20), Marker: tok, ShowCacheNodeInfo: aws.Bool(true)})
+					if err != nil {
+						return 0, nil, err
+					}
+					return len(out.CacheClusters), out.Marker, nil
+				})
+			},
+			deviations: map[string]string{
+				".CacheClusters[].AuthTokenLastModifiedDate": "AWS returns AuthTokenLastModifiedDate only for clusters with an AUTH token; moto always sends it",
+			}},
+		{name: "elasticache:ListTagsForResource", call: func(ctx context.Context, s *contractSide) (any, error) {
+			return elasticache.NewFromConfig(s.cfg).ListTagsForResource(ctx, &elasticache.ListTagsForResourceInput{ResourceName: aws.String(s.cacheARN)})
 		}},
 
 		// ---- CodeDeploy

@@ -3,6 +3,8 @@ package awsemu
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +21,14 @@ import (
 //	  CapacityProviders, ContainerInsights ("enabled"/"disabled")
 //	AWS::ECS::Service  Parent = cluster ARN; ClusterName, DesiredCount, RunningCount, PendingCount,
 //	  LaunchType, TaskDefinition, Status, SchedulingStrategy, Subnets, SecurityGroups
+//	AWS::ECS::TaskDefinition  ID = "FAMILY:REVISION", Name = family, ARN
+//	  arn:P:ecs:R:A:task-definition/FAMILY:REVISION; Family, Revision, Status
+//	  ("ACTIVE"|"INACTIVE"), Cpu, Memory (strings), NetworkMode,
+//	  RequiresCompatibilities []string, Image, ContainerPort, TaskRoleArn and
+//	  ExecutionRoleArn (absent on some), DeregisteredAt time.Time (INACTIVE ones)
+
+// KindECSTaskDefinition is ECS's task definition kind.
+const KindECSTaskDefinition = "AWS::ECS::TaskDefinition"
 
 const ecsTargetPrefix = "AmazonEC2ContainerServiceV20141113."
 
@@ -38,7 +48,8 @@ func (ecsService) Operation(r *http.Request, _ []byte) (string, bool) {
 		return "", false
 	}
 	switch op {
-	case "ListClusters", "DescribeClusters", "ListServices", "DescribeServices":
+	case "ListClusters", "DescribeClusters", "ListServices", "DescribeServices",
+		"ListTaskDefinitions", "DescribeTaskDefinition":
 		return op, true
 	}
 	return op, false
@@ -58,6 +69,10 @@ func (ecsService) Serve(c *Call) {
 		ecsListServices(c)
 	case "DescribeServices":
 		ecsDescribeServices(c)
+	case "ListTaskDefinitions":
+		ecsListTaskDefinitions(c)
+	case "DescribeTaskDefinition":
+		ecsDescribeTaskDefinition(c)
 	}
 }
 
@@ -539,4 +554,292 @@ func ecsRenderService(c *Call, cluster, s *Resource, withTags bool) ecsServiceOu
 		out.Tags = ecsTags(s.Tags)
 	}
 	return out
+}
+
+// ---- ListTaskDefinitions ---------------------------------------------------
+
+func ecsTaskDefARN(c *Call, r *Resource) string {
+	if r.ARN != "" {
+		return r.ARN
+	}
+	return "arn:" + svcPartition(c) + ":ecs:" + c.Region + ":" + c.AccountID + ":task-definition/" + r.ID
+}
+
+func ecsTaskDefFamily(r *Resource) string {
+	fam, _, _ := strings.Cut(r.ID, ":")
+	return svcStr(r, "Family", fam)
+}
+
+func ecsTaskDefRevision(r *Resource) int64 {
+	_, rev, _ := strings.Cut(r.ID, ":")
+	n, _ := strconv.ParseInt(rev, 10, 64)
+	return svcInt(r, "Revision", n)
+}
+
+// ecsTaskDefsSorted are the caller's task definitions by family, then revision.
+func ecsTaskDefsSorted(c *Call) []*Resource {
+	defs := append([]*Resource(nil), svcResources(c, KindECSTaskDefinition)...)
+	sort.SliceStable(defs, func(i, j int) bool {
+		fi, fj := ecsTaskDefFamily(defs[i]), ecsTaskDefFamily(defs[j])
+		if fi != fj {
+			return fi < fj
+		}
+		return ecsTaskDefRevision(defs[i]) < ecsTaskDefRevision(defs[j])
+	})
+	return defs
+}
+
+func ecsListTaskDefinitions(c *Call) {
+	var in struct {
+		FamilyPrefix string `json:"familyPrefix"`
+		Status       string `json:"status"`
+		Sort         string `json:"sort"`
+		NextToken    string `json:"nextToken"`
+		MaxResults   *int   `json:"maxResults"`
+	}
+	if !ecsDecode(c, &in) {
+		return
+	}
+	size, ok := ecsPageSize(c, in.MaxResults)
+	if !ok {
+		return
+	}
+	status := in.Status
+	switch status {
+	case "":
+		status = "ACTIVE"
+	case "ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS":
+	default:
+		ecsInvalid(c, "Invalid status: "+in.Status)
+		return
+	}
+	var matched []*Resource
+	for _, r := range ecsTaskDefsSorted(c) {
+		if svcStr(r, "Status", "ACTIVE") != status {
+			continue
+		}
+		if in.FamilyPrefix != "" && ecsTaskDefFamily(r) != in.FamilyPrefix {
+			continue
+		}
+		matched = append(matched, r)
+	}
+	if in.Sort == "DESC" {
+		slices.Reverse(matched)
+	}
+	start, end, next, ok := ecsPage(c, len(matched), in.NextToken, size, 100)
+	if !ok {
+		return
+	}
+	arns := []string{}
+	for _, r := range matched[start:end] {
+		arns = append(arns, ecsTaskDefARN(c, r))
+	}
+	out := map[string]any{"taskDefinitionArns": arns}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	c.JSON(out)
+}
+
+// ---- DescribeTaskDefinition ------------------------------------------------
+
+type ecsContainerDef struct {
+	Name             string           `json:"name"`
+	Image            string           `json:"image"`
+	Cpu              int64            `json:"cpu"`
+	Memory           int64            `json:"memory,omitempty"`
+	Essential        bool             `json:"essential"`
+	PortMappings     []map[string]any `json:"portMappings"`
+	Environment      []ecsKV          `json:"environment"`
+	MountPoints      []any            `json:"mountPoints"`
+	VolumesFrom      []any            `json:"volumesFrom"`
+	LogConfiguration map[string]any   `json:"logConfiguration,omitempty"`
+	SystemControls   []any            `json:"systemControls"`
+}
+
+type ecsTaskDefOut struct {
+	TaskDefinitionArn       string              `json:"taskDefinitionArn"`
+	ContainerDefinitions    []ecsContainerDef   `json:"containerDefinitions"`
+	Family                  string              `json:"family"`
+	TaskRoleArn             string              `json:"taskRoleArn,omitempty"`
+	ExecutionRoleArn        string              `json:"executionRoleArn,omitempty"`
+	NetworkMode             string              `json:"networkMode"`
+	Revision                int64               `json:"revision"`
+	Volumes                 []any               `json:"volumes"`
+	Status                  string              `json:"status"`
+	RequiresAttributes      []map[string]string `json:"requiresAttributes"`
+	PlacementConstraints    []any               `json:"placementConstraints"`
+	Compatibilities         []string            `json:"compatibilities"`
+	RuntimePlatform         map[string]string   `json:"runtimePlatform,omitempty"`
+	RequiresCompatibilities []string            `json:"requiresCompatibilities"`
+	Cpu                     string              `json:"cpu,omitempty"`
+	Memory                  string              `json:"memory,omitempty"`
+	RegisteredAt            float64             `json:"registeredAt"`
+	DeregisteredAt          *float64            `json:"deregisteredAt,omitempty"`
+	RegisteredBy            string              `json:"registeredBy"`
+}
+
+// ecsFindTaskDef resolves "family", "family:revision" or the full ARN; a bare
+// family is its latest ACTIVE revision, as AWS does.
+func ecsFindTaskDef(c *Call, ref string) *Resource {
+	defs := ecsTaskDefsSorted(c)
+	if !strings.Contains(ref, ":") {
+		var latest *Resource
+		for _, r := range defs {
+			if ecsTaskDefFamily(r) == ref && svcStr(r, "Status", "ACTIVE") == "ACTIVE" {
+				latest = r
+			}
+		}
+		return latest
+	}
+	for _, r := range defs {
+		if r.ID == ref || ecsTaskDefARN(c, r) == ref {
+			return r
+		}
+	}
+	return nil
+}
+
+func ecsDescribeTaskDefinition(c *Call) {
+	var in struct {
+		TaskDefinition string   `json:"taskDefinition"`
+		Include        []string `json:"include"`
+	}
+	if !ecsDecode(c, &in) {
+		return
+	}
+	if in.TaskDefinition == "" {
+		ecsInvalid(c, "taskDefinition can not be blank.")
+		return
+	}
+	for _, i := range in.Include {
+		if i != "TAGS" {
+			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
+			return
+		}
+	}
+	r := ecsFindTaskDef(c, in.TaskDefinition)
+	if r == nil {
+		// AWS answers a task definition that does not exist with ClientException.
+		c.Error(http.StatusBadRequest, "ClientException", "Unable to describe task definition.")
+		return
+	}
+	out := map[string]any{"taskDefinition": ecsRenderTaskDef(c, r)}
+	if len(in.Include) > 0 {
+		out["tags"] = ecsTags(r.Tags)
+	}
+	c.JSON(out)
+}
+
+func ecsRenderTaskDef(c *Call, r *Resource) ecsTaskDefOut {
+	family := ecsTaskDefFamily(r)
+	compat := svcStrings(r, "RequiresCompatibilities", []string{"FARGATE"})
+	mode := svcStr(r, "NetworkMode", "awsvpc")
+	port := svcInt(r, "ContainerPort", 8080)
+	ctr := ecsContainerDef{
+		Name: family, Image: svcStr(r, "Image", "public.ecr.aws/nginx/nginx:latest"), Essential: true,
+		PortMappings: []map[string]any{{"containerPort": port, "hostPort": port, "protocol": "tcp"}},
+		Environment:  []ecsKV{{Name: "PORT", Value: strconv.FormatInt(port, 10)}},
+		MountPoints:  []any{}, VolumesFrom: []any{}, SystemControls: []any{},
+		LogConfiguration: map[string]any{"logDriver": "awslogs", "options": map[string]string{
+			"awslogs-group": "/ecs/" + family, "awslogs-region": c.Region, "awslogs-stream-prefix": "ecs"}},
+	}
+	out := ecsTaskDefOut{
+		TaskDefinitionArn:       ecsTaskDefARN(c, r),
+		Family:                  family,
+		TaskRoleArn:             svcStr(r, "TaskRoleArn", ""),
+		ExecutionRoleArn:        svcStr(r, "ExecutionRoleArn", ""),
+		NetworkMode:             mode,
+		Revision:                ecsTaskDefRevision(r),
+		Volumes:                 []any{},
+		Status:                  svcStr(r, "Status", "ACTIVE"),
+		RequiresAttributes:      []map[string]string{{"name": "com.amazonaws.ecs.capability.docker-remote-api.1.18"}},
+		PlacementConstraints:    []any{},
+		Compatibilities:         []string{"EC2"},
+		RequiresCompatibilities: compat,
+		Cpu:                     svcStr(r, "Cpu", "256"),
+		Memory:                  svcStr(r, "Memory", "512"),
+		RegisteredAt:            ecsEpoch(svcCreated(r)),
+		RegisteredBy:            "arn:" + svcPartition(c) + ":iam::" + c.AccountID + ":role/admin",
+	}
+	if slices.Contains(compat, "FARGATE") {
+		out.Compatibilities = []string{"EC2", "FARGATE"}
+		out.RuntimePlatform = map[string]string{"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"}
+		out.RequiresAttributes = append(out.RequiresAttributes, map[string]string{"name": "ecs.capability.task-eni"})
+	}
+	if out.ExecutionRoleArn != "" {
+		out.RequiresAttributes = append(out.RequiresAttributes, map[string]string{"name": "ecs.capability.execution-role-awslogs"})
+	}
+	if out.TaskRoleArn != "" {
+		out.RequiresAttributes = append(out.RequiresAttributes, map[string]string{"name": "com.amazonaws.ecs.capability.task-iam-role"})
+	}
+	// The container takes the task's memory (Fargate) or reserves its own (EC2).
+	ctr.Memory, _ = strconv.ParseInt(out.Memory, 10, 64)
+	if mode != "awsvpc" {
+		ctr.Memory = 256
+		ctr.PortMappings[0]["hostPort"] = 0 // bridge: dynamic host port
+	}
+	out.ContainerDefinitions = []ecsContainerDef{ctr}
+	if out.Status != "ACTIVE" {
+		t := ecsEpoch(svcTime(r, "DeregisteredAt", svcCreated(r).Add(24*time.Hour)))
+		out.DeregisteredAt = &t
+	}
+	return out
+}
+
+// genECSTaskDefinitions registers the task definition each generated service
+// runs (ACTIVE, with the revision before it INACTIVE for some) and a few
+// families no service uses (scheduled jobs), from a side stream so the
+// resources generated before do not change.
+func (g *generator) genECSTaskDefinitions(a *Account, region string) {
+	rng := g.sideRNG(a, region, KindECSTaskDefinition)
+	var defs []*Resource
+	add := func(family string, rev int, fargate bool, status string, created time.Time) {
+		id := fmt.Sprintf("%s:%d", family, rev)
+		attrs := map[string]any{"Family": family, "Revision": int64(rev), "Status": status,
+			"Image":         fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s/%s:%d", a.ID, region, genTeams[rng.IntN(len(genTeams))], family, rev),
+			"ContainerPort": int64([]int{80, 8080, 3000, 9000}[rng.IntN(4)])}
+		if fargate {
+			attrs["RequiresCompatibilities"], attrs["NetworkMode"] = []string{"FARGATE"}, "awsvpc"
+			attrs["Cpu"], attrs["Memory"] = []string{"256", "512", "1024"}[rng.IntN(3)], []string{"512", "1024", "2048"}[rng.IntN(3)]
+			attrs["ExecutionRoleArn"] = "arn:" + g.spec.Partition + ":iam::" + a.ID + ":role/ecsTaskExecutionRole"
+		} else {
+			attrs["RequiresCompatibilities"], attrs["NetworkMode"] = []string{"EC2"}, "bridge"
+			attrs["Cpu"], attrs["Memory"] = "128", "256"
+		}
+		if rng.IntN(3) != 0 {
+			attrs["TaskRoleArn"] = "arn:" + g.spec.Partition + ":iam::" + a.ID + ":role/" + family + "-task"
+		}
+		if status != "ACTIVE" {
+			attrs["DeregisteredAt"] = created.Add(time.Duration(1+rng.IntN(30)) * 24 * time.Hour)
+		}
+		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
+		if rng.IntN(4) == 0 {
+			tags = map[string]string{}
+		}
+		defs = append(defs, &Resource{ID: id, Name: family, ARN: g.arn("ecs", region, a.ID, "task-definition/"+id),
+			CreatedAt: created, Tags: tags, Attributes: attrs})
+	}
+	for _, s := range a.Resources[ResourceKey{Region: region, Kind: KindECSService}] {
+		ref := ecsNameFromARN(s.AttrString("TaskDefinition"))
+		family, revStr, ok := strings.Cut(ref, ":")
+		rev, err := strconv.Atoi(revStr)
+		if !ok || err != nil || family == "" {
+			continue
+		}
+		fargate := s.AttrString("LaunchType") != "EC2"
+		if rev > 1 && rng.IntN(2) == 0 {
+			add(family, rev-1, fargate, "INACTIVE", s.CreatedAt)
+		}
+		add(family, rev, fargate, "ACTIVE", s.CreatedAt.Add(time.Duration(rng.IntN(90*24))*time.Hour))
+	}
+	n := g.sideCount(rng) / 2
+	for i := 0; i < n; i++ {
+		family := fmt.Sprintf("%s-%s-job-%d", genTeams[rng.IntN(len(genTeams))], genWords[rng.IntN(len(genWords))], i+1)
+		add(family, 1+rng.IntN(5), rng.IntN(3) != 0, "ACTIVE", a.JoinedAt.Add(time.Duration(rng.Int64N(400*24*3600))*time.Second))
+	}
+	if len(defs) > 0 {
+		key := ResourceKey{Region: region, Kind: KindECSTaskDefinition}
+		a.Resources[key] = append(a.Resources[key], defs...)
+	}
 }

@@ -236,3 +236,141 @@ func TestECSCallerAccountAndFaults(t *testing.T) {
 	_, err = mgmt.ListClusters(e.ctx, &ecs.ListClustersInput{})
 	svcThrottled(t, err, "ThrottlingException", http.StatusBadRequest)
 }
+
+func TestECSTaskDefinitionsListAndDescribe(t *testing.T) {
+	e := svcStart(t)
+	region := "us-east-1"
+	arn := func(id string) string { return "arn:aws:ecs:" + region + ":" + e.mgmt + ":task-definition/" + id }
+	// zz-app has revisions 1 (INACTIVE) to 3; zz-job one EC2 revision, untagged.
+	e.add(t, e.mgmt, region, awsemu.KindECSTaskDefinition, 4, func(i int) *awsemu.Resource {
+		family, rev, status := "zz-app", i+1, "ACTIVE"
+		attrs := map[string]any{"TaskRoleArn": "arn:aws:iam::" + e.mgmt + ":role/app", "ExecutionRoleArn": "arn:aws:iam::" + e.mgmt + ":role/exec"}
+		tags := map[string]string{"team": "t"}
+		switch i {
+		case 0:
+			status = "INACTIVE"
+		case 3:
+			family, rev, tags = "zz-job", 7, nil
+			attrs = map[string]any{"RequiresCompatibilities": []string{"EC2"}, "NetworkMode": "bridge"}
+		}
+		attrs["Status"] = status
+		id := fmt.Sprintf("%s:%d", family, rev)
+		return &awsemu.Resource{ID: id, Name: family, ARN: arn(id), Tags: tags,
+			CreatedAt: time.Date(2023, 5, 6, 7, 8, 9, 0, time.UTC), Attributes: attrs}
+	})
+	client := ecs.NewFromConfig(e.cfg(region))
+
+	var active []string
+	p := ecs.NewListTaskDefinitionsPaginator(client, &ecs.ListTaskDefinitionsInput{MaxResults: aws.Int32(2)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(e.ctx)
+		if err != nil {
+			t.Fatalf("list task definitions: %v", err)
+		}
+		if len(out.TaskDefinitionArns) > 2 {
+			t.Errorf("page of %d", len(out.TaskDefinitionArns))
+		}
+		active = append(active, out.TaskDefinitionArns...)
+	}
+	generated := 0
+	for _, r := range e.resources(e.mgmt, region, awsemu.KindECSTaskDefinition) {
+		if r.AttrString("Status") == "ACTIVE" {
+			generated++
+		}
+	}
+	if len(active) != generated {
+		t.Fatalf("listed %d ACTIVE task definitions, account holds %d", len(active), generated)
+	}
+	for _, a := range active {
+		if strings.HasSuffix(a, "/zz-app:1") {
+			t.Errorf("INACTIVE revision listed as ACTIVE: %s", a)
+		}
+	}
+	fam, err := client.ListTaskDefinitions(e.ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("zz-app"), Sort: ecstypes.SortOrderDesc})
+	if err != nil || len(fam.TaskDefinitionArns) != 2 || fam.TaskDefinitionArns[0] != arn("zz-app:3") {
+		t.Fatalf("family zz-app DESC: %v, err %v", fam.TaskDefinitionArns, err)
+	}
+	inactive, err := client.ListTaskDefinitions(e.ctx, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("zz-app"), Status: ecstypes.TaskDefinitionStatusInactive})
+	if err != nil || len(inactive.TaskDefinitionArns) != 1 || inactive.TaskDefinitionArns[0] != arn("zz-app:1") {
+		t.Fatalf("INACTIVE: %v, err %v", inactive.TaskDefinitionArns, err)
+	}
+
+	out, err := client.DescribeTaskDefinition(e.ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn("zz-app:2")),
+		Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+	if err != nil {
+		t.Fatalf("describe: %v", err)
+	}
+	td := out.TaskDefinition
+	if aws.ToString(td.TaskDefinitionArn) != arn("zz-app:2") || aws.ToString(td.Family) != "zz-app" || td.Revision != 2 ||
+		td.Status != ecstypes.TaskDefinitionStatusActive || td.NetworkMode != ecstypes.NetworkModeAwsvpc ||
+		aws.ToString(td.TaskRoleArn) == "" || aws.ToString(td.Cpu) != "256" || len(td.ContainerDefinitions) != 1 ||
+		len(td.RequiresCompatibilities) != 1 || td.RequiresCompatibilities[0] != ecstypes.CompatibilityFargate {
+		t.Errorf("described wrong: %+v", td)
+	}
+	if td.RegisteredAt == nil || !td.RegisteredAt.Equal(time.Date(2023, 5, 6, 7, 8, 9, 0, time.UTC)) {
+		t.Errorf("registeredAt = %v", td.RegisteredAt)
+	}
+	if len(out.Tags) != 1 || aws.ToString(out.Tags[0].Key) != "team" {
+		t.Errorf("tags = %+v", out.Tags)
+	}
+	// A bare family is its latest ACTIVE revision; without include, no tags.
+	latest, err := client.DescribeTaskDefinition(e.ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("zz-app")})
+	if err != nil || latest.TaskDefinition.Revision != 3 || len(latest.Tags) != 0 {
+		t.Fatalf("latest zz-app: %+v, err %v", latest, err)
+	}
+	old, err := client.DescribeTaskDefinition(e.ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("zz-app:1")})
+	if err != nil || old.TaskDefinition.Status != ecstypes.TaskDefinitionStatusInactive || old.TaskDefinition.DeregisteredAt == nil {
+		t.Fatalf("INACTIVE revision: %+v, err %v", old, err)
+	}
+	job, err := client.DescribeTaskDefinition(e.ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("zz-job:7"),
+		Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+	if err != nil || job.TaskDefinition.NetworkMode != ecstypes.NetworkModeBridge || job.TaskDefinition.TaskRoleArn != nil || len(job.Tags) != 0 {
+		t.Fatalf("zz-job: %+v, err %v", job, err)
+	}
+
+	_, err = client.DescribeTaskDefinition(e.ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn("zz-app:99"))})
+	svcAPIError(t, err, "ClientException", http.StatusBadRequest)
+	var ce *ecstypes.ClientException
+	if !errors.As(err, &ce) {
+		t.Errorf("missing task definition: %T, want *types.ClientException", err)
+	}
+	_, err = client.ListTaskDefinitions(e.ctx, &ecs.ListTaskDefinitionsInput{MaxResults: aws.Int32(101)})
+	svcAPIError(t, err, "InvalidParameterException", http.StatusBadRequest)
+
+	// Faults reach the new operations like the others.
+	e.srv.Faults().Add(awsemu.FaultRule{Service: "ecs", Operation: "DescribeTaskDefinition", Status: 400, Code: "ThrottlingException", Count: 1})
+	_, err = client.DescribeTaskDefinition(e.ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("zz-app:2")},
+		func(o *ecs.Options) { o.Retryer = aws.NopRetryer{} })
+	svcAPIError(t, err, "ThrottlingException", http.StatusBadRequest)
+}
+
+func TestECSGeneratedTaskDefinitionsMatchServices(t *testing.T) {
+	org := awsemu.Generate(awsemu.Spec{Seed: 3, Accounts: 2, ResourcesPerKind: 3})
+	services, defs := 0, map[string]bool{}
+	for _, a := range org.Accounts {
+		for key, rs := range a.Resources {
+			switch key.Kind {
+			case awsemu.KindECSTaskDefinition:
+				for _, r := range rs {
+					defs[r.ARN] = r.AttrString("Status") == "ACTIVE"
+				}
+			}
+		}
+	}
+	for _, a := range org.Accounts {
+		for key, rs := range a.Resources {
+			if key.Kind != awsemu.KindECSService {
+				continue
+			}
+			for _, s := range rs {
+				services++
+				if active, ok := defs[s.AttrString("TaskDefinition")]; !ok || !active {
+					t.Errorf("service %s runs %s, which is not an ACTIVE generated task definition", s.ID, s.AttrString("TaskDefinition"))
+				}
+			}
+		}
+	}
+	if services == 0 || len(defs) <= services {
+		t.Errorf("%d services, %d task definitions: want services and more definitions than services", services, len(defs))
+	}
+}

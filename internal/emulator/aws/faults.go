@@ -239,7 +239,7 @@ func accessDeniedAnswer(p Protocol, t faultTarget, principal string) *faultAnswe
 	switch p {
 	case ProtocolEC2Query:
 		return &faultAnswer{http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation. User: " + principal + " is not authorized to perform: " + action}
-	case ProtocolJSON11, ProtocolJSON10:
+	case ProtocolJSON11, ProtocolJSON10, ProtocolRPCv2CBOR:
 		return &faultAnswer{http.StatusBadRequest, "AccessDeniedException", "User: " + principal + " is not authorized to perform: " + action}
 	case ProtocolRESTJSON:
 		return &faultAnswer{http.StatusForbidden, "AccessDeniedException", "User: " + principal + " is not authorized to perform: " + action}

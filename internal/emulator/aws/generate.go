@@ -333,6 +333,10 @@ func (g *generator) genResources(a *Account) {
 	for _, region := range g.spec.Regions {
 		g.genEC2(a, region)
 		g.genECS(a, region)
+		g.genECSTaskDefinitions(a, region)
+		g.genRDS(a, region)
+		g.genElastiCache(a, region)
+		g.genMemoryDB(a, region)
 		g.genLambda(a, region)
 		g.genS3(a, region)
 		g.genSQS(a, region)

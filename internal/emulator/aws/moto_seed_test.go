@@ -33,12 +33,16 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
+	ectypes "github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	kafkatypes "github.com/aws/aws-sdk-go-v2/service/kafka/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -53,32 +57,37 @@ import (
 // contractSide is one endpoint of the contract test (moto or ours) seeded with
 // the same kinds of resources, and the identifiers each operation needs.
 type contractSide struct {
-	name      string
-	cfg       aws.Config // signed for us-east-1
-	bucket    string     // tagged bucket in us-east-1
-	farBucket string     // bucket outside us-east-1
-	cluster   string     // cluster holding the services
-	service   string     // a service of cluster
-	volume    string     // an unattached volume in us-east-1
-	fnARN     string     // tagged Lambda function
-	queueURL  string     // tagged SQS queue
-	topicARN  string     // tagged SNS topic
-	eks       string     // tagged EKS cluster
-	table     string     // tagged DynamoDB table
-	tableARN  string
-	repo      string // tagged ECR repository with a repository and a lifecycle policy
-	repoARN   string
-	bareRepo  string // ECR repository without either policy
-	identity  string // SES domain identity using configSet
-	configSet string // SES configuration set with every option
-	project   string // CodeBuild project with builds
-	cdApp     string // tagged CodeDeploy application with one deployment group
-	cdAppARN  string
-	cdGroup   string // that group (tagged), with one deployment
-	pipeline  string // tagged CodePipeline pipeline (ours: with one execution)
-	pipeARN   string
-	rootID    string
-	memberID  string // member account moved into an OU
+	name       string
+	cfg        aws.Config // signed for us-east-1
+	bucket     string     // tagged bucket in us-east-1
+	farBucket  string     // bucket outside us-east-1
+	cluster    string     // cluster holding the services
+	service    string     // a service of cluster
+	taskDef    string     // ARN of a tagged Fargate task definition
+	dbARN      string     // tagged RDS instance
+	dbCluster  string     // ARN of a tagged Aurora cluster
+	cacheARN   string     // tagged Redis cache cluster
+	memUserARN string     // tagged MemoryDB user (ours only: moto has none)
+	volume     string     // an unattached volume in us-east-1
+	fnARN      string     // tagged Lambda function
+	queueURL   string     // tagged SQS queue
+	topicARN   string     // tagged SNS topic
+	eks        string     // tagged EKS cluster
+	table      string     // tagged DynamoDB table
+	tableARN   string
+	repo       string // tagged ECR repository with a repository and a lifecycle policy
+	repoARN    string
+	bareRepo   string // ECR repository without either policy
+	identity   string // SES domain identity using configSet
+	configSet  string // SES configuration set with every option
+	project    string // CodeBuild project with builds
+	cdApp      string // tagged CodeDeploy application with one deployment group
+	cdAppARN   string
+	cdGroup    string // that group (tagged), with one deployment
+	pipeline   string // tagged CodePipeline pipeline (ours: with one execution)
+	pipeARN    string
+	rootID     string
+	memberID   string // member account moved into an OU
 	// accountParent is a root or OU holding at least two accounts.
 	accountParent string
 	roleARN       string // role the caller may assume
@@ -100,6 +109,9 @@ const (
 	contractAMI      = "ami-760aaa0f" // a Linux AMI moto knows (its default AMI is Windows)
 	contractRegion   = "us-east-1"
 	contractServices = 3
+	contractTaskDefs = 3
+	// RDS pages by at least 20, so one more than a page of each.
+	contractRDS = 21
 )
 
 var contractBucketRegions = []string{"us-east-1", "us-west-2", "eu-west-1"}
@@ -190,8 +202,15 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	td, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("contract"),
 		RequiresCompatibilities: []ecstypes.Compatibility{ecstypes.CompatibilityFargate}, NetworkMode: ecstypes.NetworkModeAwsvpc,
 		Cpu: aws.String("256"), Memory: aws.String("512"),
-		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(128)}}})
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(128)}},
+		Tags:                 []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
 	must("RegisterTaskDefinition", err)
+	for i := 1; i < contractTaskDefs; i++ {
+		_, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String(fmt.Sprintf("contract-job-%d", i)),
+			ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("job"), Image: aws.String("busybox"), Memory: aws.Int32(128)}}})
+		must("RegisterTaskDefinition", err)
+	}
+	side.taskDef, side.counts["taskDefinitions"] = aws.ToString(td.TaskDefinition.TaskDefinitionArn), contractTaskDefs
 	for i := 0; i < 3; i++ {
 		_, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(fmt.Sprintf("contract-cluster-%d", i)),
 			Tags:     []ecstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}},
@@ -294,6 +313,37 @@ func seedMoto(t *testing.T, ctx context.Context, endpoint string, token string) 
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
 
+	// RDS: tagged PostgreSQL instances and tagged Aurora PostgreSQL clusters.
+	rc := rds.NewFromConfig(cfg)
+	rdsTags := []rdstypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}
+	for i := 0; i < contractRDS; i++ {
+		db, err := rc.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{DBInstanceIdentifier: aws.String(fmt.Sprintf("contract-db-%02d", i)),
+			DBInstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"), AllocatedStorage: aws.Int32(20),
+			MasterUsername: aws.String("dbadmin"), MasterUserPassword: aws.String("contract-password"), Tags: rdsTags})
+		must("CreateDBInstance", err)
+		cl, err := rc.CreateDBCluster(ctx, &rds.CreateDBClusterInput{DBClusterIdentifier: aws.String(fmt.Sprintf("contract-aurora-%02d", i)),
+			Engine: aws.String("aurora-postgresql"), MasterUsername: aws.String("dbadmin"), MasterUserPassword: aws.String("contract-password"),
+			Tags: rdsTags})
+		must("CreateDBCluster", err)
+		if i == 0 {
+			side.dbARN, side.dbCluster = aws.ToString(db.DBInstance.DBInstanceArn), aws.ToString(cl.DBCluster.DBClusterArn)
+		}
+	}
+	side.counts["dbInstances"], side.counts["dbClusters"] = contractRDS, contractRDS
+
+	// ElastiCache: tagged single-node Redis clusters (RDS's paging, so as many).
+	ec := elasticache.NewFromConfig(cfg)
+	for i := 0; i < contractRDS; i++ {
+		out, err := ec.CreateCacheCluster(ctx, &elasticache.CreateCacheClusterInput{CacheClusterId: aws.String(fmt.Sprintf("contract-cache-%02d", i)),
+			Engine: aws.String("redis"), CacheNodeType: aws.String("cache.t3.micro"), NumCacheNodes: aws.Int32(1),
+			Tags: []ectypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}}})
+		must("CreateCacheCluster", err)
+		if i == 0 {
+			side.cacheARN = aws.ToString(out.CacheCluster.ARN)
+		}
+	}
+	side.counts["cacheClusters"] = contractRDS
+	side.memUserARN = "arn:aws:memorydb:" + contractRegion + ":" + account + ":user/contract-user"
 	// CodeDeploy: 3 applications, the first tagged with a tagged Server
 	// deployment group and one deployment of an S3 revision.
 	cd := codedeploy.NewFromConfig(cfg)
@@ -607,6 +657,15 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	}
 	side.cluster, side.service = "contract-cluster-0", "contract-svc-0"
 	side.counts["clusters"], side.counts["services"] = 3, contractServices
+	for i := 0; i < contractTaskDefs; i++ {
+		id, attrs, tags := "contract:1", map[string]any{"RequiresCompatibilities": []string{"FARGATE"}, "NetworkMode": "awsvpc"}, map[string]string{"team": "data"}
+		if i > 0 {
+			id, attrs, tags = fmt.Sprintf("contract-job-%d:1", i), map[string]any{"RequiresCompatibilities": []string{"EC2"}, "NetworkMode": "bridge"}, nil
+		}
+		add(contractRegion, awsemu.KindECSTaskDefinition, &awsemu.Resource{ID: id, Name: strings.Split(id, ":")[0],
+			ARN: arn("ecs", contractRegion, "task-definition/"+id), CreatedAt: launched, Tags: tags, Attributes: attrs})
+	}
+	side.taskDef, side.counts["taskDefinitions"] = arn("ecs", contractRegion, "task-definition/contract:1"), contractTaskDefs
 
 	for i := 0; i < 3; i++ {
 		name := fmt.Sprintf("contract-fn-%d", i)
@@ -664,6 +723,25 @@ func seedOurs(t *testing.T) (*contractSide, *awsemu.Server) {
 	}
 	side.bareRepo, side.counts["repositories"] = "contract/repo-1", 3
 
+	for i := 0; i < contractRDS; i++ {
+		db, cl := fmt.Sprintf("contract-db-%02d", i), fmt.Sprintf("contract-aurora-%02d", i)
+		add(contractRegion, awsemu.KindRDSDBInstance, &awsemu.Resource{ID: db, Name: db, ARN: arn("rds", contractRegion, "db:"+db), CreatedAt: launched,
+			Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"Engine": "postgres", "DBInstanceClass": "db.t3.micro", "AllocatedStorage": 20}})
+		add(contractRegion, awsemu.KindRDSDBCluster, &awsemu.Resource{ID: cl, Name: cl, ARN: arn("rds", contractRegion, "cluster:"+cl), CreatedAt: launched,
+			Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"Engine": "aurora-postgresql"}})
+	}
+	side.dbARN, side.dbCluster = arn("rds", contractRegion, "db:contract-db-00"), arn("rds", contractRegion, "cluster:contract-aurora-00")
+	side.counts["dbInstances"], side.counts["dbClusters"] = contractRDS, contractRDS
+
+	for i := 0; i < contractRDS; i++ {
+		id := fmt.Sprintf("contract-cache-%02d", i)
+		add(contractRegion, awsemu.KindElastiCacheCluster, &awsemu.Resource{ID: id, Name: id, ARN: arn("elasticache", contractRegion, "cluster:"+id),
+			CreatedAt: launched, Tags: map[string]string{"team": "data"}, Attributes: map[string]any{"Engine": "redis", "NumCacheNodes": int64(1)}})
+	}
+	side.cacheARN, side.counts["cacheClusters"] = arn("elasticache", contractRegion, "cluster:contract-cache-00"), contractRDS
+	side.memUserARN = arn("memorydb", contractRegion, "user/contract-user")
+	add(contractRegion, awsemu.KindMemoryDBUser, &awsemu.Resource{ID: "contract-user", Name: "contract-user", ARN: side.memUserARN,
+		CreatedAt: launched, Tags: map[string]string{"team": "data"}})
 	for i := 0; i < 3; i++ {
 		name := fmt.Sprintf("contract-app-%d", i)
 		var tags map[string]string

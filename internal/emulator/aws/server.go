@@ -271,7 +271,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // unknownOperationError is each protocol's answer to an operation it does not know.
 func unknownOperationError(p Protocol) (code string, status int) {
 	switch p {
-	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON:
+	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON, ProtocolRPCv2CBOR:
 		return "UnknownOperationException", http.StatusBadRequest
 	case ProtocolRESTXML:
 		return "NotImplemented", http.StatusNotImplemented
@@ -282,6 +282,9 @@ func unknownOperationError(p Protocol) (code string, status int) {
 
 // guessProtocol picks an error encoding when the service is not known yet.
 func guessProtocol(r *http.Request) Protocol {
+	if r.Header.Get("Smithy-Protocol") == "rpc-v2-cbor" {
+		return ProtocolRPCv2CBOR
+	}
 	if r.Header.Get("X-Amz-Target") != "" {
 		return ProtocolJSON11
 	}

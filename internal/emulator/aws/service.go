@@ -11,12 +11,13 @@ import (
 type Protocol int
 
 const (
-	ProtocolQuery    Protocol = iota // awsquery: STS (XML responses, <ErrorResponse>)
-	ProtocolEC2Query                 // ec2query: <Response><Errors><Error>
-	ProtocolJSON11                   // awsJson1_1: X-Amz-Target, {"__type","message"}
-	ProtocolRESTJSON                 // restJson1: X-Amzn-ErrorType header + JSON body
-	ProtocolRESTXML                  // restXml (S3): <Error><Code>
-	ProtocolJSON10                   // awsJson1_0 (DynamoDB): as awsJson1_1, content type application/x-amz-json-1.0
+	ProtocolQuery     Protocol = iota // awsquery: STS (XML responses, <ErrorResponse>)
+	ProtocolEC2Query                  // ec2query: <Response><Errors><Error>
+	ProtocolJSON11                    // awsJson1_1: X-Amz-Target, {"__type","message"}
+	ProtocolRESTJSON                  // restJson1: X-Amzn-ErrorType header + JSON body
+	ProtocolRESTXML                   // restXml (S3): <Error><Code>
+	ProtocolJSON10                    // awsJson1_0 (DynamoDB): as awsJson1_1, content type application/x-amz-json-1.0
+	ProtocolRPCv2CBOR                 // rpcv2Cbor (MemoryDB): POST /service/S/operation/Op, CBOR bodies, {"__type","message"} errors
 )
 
 // Service is one emulated AWS service. Adding a service is adding a file that

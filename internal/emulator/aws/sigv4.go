@@ -262,7 +262,7 @@ func unknownKeyError(p Protocol) *authError {
 		return &authError{http.StatusUnauthorized, "AuthFailure", "AWS was not able to validate the provided access credentials"}
 	case ProtocolRESTXML:
 		return &authError{http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."}
-	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON:
+	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON, ProtocolRPCv2CBOR:
 		return &authError{http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid."}
 	default:
 		return &authError{http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid."}
@@ -280,7 +280,7 @@ func signatureError(p Protocol) *authError {
 	switch p {
 	case ProtocolEC2Query:
 		return &authError{http.StatusUnauthorized, "AuthFailure", "AWS was not able to validate the provided access credentials"}
-	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON:
+	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON, ProtocolRPCv2CBOR:
 		// The JSON services (Organizations, ECS, Lambda, Account) name it this way.
 		return &authError{http.StatusForbidden, "InvalidSignatureException",
 			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}
@@ -291,7 +291,7 @@ func signatureError(p Protocol) *authError {
 
 func expiredTokenError(p Protocol) *authError {
 	switch p {
-	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON:
+	case ProtocolJSON11, ProtocolJSON10, ProtocolRESTJSON, ProtocolRPCv2CBOR:
 		return &authError{http.StatusForbidden, "ExpiredTokenException", "The security token included in the request is expired"}
 	case ProtocolRESTXML:
 		return &authError{http.StatusBadRequest, "ExpiredToken", "The provided token has expired."}

@@ -480,9 +480,13 @@ func (g *generator) genCodeBuild(a *Account, region string) {
 		// Builds spread over the 90 days before HistoryEnd, as CodeDeploy's
 		// and CodePipeline's history, so part of it is older than a 30-day window.
 		count := rng.IntN(2*g.spec.ResourcesPerKind/3 + 2)
-		t := g.historyEnd().Add(-90 * 24 * time.Hour)
+		times := make([]time.Time, count)
+		for n := range times {
+			times[n] = g.historyEnd().Add(-time.Duration(1+rng.Int64N(90*24*3600)) * time.Second)
+		}
+		sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) }) // build numbers grow with time
 		for n := 1; n <= count; n++ {
-			t = t.Add(time.Duration(1+rng.Int64N(int64(90*24*3600/(count+1)))) * time.Second)
+			t := times[n-1]
 			id := p.ID + ":" + svcUUID(a.ID, region, p.ID, fmt.Sprint(n))
 			status := []string{"SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "FAULT", "STOPPED"}[rng.IntN(6)]
 			attrs := map[string]any{"ProjectName": p.ID, "BuildNumber": int64(n), "BuildStatus": status,

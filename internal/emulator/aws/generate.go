@@ -608,3 +608,11 @@ func (g *generator) genEKS(a *Account, region string) {
 		a.Resources[key] = append(a.Resources[key], r)
 	}
 }
+
+// subRNG is a random stream of its own for one (account, region, kind), so
+// kinds added later do not change what the shared stream generates for the
+// kinds before them.
+func (g *generator) subRNG(a *Account, region, kind string) *rand.Rand {
+	h := svcHash(fmt.Sprint(g.spec.Seed), a.ID, region, kind)
+	return rand.New(rand.NewPCG(uint64(h), uint64(g.spec.Seed)^0x5851f42d4c957f2d))
+}

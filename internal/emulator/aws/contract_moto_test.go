@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/cloudcontrol"
 	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
@@ -97,6 +98,12 @@ var contractUnimplemented = map[string]struct {
 	reason string
 	call   func(ctx context.Context, s *contractSide) (any, error)
 }{
+	"cloudcontrolapi:ListResources": {
+		reason: "moto 5.2.1 has no Cloud Control API at all (ListResources and GetResource)",
+		call: func(ctx context.Context, s *contractSide) (any, error) {
+			return cloudcontrol.NewFromConfig(s.cfg).ListResources(ctx, &cloudcontrol.ListResourcesInput{TypeName: aws.String("AWS::Logs::LogGroup")})
+		},
+	},
 	"account:ListRegions": {
 		reason: "moto has no account:ListRegions (only the alternate-contact APIs); it answers 404",
 		call: func(ctx context.Context, s *contractSide) (any, error) {

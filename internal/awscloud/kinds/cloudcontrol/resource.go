@@ -28,9 +28,18 @@ func init() {
 // resourceKind is one Cloud Control type, read per account and region.
 type resourceKind struct{ typeName string }
 
+// globalServices are the services whose resources are not per region (the
+// same list Port's Cloud Control-based integration used): their types are read
+// once per account, in the home region, instead of once per region.
+var globalServices = map[string]bool{"cloudfront": true, "route53": true, "waf": true, "iam": true, "organizations": true, "s3": true}
+
 func (k resourceKind) Name() string    { return k.typeName }
-func (resourceKind) Global() bool      { return false }
 func (resourceKind) Actions() []string { return nil }
+
+func (k resourceKind) Global() bool {
+	parts := strings.Split(k.typeName, "::")
+	return len(parts) == 3 && globalServices[strings.ToLower(parts[1])]
+}
 
 func (k resourceKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	if req.Region != "" {

@@ -141,3 +141,14 @@ func TestResolveKind(t *testing.T) {
 		}
 	}
 }
+
+// Types of global services are read once per account, the others per region.
+func TestCloudControlGlobalServices(t *testing.T) {
+	for name, global := range map[string]bool{"AWS::IAM::Role": true, "AWS::Route53::HostedZone": true, "AWS::CloudFront::Distribution": true,
+		"AWS::Logs::LogGroup": false, "MyOrg::Billing::Meter": false} {
+		k, err := awscloud.ResolveKind(name)
+		if err != nil || k.Global() != global {
+			t.Fatalf("%s: Global() = %v (%v), want %v", name, k != nil && k.Global(), err, global)
+		}
+	}
+}

@@ -221,3 +221,36 @@ func CollectRequest(t *testing.T, p *awscloud.Provider, kind string, req awsclou
 		req.Token = page.Next
 	}
 }
+
+// Collect pages through kind from req (its Account, Region, page size, Since
+// and options) to the last page and returns the items, the pages read and
+// the sum of the pages' Omitted counts.
+func Collect(t *testing.T, p *awscloud.Provider, kind string, req awscloud.PageRequest) ([]map[string]any, int, int) {
+	t.Helper()
+	k, ok := awscloud.LookupKind(kind)
+	if !ok {
+		t.Fatalf("kind %s not registered", kind)
+	}
+	cfg, err := p.Config(Ctx(t), req.Account.Target(), req.Region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []map[string]any
+	pages, omitted := 0, 0
+	for {
+		page, err := k.Collect(Ctx(t), cfg, req)
+		if err != nil {
+			t.Fatalf("%s %s %s page %d: %v", kind, req.Account.ID, req.Region, pages+1, err)
+		}
+		pages++
+		omitted += page.Omitted
+		items = append(items, page.Items...)
+		if page.Next == "" {
+			return items, pages, omitted
+		}
+		if pages > 1000 {
+			t.Fatal("pagination does not end")
+		}
+		req.Token = page.Next
+	}
+}

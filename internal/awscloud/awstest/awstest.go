@@ -254,3 +254,30 @@ func Collect(t *testing.T, p *awscloud.Provider, kind string, req awscloud.PageR
 		req.Token = page.Next
 	}
 }
+
+// CheckTagList checks an item's Properties.TagList against r's tags: absent
+// without the tags action (withAction false); with it, one entry a tag of r,
+// and the item's extra context names region and accountID. It reports
+// whether the item came with the action and no tags.
+func CheckTagList(t *testing.T, it map[string]any, r *awsemu.Resource, accountID, region string, withAction bool) (untagged bool) {
+	t.Helper()
+	tl, has := PropsOf(it)["TagList"]
+	if !withAction {
+		if has {
+			t.Fatal("TagList without the action")
+		}
+		return false
+	}
+	tags := map[string]any{}
+	for _, tg := range tl.([]any) {
+		m := tg.(map[string]any)
+		tags[m["Key"].(string)] = m["Value"]
+	}
+	if len(tags) != len(r.Tags) {
+		t.Fatalf("TagList %v, want %v", tl, r.Tags)
+	}
+	if ex := ExtraOf(it); ex["Region"] != region || ex["AccountId"] != accountID {
+		t.Fatalf("extra %v", ex)
+	}
+	return len(tags) == 0
+}

@@ -93,20 +93,20 @@ func describeGroups(ctx context.Context, c *codedeploy.Client, req awscloud.Page
 	var omitted awscloud.Omissions
 	if awscloud.WantsAction(req, ActionGroupTags) {
 		partition := awscloud.ItemPartition(req)
-		err := awscloud.ForEach(ctx, len(items), concurrency, func(ctx context.Context, i int) error {
-			id := app + "/" + groupNames[i]
-			arn := "arn:" + partition + ":codedeploy:" + req.Region + ":" + req.Account.ID + ":deploymentgroup:" + id
-			tags, err := listTags(ctx, c, arn)
-			switch {
-			case err == nil:
-				items[i]["Properties"].(map[string]any)["Tags"] = tags
-			case awscloud.ErrorCode(err) == "DeploymentGroupDoesNotExistException" || awscloud.ErrorCode(err) == "ApplicationDoesNotExistException":
-				gone[i] = true
-			case !omitted.Omit(ActionGroupTags, "deployment group "+id, 1, err):
-				return fmt.Errorf("list tags of deployment group %s: %w", id, err)
-			}
-			return nil
-		})
+		err := awscloud.PerItemCall{Action: ActionGroupTags, Field: "Tags", Does: "list tags of", Limit: concurrency,
+			Resource: func(i int) string { return "deployment group " + app + "/" + groupNames[i] },
+			Read: func(ctx context.Context, i int) (any, error) {
+				arn := "arn:" + partition + ":codedeploy:" + req.Region + ":" + req.Account.ID + ":deploymentgroup:" + app + "/" + groupNames[i]
+				tags, err := listTags(ctx, c, arn)
+				if err != nil {
+					return nil, err
+				}
+				return tags, nil
+			},
+			Gone: func(err error) bool {
+				return awscloud.ErrorCode(err) == "DeploymentGroupDoesNotExistException" || awscloud.ErrorCode(err) == "ApplicationDoesNotExistException"
+			},
+		}.Run(ctx, items, gone, &omitted)
 		if err != nil {
 			return awscloud.Page{}, err
 		}

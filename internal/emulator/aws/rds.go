@@ -1,7 +1,6 @@
 package awsemu
 
 import (
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"sort"
@@ -393,12 +392,7 @@ func rdsDescribeDBInstances(c *Call) {
 	for _, r := range page {
 		res.DBInstances = append(res.DBInstances, rdsRenderInstance(c, r))
 	}
-	c.XML(struct {
-		XMLName  xml.Name         `xml:"DescribeDBInstancesResponse"`
-		Xmlns    string           `xml:"xmlns,attr"`
-		Result   result           `xml:"DescribeDBInstancesResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: rdsXMLNS, Result: res, Metadata: responseMetadata{RequestID: c.RequestID}})
+	svcQueryXML(c, "DescribeDBInstances", rdsXMLNS, res)
 }
 
 // ---- DescribeDBClusters --------------------------------------------------
@@ -525,12 +519,7 @@ func rdsDescribeDBClusters(c *Call) {
 	for _, r := range page {
 		res.DBClusters = append(res.DBClusters, rdsRenderCluster(c, r))
 	}
-	c.XML(struct {
-		XMLName  xml.Name         `xml:"DescribeDBClustersResponse"`
-		Xmlns    string           `xml:"xmlns,attr"`
-		Result   result           `xml:"DescribeDBClustersResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: rdsXMLNS, Result: res, Metadata: responseMetadata{RequestID: c.RequestID}})
+	svcQueryXML(c, "DescribeDBClusters", rdsXMLNS, res)
 }
 
 // ---- ListTagsForResource -------------------------------------------------
@@ -566,16 +555,9 @@ func rdsListTagsForResource(c *Call) {
 		rdsInvalid(c, "Invalid resource name: "+name)
 		return
 	}
-	c.XML(struct {
-		XMLName xml.Name `xml:"ListTagsForResourceResponse"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Result  struct {
-			TagList rdsTagList `xml:"TagList"`
-		} `xml:"ListTagsForResourceResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: rdsXMLNS, Result: struct {
+	svcQueryXML(c, "ListTagsForResource", rdsXMLNS, struct {
 		TagList rdsTagList `xml:"TagList"`
-	}{rdsTags(found.Tags)}, Metadata: responseMetadata{RequestID: c.RequestID}})
+	}{rdsTags(found.Tags)})
 }
 
 // ---- generation ------------------------------------------------------------

@@ -281,3 +281,18 @@ func CheckTagList(t *testing.T, it map[string]any, r *awsemu.Resource, accountID
 	}
 	return len(tags) == 0
 }
+
+// Tally sums pages read with an optional action: their items (each is
+// called on every one, in order), their Omitted counts and their
+// OmittedExamples, in order.
+func Tally(pages []awscloud.Page, each func(it map[string]any)) (items, omitted int, examples []string) {
+	for _, page := range pages {
+		omitted += page.Omitted
+		examples = append(examples, page.OmittedExamples...)
+		for _, it := range page.Items {
+			items++
+			each(it)
+		}
+	}
+	return items, omitted, examples
+}

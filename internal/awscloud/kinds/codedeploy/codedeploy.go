@@ -6,8 +6,6 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -44,21 +42,11 @@ type cursor struct {
 	InnerOffset int    `json:"io,omitempty"`
 }
 
-func (c cursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func (c cursor) encode() string { return awscloud.EncodeToken(c) }
 
 func decodeCursor(token string) (cursor, error) {
 	var c cursor
-	if token == "" {
-		return c, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.Offset < 0 || c.Outer < 0 || c.InnerOffset < 0 {
+	if err := awscloud.DecodeToken(token, &c); err != nil || c.Offset < 0 || c.Outer < 0 || c.InnerOffset < 0 {
 		return cursor{}, errors.New("codedeploy: malformed page token")
 	}
 	return c, nil

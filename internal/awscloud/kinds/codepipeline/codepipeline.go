@@ -7,8 +7,6 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -128,21 +126,11 @@ type cursor struct {
 // outerPage is how many pipelines a history page token walks through.
 const outerPage = 100
 
-func (c cursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func (c cursor) encode() string { return awscloud.EncodeToken(c) }
 
 func decodeCursor(token string) (cursor, error) {
 	var c cursor
-	if token == "" {
-		return c, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.Outer < 0 {
+	if err := awscloud.DecodeToken(token, &c); err != nil || c.Outer < 0 {
 		return cursor{}, errors.New("codepipeline: malformed page token")
 	}
 	return c, nil

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -295,4 +296,27 @@ func Tally(pages []awscloud.Page, each func(it map[string]any)) (items, omitted 
 		}
 	}
 	return items, omitted, examples
+}
+
+// CheckDenied checks pages read while an optional action was denied for
+// every item: no item has field, every page's first omission example starts
+// with prefix, and want items were kept and as many omitted.
+func CheckDenied(t *testing.T, pages []awscloud.Page, field, prefix string, want int) {
+	t.Helper()
+	kept, omitted := 0, 0
+	for _, pg := range pages {
+		kept += len(pg.Items)
+		omitted += pg.Omitted
+		for _, it := range pg.Items {
+			if _, has := PropsOf(it)[field]; has {
+				t.Fatal("denied, yet " + field)
+			}
+		}
+		if len(pg.OmittedExamples) == 0 || !strings.HasPrefix(pg.OmittedExamples[0], prefix) {
+			t.Fatalf("examples %q", pg.OmittedExamples)
+		}
+	}
+	if kept != want || omitted != want {
+		t.Fatalf("%d kept, %d omitted, want %d", kept, omitted, want)
+	}
 }

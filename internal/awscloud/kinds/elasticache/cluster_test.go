@@ -78,22 +78,7 @@ func TestElastiCachePagesAndTagsAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, omitted := 0, 0
-	for _, page := range pg {
-		kept += len(page.Items)
-		omitted += page.Omitted
-		for _, it := range page.Items {
-			if _, has := awstest.PropsOf(it)["TagList"]; has {
-				t.Fatal("denied, yet TagList")
-			}
-		}
-		if !strings.HasPrefix(page.OmittedExamples[0], "ListTagsForResourceAction denied for cache cluster arn:") {
-			t.Fatalf("examples %q", page.OmittedExamples)
-		}
-	}
-	if kept != want || omitted != want {
-		t.Fatalf("%d kept, %d omitted, want %d", kept, omitted, want)
-	}
+	awstest.CheckDenied(t, pg, "TagList", "ListTagsForResourceAction denied for cache cluster arn:", want)
 	srv.Faults().Clear()
 	srv.Faults().Add(awsemu.FaultRule{Service: "elasticache", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 400, Code: "InvalidARN", Message: "boom", Count: 1})
 	if _, err := awstest.CollectPages(t, p, "AWS::ElastiCache::Cluster", acct, "us-east-1", "ListTagsForResourceAction"); err == nil || !strings.Contains(err.Error(), "InvalidARN") {

@@ -106,6 +106,18 @@ func ecsInvalid(c *Call, msg string) {
 	c.Error(http.StatusBadRequest, "InvalidParameterException", msg)
 }
 
+// ecsIncludeValid reports whether every include value is one of allowed, and
+// answers the first that is not.
+func ecsIncludeValid(c *Call, include []string, allowed ...string) bool {
+	for _, i := range include {
+		if !slices.Contains(allowed, i) {
+			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
+			return false
+		}
+	}
+	return true
+}
+
 // ecsDecode reads the JSON request; a malformed body is SerializationException.
 func ecsDecode(c *Call, v any) bool {
 	if err := c.DecodeJSON(v); err != nil {
@@ -248,13 +260,8 @@ func ecsDescribeClusters(c *Call) {
 	if !ecsDecode(c, &in) {
 		return
 	}
-	for _, i := range in.Include {
-		switch i {
-		case "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS":
-		default:
-			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
-			return
-		}
+	if !ecsIncludeValid(c, in.Include, "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS") {
+		return
 	}
 	if len(in.Clusters) > 100 {
 		ecsInvalid(c, "clusters can have at most 100 items.")
@@ -454,11 +461,8 @@ func ecsDescribeServices(c *Call) {
 		ecsInvalid(c, "services can have at most 10 items.")
 		return
 	}
-	for _, i := range in.Include {
-		if i != "TAGS" {
-			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
-			return
-		}
+	if !ecsIncludeValid(c, in.Include, "TAGS") {
+		return
 	}
 	cluster := ecsFindCluster(c, in.Cluster)
 	if cluster == nil {
@@ -712,11 +716,8 @@ func ecsDescribeTaskDefinition(c *Call) {
 		ecsInvalid(c, "taskDefinition can not be blank.")
 		return
 	}
-	for _, i := range in.Include {
-		if i != "TAGS" {
-			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
-			return
-		}
+	if !ecsIncludeValid(c, in.Include, "TAGS") {
+		return
 	}
 	r := ecsFindTaskDef(c, in.TaskDefinition)
 	if r == nil {

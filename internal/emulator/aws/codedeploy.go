@@ -107,14 +107,6 @@ func (codedeployService) Serve(c *Call) {
 // cdPageSize is how many names CodeDeploy's list calls answer per page.
 const cdPageSize = 100
 
-func cdDecode(c *Call, v any) bool {
-	if err := c.DecodeJSON(v); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
-		return false
-	}
-	return true
-}
-
 func cdError(c *Call, code, msg string) { c.Error(http.StatusBadRequest, code, msg) }
 
 func cdSorted(c *Call, kind string) []*Resource {
@@ -158,7 +150,7 @@ func cdListApplications(c *Call) {
 	var in struct {
 		NextToken string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	apps := cdSorted(c, KindCodeDeployApplication)
@@ -194,7 +186,7 @@ func cdBatchGetApplications(c *Call) {
 	var in struct {
 		ApplicationNames []string `json:"applicationNames"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if len(in.ApplicationNames) == 0 {
@@ -232,7 +224,7 @@ func cdListDeploymentGroups(c *Call) {
 		ApplicationName string `json:"applicationName"`
 		NextToken       string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if cdApp(c, in.ApplicationName) == nil {
@@ -350,7 +342,7 @@ func cdBatchGetDeploymentGroups(c *Call) {
 		ApplicationName      string   `json:"applicationName"`
 		DeploymentGroupNames []string `json:"deploymentGroupNames"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if cdApp(c, in.ApplicationName) == nil {
@@ -419,7 +411,7 @@ func cdListDeployments(c *Call) {
 		} `json:"createTimeRange"`
 		NextToken string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if in.DeploymentGroupName != "" && in.ApplicationName == "" {
@@ -557,7 +549,7 @@ func cdGetDeployment(c *Call) {
 	var in struct {
 		DeploymentID string `json:"deploymentId"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	d := cdDeployment(c, in.DeploymentID)
@@ -572,7 +564,7 @@ func cdListDeploymentTargets(c *Call) {
 		DeploymentID string `json:"deploymentId"`
 		NextToken    string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	d := cdDeployment(c, in.DeploymentID)
@@ -647,7 +639,7 @@ func cdBatchGetDeploymentTargets(c *Call) {
 		DeploymentID string   `json:"deploymentId"`
 		TargetIDs    []string `json:"targetIds"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	d := cdDeployment(c, in.DeploymentID)
@@ -697,7 +689,7 @@ func cdListTags(c *Call) {
 		ResourceArn string `json:"ResourceArn"`
 		NextToken   string `json:"NextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if in.ResourceArn == "" {

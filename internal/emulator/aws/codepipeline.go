@@ -87,14 +87,6 @@ func (codepipelineService) Serve(c *Call) {
 	}
 }
 
-func cpDecode(c *Call, v any) bool {
-	if err := c.DecodeJSON(v); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
-		return false
-	}
-	return true
-}
-
 func cpInvalid(c *Call, msg string) { c.Error(http.StatusBadRequest, "ValidationException", msg) }
 
 // cpPage pages n items with maxResults in [1, max] (default def).
@@ -133,7 +125,7 @@ func cpRendered(c *Call, rs []*Resource, token string, maxResults *int, max int,
 // cpDecodePipeline decodes the request into in and finds the pipeline *name
 // (a member of in) names; nil when the call has been answered with an error.
 func cpDecodePipeline(c *Call, in any, name *string) *Resource {
-	if !cpDecode(c, in) {
+	if !svcDecodeJSON(c, in) {
 		return nil
 	}
 	return cpPipeline(c, *name)
@@ -169,7 +161,7 @@ func cpListPipelines(c *Call) {
 		MaxResults *int   `json:"maxResults"`
 		NextToken  string `json:"nextToken"`
 	}
-	if !cpDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	ps := append([]*Resource(nil), svcResources(c, KindCodePipelinePipeline)...)
@@ -290,7 +282,7 @@ func cpGetPipeline(c *Call) {
 		Name    string `json:"name"`
 		Version *int   `json:"version"`
 	}
-	if !cpDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	r := cpPipeline(c, in.Name)
@@ -313,7 +305,7 @@ func cpListTags(c *Call) {
 		MaxResults  *int   `json:"maxResults"`
 		NextToken   string `json:"nextToken"`
 	}
-	if !cpDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	parts := strings.SplitN(in.ResourceArn, ":", 6)

@@ -118,15 +118,6 @@ func ecsIncludeValid(c *Call, include []string, allowed ...string) bool {
 	return true
 }
 
-// ecsDecode reads the JSON request; a malformed body is SerializationException.
-func ecsDecode(c *Call, v any) bool {
-	if err := c.DecodeJSON(v); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
-		return false
-	}
-	return true
-}
-
 // ecsPageSize validates maxResults (1..100); 0 = absent.
 func ecsPageSize(c *Call, n *int) (int, bool) {
 	if n == nil {
@@ -201,7 +192,7 @@ func ecsListClusters(c *Call) {
 		NextToken  string `json:"nextToken"`
 		MaxResults *int   `json:"maxResults"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	size, ok := ecsPageSize(c, in.MaxResults)
@@ -257,7 +248,7 @@ func ecsDescribeClusters(c *Call) {
 		Clusters []string `json:"clusters"`
 		Include  []string `json:"include"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if !ecsIncludeValid(c, in.Include, "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS") {
@@ -354,7 +345,7 @@ func ecsListServices(c *Call) {
 		LaunchType         string `json:"launchType"`
 		SchedulingStrategy string `json:"schedulingStrategy"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	size, ok := ecsPageSize(c, in.MaxResults)
@@ -450,7 +441,7 @@ func ecsDescribeServices(c *Call) {
 		Services []string `json:"services"`
 		Include  []string `json:"include"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if len(in.Services) == 0 {
@@ -601,7 +592,7 @@ func ecsListTaskDefinitions(c *Call) {
 		NextToken    string `json:"nextToken"`
 		MaxResults   *int   `json:"maxResults"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	size, ok := ecsPageSize(c, in.MaxResults)
@@ -709,7 +700,7 @@ func ecsDescribeTaskDefinition(c *Call) {
 		TaskDefinition string   `json:"taskDefinition"`
 		Include        []string `json:"include"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if in.TaskDefinition == "" {

@@ -222,3 +222,13 @@ func svcQueryXML(c *Call, action, xmlns string, result any) {
 	c.XML(queryResponse{XMLName: xml.Name{Local: action + "Response"}, Xmlns: xmlns,
 		Result: queryResult{name: action + "Result", body: result}, Metadata: responseMetadata{RequestID: c.RequestID}})
 }
+
+// svcDecodeJSON reads a JSON protocol request into v; a malformed body is
+// answered with SerializationException, and false.
+func svcDecodeJSON(c *Call, v any) bool {
+	if err := c.DecodeJSON(v); err != nil {
+		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
+		return false
+	}
+	return true
+}

@@ -37,14 +37,7 @@ func (applicationKind) Collect(ctx context.Context, cfg aws.Config, req awscloud
 	if err != nil {
 		return awscloud.Page{}, err
 	}
-	start, end, more := window(len(names), cur.Offset, awscloud.PageSize(req, 1, 100))
-	next := ""
-	switch {
-	case more:
-		next = cursor{List: cur.List, Offset: end}.encode()
-	case listNext != "":
-		next = cursor{List: listNext}.encode()
-	}
+	start, end, next := flatWindow(cur, len(names), awscloud.PageSize(req, 1, 100), listNext)
 	names = names[start:end]
 	if len(names) == 0 {
 		return awscloud.Page{Next: next}, nil

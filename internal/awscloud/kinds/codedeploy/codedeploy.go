@@ -60,6 +60,20 @@ func window(n, offset int, size int32) (start, end int, more bool) {
 	return start, end, end < n
 }
 
+// flatWindow is the window of size from cur into a one-level list page
+// (applications, deployments) of n names whose next AWS token is listNext,
+// and the page token after it ("" after the last).
+func flatWindow(cur cursor, n int, size int32, listNext string) (start, end int, next string) {
+	start, end, more := window(n, cur.Offset, size)
+	switch {
+	case more:
+		next = cursor{List: cur.List, Offset: end}.encode()
+	case listNext != "":
+		next = cursor{List: listNext}.encode()
+	}
+	return start, end, next
+}
+
 // listApplications reads the page of applications token (AWS's) asks for:
 // its names, sorted, and the next AWS token.
 func listApplications(ctx context.Context, c *codedeploy.Client, req awscloud.PageRequest, token string) ([]string, string, error) {

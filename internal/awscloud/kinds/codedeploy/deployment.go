@@ -61,14 +61,7 @@ func (deploymentKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.
 	if err != nil {
 		return awscloud.Page{}, err
 	}
-	start, end, more := window(len(list.Deployments), cur.Offset, awscloud.PageSize(req, 1, 100))
-	next := ""
-	switch {
-	case more:
-		next = cursor{List: cur.List, Offset: end}.encode()
-	case aws.ToString(list.NextToken) != "":
-		next = cursor{List: aws.ToString(list.NextToken)}.encode()
-	}
+	start, end, next := flatWindow(cur, len(list.Deployments), awscloud.PageSize(req, 1, 100), aws.ToString(list.NextToken))
 	ids := list.Deployments[start:end]
 	items := make([]map[string]any, len(ids))
 	gone := make([]bool, len(ids))

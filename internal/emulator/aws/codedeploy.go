@@ -137,6 +137,20 @@ func cdApp(c *Call, name string) *Resource {
 	return r
 }
 
+// cdBatch checks the size n of a batch of names: none is answered with code
+// and msg, more than 100 with BatchLimitExceededException.
+func cdBatch(c *Call, n int, code, msg string) bool {
+	switch {
+	case n == 0:
+		cdError(c, code, msg)
+	case n > 100:
+		cdError(c, "BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	default:
+		return true
+	}
+	return false
+}
+
 func cdPage(c *Call, n int, token string) (start, end int, next string, ok bool) {
 	start, end, next, err := Page(n, token, 0, cdPageSize)
 	if err != nil {
@@ -189,12 +203,7 @@ func cdBatchGetApplications(c *Call) {
 	if !svcDecodeJSON(c, &in) {
 		return
 	}
-	if len(in.ApplicationNames) == 0 {
-		cdError(c, "ApplicationNameRequiredException", "Application names are required")
-		return
-	}
-	if len(in.ApplicationNames) > 100 {
-		cdError(c, "BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	if !cdBatch(c, len(in.ApplicationNames), "ApplicationNameRequiredException", "Application names are required") {
 		return
 	}
 	out := []map[string]any{}
@@ -348,12 +357,7 @@ func cdBatchGetDeploymentGroups(c *Call) {
 	if cdApp(c, in.ApplicationName) == nil {
 		return
 	}
-	if len(in.DeploymentGroupNames) == 0 {
-		cdError(c, "DeploymentGroupNameRequiredException", "Deployment group names are required")
-		return
-	}
-	if len(in.DeploymentGroupNames) > 100 {
-		cdError(c, "BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	if !cdBatch(c, len(in.DeploymentGroupNames), "DeploymentGroupNameRequiredException", "Deployment group names are required") {
 		return
 	}
 	out := map[string]any{"deploymentGroupsInfo": []map[string]any{}}

@@ -805,10 +805,7 @@ func (g *generator) genECSTaskDefinitions(a *Account, region string) {
 		if status != "ACTIVE" {
 			attrs["DeregisteredAt"] = created.Add(time.Duration(1+rng.IntN(30)) * 24 * time.Hour)
 		}
-		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
-		if rng.IntN(4) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 4)
 		defs = append(defs, &Resource{ID: id, Name: family, ARN: g.arn("ecs", region, a.ID, "task-definition/"+id),
 			CreatedAt: created, Tags: tags, Attributes: attrs})
 	}

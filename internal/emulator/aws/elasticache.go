@@ -262,10 +262,7 @@ func (g *generator) genElastiCache(a *Account, region string) {
 	n := g.sideCount(rng)
 	for i := 0; i < n; i++ {
 		created := a.JoinedAt.Add(time.Duration(rng.Int64N(400*24*3600)) * time.Second)
-		tags := map[string]string{"env": a.Tags["env"], "team": pick(genTeams)}
-		if rng.IntN(4) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 4)
 		if rng.IntN(3) == 0 { // Memcached: one cluster of several nodes
 			id := fmt.Sprintf("%s-%s-mc-%d", a.Tags["env"], pick(genWords), i+1)
 			out = append(out, &Resource{ID: id, Name: id, ARN: g.arn("elasticache", region, a.ID, "cluster:"+id), CreatedAt: created, Tags: tags,

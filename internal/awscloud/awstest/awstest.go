@@ -320,3 +320,27 @@ func CheckDenied(t *testing.T, pages []awscloud.Page, field, prefix string, want
 		t.Fatalf("%d kept, %d omitted, want %d", kept, omitted, want)
 	}
 }
+
+// CheckWindow compares items read from since with res, the kind's resources
+// in one account and region, by key: a resource older than since must be
+// absent, and each other one is passed to check with its item (ok false
+// when it is missing). It returns how many were in the window and how many
+// older; noun names a resource in the failure.
+func CheckWindow(t *testing.T, res []*awsemu.Resource, items []map[string]any, key, noun string, since time.Time,
+	check func(r *awsemu.Resource, it map[string]any, ok bool)) (inWindow, older int) {
+	t.Helper()
+	got := ByKey(items, key)
+	for _, r := range res {
+		it, ok := got[r.ID]
+		if r.CreatedAt.Before(since) {
+			older++
+			if ok {
+				t.Fatalf("%s %s of %v is older than the window", noun, r.ID, r.CreatedAt)
+			}
+			continue
+		}
+		inWindow++
+		check(r, it, ok)
+	}
+	return inWindow, older
+}

@@ -351,6 +351,20 @@ func ForEach(ctx context.Context, n, limit int, fn func(ctx context.Context, i i
 	return g.Wait()
 }
 
+// ReadEach reads one item per listed resource i in [0, n), at most limit at
+// once, through ForEach: read returns the item, or nil for a resource deleted
+// since the listing, marked in gone (KeptPage leaves it out). The first error
+// fails.
+func ReadEach(ctx context.Context, n, limit int, read func(ctx context.Context, i int) (map[string]any, error)) (items []map[string]any, gone []bool, err error) {
+	items, gone = make([]map[string]any, n), make([]bool, n)
+	err = ForEach(ctx, n, limit, func(ctx context.Context, i int) error {
+		it, err := read(ctx, i)
+		items[i], gone[i] = it, it == nil && err == nil
+		return err
+	})
+	return items, gone, err
+}
+
 // ISOTime is the timestamp format of raw items (Ocean dumps datetimes as ISO
 // strings in UTC).
 func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

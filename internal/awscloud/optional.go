@@ -1,6 +1,7 @@
 package awscloud
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"sync"
@@ -75,4 +76,49 @@ func (o *Omissions) Fill(p *Page) {
 		ex = ex[:MaxOmissionExamples]
 	}
 	p.OmittedExamples = ex
+}
+
+// PerItemCall is an optional action that makes one call per item of a page
+// and sets what it reads as one member of the item's Properties.
+type PerItemCall struct {
+	Action string // the includeAction, named in the page's omissions
+	Field  string // the Properties member set
+	Does   string // what the call does, for a failed page's error: "list tags of"
+	Limit  int    // how many calls run at once
+	// Resource names item i in omissions and errors ("cache cluster arn:…").
+	Resource func(i int) string
+	// Read makes item i's call and returns the member's value.
+	Read func(ctx context.Context, i int) (any, error)
+	// Gone reports whether err means the resource was deleted since the
+	// listing.
+	Gone func(err error) bool
+}
+
+// Run makes the calls for items: an item whose resource is gone is marked in
+// gone (KeptPage leaves it out), one the call is denied for or that has no
+// such configuration is left without Field and counted in omitted, and any
+// other failure fails the page.
+func (c PerItemCall) Run(ctx context.Context, items []map[string]any, gone []bool, omitted *Omissions) error {
+	return ForEach(ctx, len(items), c.Limit, func(ctx context.Context, i int) error {
+		v, err := c.Read(ctx, i)
+		switch {
+		case err == nil:
+			items[i]["Properties"].(map[string]any)[c.Field] = v
+		case c.Gone(err):
+			gone[i] = true
+		case !omitted.Omit(c.Action, c.Resource(i), 1, err):
+			return fmt.Errorf("%s %s: %w", c.Does, c.Resource(i), err)
+		}
+		return nil
+	})
+}
+
+// PropsList is Props (no renaming) of each member of list, [] when it has
+// none: how a tag list is kept as the answer spells it.
+func PropsList[T any](list []T) []any {
+	out := []any{}
+	for _, v := range list {
+		out = append(out, Props(v, nil))
+	}
+	return out
 }

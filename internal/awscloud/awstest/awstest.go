@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,4 +221,126 @@ func CollectRequest(t *testing.T, p *awscloud.Provider, kind string, req awsclou
 		}
 		req.Token = page.Next
 	}
+}
+
+// Collect pages through kind from req (its Account, Region, page size, Since
+// and options) to the last page and returns the items, the pages read and
+// the sum of the pages' Omitted counts.
+func Collect(t *testing.T, p *awscloud.Provider, kind string, req awscloud.PageRequest) ([]map[string]any, int, int) {
+	t.Helper()
+	k, ok := awscloud.LookupKind(kind)
+	if !ok {
+		t.Fatalf("kind %s not registered", kind)
+	}
+	cfg, err := p.Config(Ctx(t), req.Account.Target(), req.Region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []map[string]any
+	pages, omitted := 0, 0
+	for {
+		page, err := k.Collect(Ctx(t), cfg, req)
+		if err != nil {
+			t.Fatalf("%s %s %s page %d: %v", kind, req.Account.ID, req.Region, pages+1, err)
+		}
+		pages++
+		omitted += page.Omitted
+		items = append(items, page.Items...)
+		if page.Next == "" {
+			return items, pages, omitted
+		}
+		if pages > 1000 {
+			t.Fatal("pagination does not end")
+		}
+		req.Token = page.Next
+	}
+}
+
+// CheckTagList checks an item's Properties.TagList against r's tags: absent
+// without the tags action (withAction false); with it, one entry a tag of r,
+// and the item's extra context names region and accountID. It reports
+// whether the item came with the action and no tags.
+func CheckTagList(t *testing.T, it map[string]any, r *awsemu.Resource, accountID, region string, withAction bool) (untagged bool) {
+	t.Helper()
+	tl, has := PropsOf(it)["TagList"]
+	if !withAction {
+		if has {
+			t.Fatal("TagList without the action")
+		}
+		return false
+	}
+	tags := map[string]any{}
+	for _, tg := range tl.([]any) {
+		m := tg.(map[string]any)
+		tags[m["Key"].(string)] = m["Value"]
+	}
+	if len(tags) != len(r.Tags) {
+		t.Fatalf("TagList %v, want %v", tl, r.Tags)
+	}
+	if ex := ExtraOf(it); ex["Region"] != region || ex["AccountId"] != accountID {
+		t.Fatalf("extra %v", ex)
+	}
+	return len(tags) == 0
+}
+
+// Tally sums pages read with an optional action: their items (each is
+// called on every one, in order), their Omitted counts and their
+// OmittedExamples, in order.
+func Tally(pages []awscloud.Page, each func(it map[string]any)) (items, omitted int, examples []string) {
+	for _, page := range pages {
+		omitted += page.Omitted
+		examples = append(examples, page.OmittedExamples...)
+		for _, it := range page.Items {
+			items++
+			each(it)
+		}
+	}
+	return items, omitted, examples
+}
+
+// CheckDenied checks pages read while an optional action was denied for
+// every item: no item has field, every page's first omission example starts
+// with prefix, and want items were kept and as many omitted.
+func CheckDenied(t *testing.T, pages []awscloud.Page, field, prefix string, want int) {
+	t.Helper()
+	kept, omitted := 0, 0
+	for _, pg := range pages {
+		kept += len(pg.Items)
+		omitted += pg.Omitted
+		for _, it := range pg.Items {
+			if _, has := PropsOf(it)[field]; has {
+				t.Fatal("denied, yet " + field)
+			}
+		}
+		if len(pg.OmittedExamples) == 0 || !strings.HasPrefix(pg.OmittedExamples[0], prefix) {
+			t.Fatalf("examples %q", pg.OmittedExamples)
+		}
+	}
+	if kept != want || omitted != want {
+		t.Fatalf("%d kept, %d omitted, want %d", kept, omitted, want)
+	}
+}
+
+// CheckWindow compares items read from since with res, the kind's resources
+// in one account and region, by key: a resource older than since must be
+// absent, and each other one is passed to check with its item (ok false
+// when it is missing). It returns how many were in the window and how many
+// older; noun names a resource in the failure.
+func CheckWindow(t *testing.T, res []*awsemu.Resource, items []map[string]any, key, noun string, since time.Time,
+	check func(r *awsemu.Resource, it map[string]any, ok bool)) (inWindow, older int) {
+	t.Helper()
+	got := ByKey(items, key)
+	for _, r := range res {
+		it, ok := got[r.ID]
+		if r.CreatedAt.Before(since) {
+			older++
+			if ok {
+				t.Fatalf("%s %s of %v is older than the window", noun, r.ID, r.CreatedAt)
+			}
+			continue
+		}
+		inWindow++
+		check(r, it, ok)
+	}
+	return inWindow, older
 }

@@ -133,8 +133,7 @@ func ccListResources(c *Call) {
 		NextToken     string
 		ResourceModel string
 	}
-	if err := c.DecodeJSON(&in); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	t, ok := ccKnownType(c, in.TypeName)
@@ -186,8 +185,7 @@ func ccListResources(c *Call) {
 
 func ccGetResource(c *Call) {
 	var in struct{ TypeName, Identifier string }
-	if err := c.DecodeJSON(&in); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if _, ok := ccKnownType(c, in.TypeName); !ok {

@@ -460,10 +460,7 @@ func (g *generator) genCodeBuild(a *Account, region string) {
 		if rng.IntN(4) == 0 {
 			attrs["ConcurrentBuildLimit"] = int64(1 + rng.IntN(5))
 		}
-		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
-		if rng.IntN(4) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 4)
 		projects = append(projects, &Resource{ID: name, Name: name, ARN: g.arn("codebuild", region, a.ID, "project/"+name),
 			CreatedAt: created, Tags: tags, Attributes: attrs})
 	}

@@ -97,13 +97,11 @@ func TestCodeBuildProjectsAndBuilds(t *testing.T) {
 	_, err = client.ListProjects(e.ctx, &codebuild.ListProjectsInput{})
 	svcAPIError(t, err, "AccessDeniedException", 0)
 	e.clearFaults()
-	svcThrottleAfterOne(e.srv, "codebuild")
 	member := codebuild.NewFromConfig(e.memberCfg("us-east-1"))
-	if _, err := member.ListBuilds(e.ctx, &codebuild.ListBuildsInput{}); err != nil {
-		t.Fatalf("first call: %v", err)
-	}
-	_, err = member.ListBuilds(e.ctx, &codebuild.ListBuildsInput{})
-	svcThrottled(t, err, "ThrottlingException", http.StatusBadRequest)
+	svcCheckThrottle(t, e.srv, "codebuild", "ThrottlingException", http.StatusBadRequest, func() error {
+		_, err := member.ListBuilds(e.ctx, &codebuild.ListBuildsInput{})
+		return err
+	})
 }
 
 func TestCodeBuildGenerated(t *testing.T) {

@@ -107,14 +107,6 @@ func (codedeployService) Serve(c *Call) {
 // cdPageSize is how many names CodeDeploy's list calls answer per page.
 const cdPageSize = 100
 
-func cdDecode(c *Call, v any) bool {
-	if err := c.DecodeJSON(v); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
-		return false
-	}
-	return true
-}
-
 func cdError(c *Call, code, msg string) { c.Error(http.StatusBadRequest, code, msg) }
 
 func cdSorted(c *Call, kind string) []*Resource {
@@ -145,6 +137,20 @@ func cdApp(c *Call, name string) *Resource {
 	return r
 }
 
+// cdBatch checks the size n of a batch of names: none is answered with code
+// and msg, more than 100 with BatchLimitExceededException.
+func cdBatch(c *Call, n int, code, msg string) bool {
+	switch {
+	case n == 0:
+		cdError(c, code, msg)
+	case n > 100:
+		cdError(c, "BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	default:
+		return true
+	}
+	return false
+}
+
 func cdPage(c *Call, n int, token string) (start, end int, next string, ok bool) {
 	start, end, next, err := Page(n, token, 0, cdPageSize)
 	if err != nil {
@@ -158,7 +164,7 @@ func cdListApplications(c *Call) {
 	var in struct {
 		NextToken string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	apps := cdSorted(c, KindCodeDeployApplication)
@@ -194,15 +200,10 @@ func cdBatchGetApplications(c *Call) {
 	var in struct {
 		ApplicationNames []string `json:"applicationNames"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
-	if len(in.ApplicationNames) == 0 {
-		cdError(c, "ApplicationNameRequiredException", "Application names are required")
-		return
-	}
-	if len(in.ApplicationNames) > 100 {
-		cdError(c, "BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	if !cdBatch(c, len(in.ApplicationNames), "ApplicationNameRequiredException", "Application names are required") {
 		return
 	}
 	out := []map[string]any{}
@@ -232,7 +233,7 @@ func cdListDeploymentGroups(c *Call) {
 		ApplicationName string `json:"applicationName"`
 		NextToken       string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if cdApp(c, in.ApplicationName) == nil {
@@ -350,18 +351,13 @@ func cdBatchGetDeploymentGroups(c *Call) {
 		ApplicationName      string   `json:"applicationName"`
 		DeploymentGroupNames []string `json:"deploymentGroupNames"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if cdApp(c, in.ApplicationName) == nil {
 		return
 	}
-	if len(in.DeploymentGroupNames) == 0 {
-		cdError(c, "DeploymentGroupNameRequiredException", "Deployment group names are required")
-		return
-	}
-	if len(in.DeploymentGroupNames) > 100 {
-		cdError(c, "BatchLimitExceededException", "The maximum number of names or IDs allowed for this request (100) was exceeded.")
+	if !cdBatch(c, len(in.DeploymentGroupNames), "DeploymentGroupNameRequiredException", "Deployment group names are required") {
 		return
 	}
 	out := map[string]any{"deploymentGroupsInfo": []map[string]any{}}
@@ -419,7 +415,7 @@ func cdListDeployments(c *Call) {
 		} `json:"createTimeRange"`
 		NextToken string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if in.DeploymentGroupName != "" && in.ApplicationName == "" {
@@ -557,7 +553,7 @@ func cdGetDeployment(c *Call) {
 	var in struct {
 		DeploymentID string `json:"deploymentId"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	d := cdDeployment(c, in.DeploymentID)
@@ -572,7 +568,7 @@ func cdListDeploymentTargets(c *Call) {
 		DeploymentID string `json:"deploymentId"`
 		NextToken    string `json:"nextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	d := cdDeployment(c, in.DeploymentID)
@@ -647,7 +643,7 @@ func cdBatchGetDeploymentTargets(c *Call) {
 		DeploymentID string   `json:"deploymentId"`
 		TargetIDs    []string `json:"targetIds"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	d := cdDeployment(c, in.DeploymentID)
@@ -697,7 +693,7 @@ func cdListTags(c *Call) {
 		ResourceArn string `json:"ResourceArn"`
 		NextToken   string `json:"NextToken"`
 	}
-	if !cdDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if in.ResourceArn == "" {

@@ -87,14 +87,6 @@ func (codepipelineService) Serve(c *Call) {
 	}
 }
 
-func cpDecode(c *Call, v any) bool {
-	if err := c.DecodeJSON(v); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
-		return false
-	}
-	return true
-}
-
 func cpInvalid(c *Call, msg string) { c.Error(http.StatusBadRequest, "ValidationException", msg) }
 
 // cpPage pages n items with maxResults in [1, max] (default def).
@@ -113,6 +105,36 @@ func cpPage(c *Call, n int, token string, maxResults *int, max, def int) (start,
 		return 0, 0, "", false
 	}
 	return start, end, next, true
+}
+
+// cpRendered renders the page of rs that token and maxResults (in [1, max],
+// default 100) ask for, [] when empty; ok is false when the call has been
+// answered with an error.
+func cpRendered(c *Call, rs []*Resource, token string, maxResults *int, max int, render func(*Resource) map[string]any) (items []map[string]any, next string, ok bool) {
+	start, end, next, ok := cpPage(c, len(rs), token, maxResults, max, 100)
+	if !ok {
+		return nil, "", false
+	}
+	items = []map[string]any{}
+	for _, r := range rs[start:end] {
+		items = append(items, render(r))
+	}
+	return items, next, true
+}
+
+// cpDecodePipeline decodes the request into in and finds the pipeline *name
+// (a member of in) names; nil when the call has been answered with an error.
+func cpDecodePipeline(c *Call, in any, name *string) *Resource {
+	if !svcDecodeJSON(c, in) {
+		return nil
+	}
+	return cpPipeline(c, *name)
+}
+
+// cpExecutionNotFound answers that pipeline has no execution id.
+func cpExecutionNotFound(c *Call, id, pipeline string) {
+	c.Error(http.StatusBadRequest, "PipelineExecutionNotFoundException",
+		"Pipeline execution with id '"+id+"' does not exist in pipeline with name '"+pipeline+"'")
 }
 
 func cpPipeline(c *Call, name string) *Resource {
@@ -139,26 +161,24 @@ func cpListPipelines(c *Call) {
 		MaxResults *int   `json:"maxResults"`
 		NextToken  string `json:"nextToken"`
 	}
-	if !cpDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	ps := append([]*Resource(nil), svcResources(c, KindCodePipelinePipeline)...)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
-	start, end, next, ok := cpPage(c, len(ps), in.NextToken, in.MaxResults, 1000, 100)
+	items, next, ok := cpRendered(c, ps, in.NextToken, in.MaxResults, 1000, func(r *Resource) map[string]any {
+		return map[string]any{
+			"name": r.ID, "version": svcInt(r, "Version", 1), "pipelineType": svcStr(r, "PipelineType", "V2"),
+			"executionMode": svcStr(r, "ExecutionMode", "SUPERSEDED"), "created": ecsEpoch(svcCreated(r)), "updated": ecsEpoch(cpUpdated(r)),
+		}
+	})
 	if !ok {
 		return
 	}
-	out := struct {
+	c.JSON(struct {
 		Pipelines []map[string]any `json:"pipelines"`
 		NextToken string           `json:"nextToken,omitempty"`
-	}{Pipelines: []map[string]any{}, NextToken: next}
-	for _, r := range ps[start:end] {
-		out.Pipelines = append(out.Pipelines, map[string]any{
-			"name": r.ID, "version": svcInt(r, "Version", 1), "pipelineType": svcStr(r, "PipelineType", "V2"),
-			"executionMode": svcStr(r, "ExecutionMode", "SUPERSEDED"), "created": ecsEpoch(svcCreated(r)), "updated": ecsEpoch(cpUpdated(r)),
-		})
-	}
-	c.JSON(out)
+	}{Pipelines: items, NextToken: next})
 }
 
 // cpAction is one action of a pipeline's declaration.
@@ -262,7 +282,7 @@ func cpGetPipeline(c *Call) {
 		Name    string `json:"name"`
 		Version *int   `json:"version"`
 	}
-	if !cpDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	r := cpPipeline(c, in.Name)
@@ -285,7 +305,7 @@ func cpListTags(c *Call) {
 		MaxResults  *int   `json:"maxResults"`
 		NextToken   string `json:"nextToken"`
 	}
-	if !cpDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	parts := strings.SplitN(in.ResourceArn, ":", 6)
@@ -379,26 +399,19 @@ func cpListPipelineExecutions(c *Call) {
 		MaxResults   *int   `json:"maxResults"`
 		NextToken    string `json:"nextToken"`
 	}
-	if !cpDecode(c, &in) {
-		return
-	}
-	p := cpPipeline(c, in.PipelineName)
+	p := cpDecodePipeline(c, &in, &in.PipelineName)
 	if p == nil {
 		return
 	}
-	execs := cpExecutionsOf(c, p.ID)
-	start, end, next, ok := cpPage(c, len(execs), in.NextToken, in.MaxResults, 100, 100)
+	items, next, ok := cpRendered(c, cpExecutionsOf(c, p.ID), in.NextToken, in.MaxResults, 100,
+		func(e *Resource) map[string]any { return cpSummary(e, p) })
 	if !ok {
 		return
 	}
-	out := struct {
+	c.JSON(struct {
 		Summaries []map[string]any `json:"pipelineExecutionSummaries"`
 		NextToken string           `json:"nextToken,omitempty"`
-	}{Summaries: []map[string]any{}, NextToken: next}
-	for _, e := range execs[start:end] {
-		out.Summaries = append(out.Summaries, cpSummary(e, p))
-	}
-	c.JSON(out)
+	}{Summaries: items, NextToken: next})
 }
 
 func cpGetPipelineExecution(c *Call) {
@@ -406,10 +419,7 @@ func cpGetPipelineExecution(c *Call) {
 		PipelineName        string `json:"pipelineName"`
 		PipelineExecutionID string `json:"pipelineExecutionId"`
 	}
-	if !cpDecode(c, &in) {
-		return
-	}
-	p := cpPipeline(c, in.PipelineName)
+	p := cpDecodePipeline(c, &in, &in.PipelineName)
 	if p == nil {
 		return
 	}
@@ -420,8 +430,7 @@ func cpGetPipelineExecution(c *Call) {
 		}
 	}
 	if e == nil {
-		c.Error(http.StatusBadRequest, "PipelineExecutionNotFoundException",
-			"Pipeline execution with id '"+in.PipelineExecutionID+"' does not exist in pipeline with name '"+p.ID+"'")
+		cpExecutionNotFound(c, in.PipelineExecutionID, p.ID)
 		return
 	}
 	m := map[string]any{
@@ -456,10 +465,7 @@ func cpListActionExecutions(c *Call) {
 		MaxResults *int   `json:"maxResults"`
 		NextToken  string `json:"nextToken"`
 	}
-	if !cpDecode(c, &in) {
-		return
-	}
-	p := cpPipeline(c, in.PipelineName)
+	p := cpDecodePipeline(c, &in, &in.PipelineName)
 	if p == nil {
 		return
 	}
@@ -468,8 +474,7 @@ func cpListActionExecutions(c *Call) {
 		execs[e.ID] = true
 	}
 	if in.Filter != nil && in.Filter.PipelineExecutionID != "" && !execs[in.Filter.PipelineExecutionID] {
-		c.Error(http.StatusBadRequest, "PipelineExecutionNotFoundException",
-			"Pipeline execution with id '"+in.Filter.PipelineExecutionID+"' does not exist in pipeline with name '"+p.ID+"'")
+		cpExecutionNotFound(c, in.Filter.PipelineExecutionID, p.ID)
 		return
 	}
 	var acts []*Resource
@@ -479,18 +484,15 @@ func cpListActionExecutions(c *Call) {
 		}
 	}
 	cpNewestFirst(acts)
-	start, end, next, ok := cpPage(c, len(acts), in.NextToken, in.MaxResults, 100, 100)
+	items, next, ok := cpRendered(c, acts, in.NextToken, in.MaxResults, 100,
+		func(a *Resource) map[string]any { return cpRenderActionExecution(c, p, a) })
 	if !ok {
 		return
 	}
-	out := struct {
+	c.JSON(struct {
 		Details   []map[string]any `json:"actionExecutionDetails"`
 		NextToken string           `json:"nextToken,omitempty"`
-	}{Details: []map[string]any{}, NextToken: next}
-	for _, a := range acts[start:end] {
-		out.Details = append(out.Details, cpRenderActionExecution(c, p, a))
-	}
-	c.JSON(out)
+	}{Details: items, NextToken: next})
 }
 
 func cpRenderActionExecution(c *Call, p, a *Resource) map[string]any {

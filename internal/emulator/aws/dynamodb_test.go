@@ -136,12 +136,10 @@ func TestDynamoDBGeneratedFaultsAndLog(t *testing.T) {
 	}
 	e.clearFaults()
 
-	svcThrottleAfterOne(e.srv, "dynamodb")
-	if _, err := client.ListTables(e.ctx, &dynamodb.ListTablesInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = client.ListTables(e.ctx, &dynamodb.ListTablesInput{})
-	svcThrottled(t, err, "ThrottlingException", http.StatusBadRequest)
+	svcCheckThrottle(t, e.srv, "dynamodb", "ThrottlingException", http.StatusBadRequest, func() error {
+		_, err := client.ListTables(e.ctx, &dynamodb.ListTablesInput{})
+		return err
+	})
 
 	// Opt-in region not enabled.
 	_, err = dynamodb.NewFromConfig(e.cfg("ap-east-1")).ListTables(e.ctx, &dynamodb.ListTablesInput{})

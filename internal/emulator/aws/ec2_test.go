@@ -134,6 +134,18 @@ func svcThrottleAfterOne(srv *awsemu.Server, service string) {
 	srv.Faults().SetRateLimit(service, 0.0001, 1)
 }
 
+// svcCheckThrottle limits service to one request per (account, region): call
+// must then succeed once and be throttled the second time, with code and
+// status, as an error the SDK's standard retryer retries.
+func svcCheckThrottle(t *testing.T, srv *awsemu.Server, service, code string, status int, call func() error) {
+	t.Helper()
+	svcThrottleAfterOne(srv, service)
+	if err := call(); err != nil {
+		t.Fatalf("first call under the rate limit: %v", err)
+	}
+	svcThrottled(t, call(), code, status)
+}
+
 // ---- EC2 -------------------------------------------------------------------
 
 func ec2Instance(i int) *awsemu.Resource {
@@ -451,11 +463,9 @@ func TestEC2CallerAccountAndFaults(t *testing.T) {
 	svcAPIError(t, err, "UnauthorizedOperation", http.StatusForbidden)
 	e.clearFaults()
 
-	svcThrottleAfterOne(e.srv, "ec2")
 	mgmt := ec2.NewFromConfig(e.cfg("us-east-1"))
-	if _, err := mgmt.DescribeRegions(e.ctx, &ec2.DescribeRegionsInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = mgmt.DescribeRegions(e.ctx, &ec2.DescribeRegionsInput{})
-	svcThrottled(t, err, "RequestLimitExceeded", http.StatusServiceUnavailable)
+	svcCheckThrottle(t, e.srv, "ec2", "RequestLimitExceeded", http.StatusServiceUnavailable, func() error {
+		_, err := mgmt.DescribeRegions(e.ctx, &ec2.DescribeRegionsInput{})
+		return err
+	})
 }

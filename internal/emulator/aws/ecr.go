@@ -66,14 +66,6 @@ func ecrInvalid(c *Call, msg string) {
 	c.Error(http.StatusBadRequest, "InvalidParameterException", msg)
 }
 
-func ecrDecode(c *Call, v any) bool {
-	if err := c.DecodeJSON(v); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
-		return false
-	}
-	return true
-}
-
 func ecrARN(c *Call, r *Resource) string {
 	if r.ARN != "" {
 		return r.ARN
@@ -124,7 +116,7 @@ func ecrDescribeRepositories(c *Call) {
 		NextToken       string   `json:"nextToken"`
 		MaxResults      *int     `json:"maxResults"`
 	}
-	if !ecrDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if in.RegistryID != "" && in.RegistryID != c.AccountID {
@@ -175,7 +167,7 @@ func ecrRepoArg(c *Call) *Resource {
 		RegistryID     string `json:"registryId"`
 		RepositoryName string `json:"repositoryName"`
 	}
-	if !ecrDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return nil
 	}
 	if in.RepositoryName == "" {
@@ -237,7 +229,7 @@ func ecrListTags(c *Call) {
 	var in struct {
 		ResourceArn string `json:"resourceArn"`
 	}
-	if !ecrDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	region, account, name, ok := ecrParseARN(in.ResourceArn)

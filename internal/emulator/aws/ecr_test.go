@@ -121,10 +121,8 @@ func TestECRGeneratedFaultsAndLog(t *testing.T) {
 		t.Errorf("request log = %+v", reqs)
 	}
 	e.clearFaults()
-	svcThrottleAfterOne(e.srv, "ecr")
-	if _, err := client.DescribeRepositories(e.ctx, &ecr.DescribeRepositoriesInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = client.DescribeRepositories(e.ctx, &ecr.DescribeRepositoriesInput{})
-	svcThrottled(t, err, "ThrottlingException", http.StatusBadRequest)
+	svcCheckThrottle(t, e.srv, "ecr", "ThrottlingException", http.StatusBadRequest, func() error {
+		_, err := client.DescribeRepositories(e.ctx, &ecr.DescribeRepositoriesInput{})
+		return err
+	})
 }

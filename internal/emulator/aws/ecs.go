@@ -106,11 +106,14 @@ func ecsInvalid(c *Call, msg string) {
 	c.Error(http.StatusBadRequest, "InvalidParameterException", msg)
 }
 
-// ecsDecode reads the JSON request; a malformed body is SerializationException.
-func ecsDecode(c *Call, v any) bool {
-	if err := c.DecodeJSON(v); err != nil {
-		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
-		return false
+// ecsIncludeValid reports whether every include value is one of allowed, and
+// answers the first that is not.
+func ecsIncludeValid(c *Call, include []string, allowed ...string) bool {
+	for _, i := range include {
+		if !slices.Contains(allowed, i) {
+			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
+			return false
+		}
 	}
 	return true
 }
@@ -189,7 +192,7 @@ func ecsListClusters(c *Call) {
 		NextToken  string `json:"nextToken"`
 		MaxResults *int   `json:"maxResults"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	size, ok := ecsPageSize(c, in.MaxResults)
@@ -245,16 +248,11 @@ func ecsDescribeClusters(c *Call) {
 		Clusters []string `json:"clusters"`
 		Include  []string `json:"include"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
-	for _, i := range in.Include {
-		switch i {
-		case "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS":
-		default:
-			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
-			return
-		}
+	if !ecsIncludeValid(c, in.Include, "ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS") {
+		return
 	}
 	if len(in.Clusters) > 100 {
 		ecsInvalid(c, "clusters can have at most 100 items.")
@@ -347,7 +345,7 @@ func ecsListServices(c *Call) {
 		LaunchType         string `json:"launchType"`
 		SchedulingStrategy string `json:"schedulingStrategy"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	size, ok := ecsPageSize(c, in.MaxResults)
@@ -443,7 +441,7 @@ func ecsDescribeServices(c *Call) {
 		Services []string `json:"services"`
 		Include  []string `json:"include"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if len(in.Services) == 0 {
@@ -454,11 +452,8 @@ func ecsDescribeServices(c *Call) {
 		ecsInvalid(c, "services can have at most 10 items.")
 		return
 	}
-	for _, i := range in.Include {
-		if i != "TAGS" {
-			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
-			return
-		}
+	if !ecsIncludeValid(c, in.Include, "TAGS") {
+		return
 	}
 	cluster := ecsFindCluster(c, in.Cluster)
 	if cluster == nil {
@@ -597,7 +592,7 @@ func ecsListTaskDefinitions(c *Call) {
 		NextToken    string `json:"nextToken"`
 		MaxResults   *int   `json:"maxResults"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	size, ok := ecsPageSize(c, in.MaxResults)
@@ -705,18 +700,15 @@ func ecsDescribeTaskDefinition(c *Call) {
 		TaskDefinition string   `json:"taskDefinition"`
 		Include        []string `json:"include"`
 	}
-	if !ecsDecode(c, &in) {
+	if !svcDecodeJSON(c, &in) {
 		return
 	}
 	if in.TaskDefinition == "" {
 		ecsInvalid(c, "taskDefinition can not be blank.")
 		return
 	}
-	for _, i := range in.Include {
-		if i != "TAGS" {
-			ecsInvalid(c, fmt.Sprintf("Invalid include value: %s", i))
-			return
-		}
+	if !ecsIncludeValid(c, in.Include, "TAGS") {
+		return
 	}
 	r := ecsFindTaskDef(c, in.TaskDefinition)
 	if r == nil {
@@ -813,10 +805,7 @@ func (g *generator) genECSTaskDefinitions(a *Account, region string) {
 		if status != "ACTIVE" {
 			attrs["DeregisteredAt"] = created.Add(time.Duration(1+rng.IntN(30)) * 24 * time.Hour)
 		}
-		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
-		if rng.IntN(4) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 4)
 		defs = append(defs, &Resource{ID: id, Name: family, ARN: g.arn("ecs", region, a.ID, "task-definition/"+id),
 			CreatedAt: created, Tags: tags, Attributes: attrs})
 	}

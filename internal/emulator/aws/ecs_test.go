@@ -228,13 +228,11 @@ func TestECSCallerAccountAndFaults(t *testing.T) {
 	}
 	e.clearFaults()
 
-	svcThrottleAfterOne(e.srv, "ecs")
 	mgmt := ecs.NewFromConfig(e.cfg("us-east-1"))
-	if _, err := mgmt.ListClusters(e.ctx, &ecs.ListClustersInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = mgmt.ListClusters(e.ctx, &ecs.ListClustersInput{})
-	svcThrottled(t, err, "ThrottlingException", http.StatusBadRequest)
+	svcCheckThrottle(t, e.srv, "ecs", "ThrottlingException", http.StatusBadRequest, func() error {
+		_, err := mgmt.ListClusters(e.ctx, &ecs.ListClustersInput{})
+		return err
+	})
 }
 
 func TestECSTaskDefinitionsListAndDescribe(t *testing.T) {

@@ -126,13 +126,11 @@ func TestEKSCallerAccountFaultsAndRequestLog(t *testing.T) {
 		t.Fatalf("request log: %+v", e.srv.Requests())
 	}
 
-	svcThrottleAfterOne(e.srv, "eks")
 	mgmt := eks.NewFromConfig(e.cfg("us-east-1"))
-	if _, err := mgmt.ListClusters(e.ctx, &eks.ListClustersInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = mgmt.ListClusters(e.ctx, &eks.ListClustersInput{})
-	svcThrottled(t, err, "ThrottlingException", http.StatusTooManyRequests)
+	svcCheckThrottle(t, e.srv, "eks", "ThrottlingException", http.StatusTooManyRequests, func() error {
+		_, err := mgmt.ListClusters(e.ctx, &eks.ListClustersInput{})
+		return err
+	})
 }
 
 func TestEKSClustersGenerated(t *testing.T) {

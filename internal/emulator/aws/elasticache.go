@@ -1,7 +1,6 @@
 package awsemu
 
 import (
-	"encoding/xml"
 	"fmt"
 	"maps"
 	"net/http"
@@ -224,12 +223,7 @@ func elasticacheDescribeCacheClusters(c *Call) {
 	for _, r := range all[start:end] {
 		res.CacheClusters = append(res.CacheClusters, elasticacheRender(c, r, nodeInfo))
 	}
-	c.XML(struct {
-		XMLName  xml.Name         `xml:"DescribeCacheClustersResponse"`
-		Xmlns    string           `xml:"xmlns,attr"`
-		Result   result           `xml:"DescribeCacheClustersResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: elasticacheXMLNS, Result: res, Metadata: responseMetadata{RequestID: c.RequestID}})
+	svcQueryXML(c, "DescribeCacheClusters", elasticacheXMLNS, res)
 }
 
 func elasticacheListTagsForResource(c *Call) {
@@ -255,12 +249,7 @@ func elasticacheListTagsForResource(c *Call) {
 	type result struct {
 		TagList rdsTagList `xml:"TagList"`
 	}
-	c.XML(struct {
-		XMLName  xml.Name         `xml:"ListTagsForResourceResponse"`
-		Xmlns    string           `xml:"xmlns,attr"`
-		Result   result           `xml:"ListTagsForResourceResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: elasticacheXMLNS, Result: result{TagList: rdsTags(found.Tags)}, Metadata: responseMetadata{RequestID: c.RequestID}})
+	svcQueryXML(c, "ListTagsForResource", elasticacheXMLNS, result{TagList: rdsTags(found.Tags)})
 }
 
 // genElastiCache makes Redis/Valkey replication groups (one cache cluster per
@@ -273,10 +262,7 @@ func (g *generator) genElastiCache(a *Account, region string) {
 	n := g.sideCount(rng)
 	for i := 0; i < n; i++ {
 		created := a.JoinedAt.Add(time.Duration(rng.Int64N(400*24*3600)) * time.Second)
-		tags := map[string]string{"env": a.Tags["env"], "team": pick(genTeams)}
-		if rng.IntN(4) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 4)
 		if rng.IntN(3) == 0 { // Memcached: one cluster of several nodes
 			id := fmt.Sprintf("%s-%s-mc-%d", a.Tags["env"], pick(genWords), i+1)
 			out = append(out, &Resource{ID: id, Name: id, ARN: g.arn("elasticache", region, a.ID, "cluster:"+id), CreatedAt: created, Tags: tags,

@@ -109,10 +109,8 @@ func TestElastiCacheDescribeCacheClustersAndTags(t *testing.T) {
 	_, err = client.DescribeCacheClusters(e.ctx, &elasticache.DescribeCacheClustersInput{})
 	svcAPIError(t, err, "AccessDenied", http.StatusForbidden)
 	e.clearFaults()
-	svcThrottleAfterOne(e.srv, "elasticache")
-	if _, err := client.DescribeCacheClusters(e.ctx, &elasticache.DescribeCacheClustersInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = client.DescribeCacheClusters(e.ctx, &elasticache.DescribeCacheClustersInput{})
-	svcThrottled(t, err, "Throttling", http.StatusBadRequest)
+	svcCheckThrottle(t, e.srv, "elasticache", "Throttling", http.StatusBadRequest, func() error {
+		_, err := client.DescribeCacheClusters(e.ctx, &elasticache.DescribeCacheClustersInput{})
+		return err
+	})
 }

@@ -110,12 +110,10 @@ func TestKafkaFaultsAndGenerated(t *testing.T) {
 	_, err := client.ListClustersV2(e.ctx, &kafka.ListClustersV2Input{})
 	svcAPIError(t, err, "AccessDeniedException", http.StatusForbidden)
 	e.clearFaults()
-	svcThrottleAfterOne(e.srv, "kafka")
-	if _, err := client.ListClusters(e.ctx, &kafka.ListClustersInput{}); err != nil {
-		t.Fatalf("first call: %v", err)
-	}
-	_, err = client.ListClusters(e.ctx, &kafka.ListClustersInput{})
-	svcThrottled(t, err, "TooManyRequestsException", http.StatusTooManyRequests)
+	svcCheckThrottle(t, e.srv, "kafka", "TooManyRequestsException", http.StatusTooManyRequests, func() error {
+		_, err := client.ListClusters(e.ctx, &kafka.ListClustersInput{})
+		return err
+	})
 	e.clearFaults()
 
 	org := awsemu.Generate(awsemu.Spec{Seed: 5, Accounts: 3, ResourcesPerKind: 3, Regions: []string{"us-east-1", "eu-west-1"}})

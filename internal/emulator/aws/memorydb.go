@@ -209,10 +209,7 @@ func (g *generator) genMemoryDB(a *Account, region string) {
 			attrs["ACLNames"] = []string{}
 			attrs["Status"] = "modifying"
 		}
-		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
-		if rng.IntN(3) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 3)
 		users = append(users, &Resource{ID: name, Name: name, ARN: g.arn("memorydb", region, a.ID, "user/"+name),
 			CreatedAt: created.Add(time.Duration(rng.Int64N(400*24*3600)) * time.Second), Tags: tags, Attributes: attrs})
 	}

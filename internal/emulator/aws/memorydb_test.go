@@ -110,10 +110,8 @@ func TestMemoryDBUsersOverCBOR(t *testing.T) {
 	_, err = client.DescribeUsers(e.ctx, &memorydb.DescribeUsersInput{})
 	svcAPIError(t, err, "AccessDeniedException", http.StatusBadRequest)
 	e.clearFaults()
-	svcThrottleAfterOne(e.srv, "memorydb")
-	if _, err := client.DescribeUsers(e.ctx, &memorydb.DescribeUsersInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = client.DescribeUsers(e.ctx, &memorydb.DescribeUsersInput{})
-	svcThrottled(t, err, "ThrottlingException", http.StatusBadRequest)
+	svcCheckThrottle(t, e.srv, "memorydb", "ThrottlingException", http.StatusBadRequest, func() error {
+		_, err := client.DescribeUsers(e.ctx, &memorydb.DescribeUsersInput{})
+		return err
+	})
 }

@@ -1,7 +1,6 @@
 package awsemu
 
 import (
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"sort"
@@ -354,22 +353,34 @@ func rdsNotFound(c *Call, code, msg string) {
 	c.Error(http.StatusNotFound, code, msg)
 }
 
-func rdsDescribeDBInstances(c *Call) {
-	all := svcResources(c, KindRDSDBInstance)
-	if id := c.Params().Get("DBInstanceIdentifier"); id != "" {
+// rdsDescribed is the page of kind's resources a Describe call asks for: all,
+// or the one whose identifier or ARN (of arnType) the parameter param names,
+// answering code ("<what> <id> not found.") when none is. ok is false when
+// the call has been answered with an error.
+func rdsDescribed(c *Call, kind, arnType, param, code, what string) (page []*Resource, marker string, ok bool) {
+	all := svcResources(c, kind)
+	if id := c.Params().Get(param); id != "" {
 		var one []*Resource
 		for _, r := range all {
-			if r.ID == id || rdsARN(c, r, "db") == id {
+			if r.ID == id || rdsARN(c, r, arnType) == id {
 				one = append(one, r)
 			}
 		}
 		if len(one) == 0 {
-			rdsNotFound(c, "DBInstanceNotFound", "DBInstance "+id+" not found.")
-			return
+			rdsNotFound(c, code, what+" "+id+" not found.")
+			return nil, "", false
 		}
 		all = one
 	}
 	start, end, marker, ok := rdsPage(c, len(all))
+	if !ok {
+		return nil, "", false
+	}
+	return all[start:end], marker, true
+}
+
+func rdsDescribeDBInstances(c *Call) {
+	page, marker, ok := rdsDescribed(c, KindRDSDBInstance, "db", "DBInstanceIdentifier", "DBInstanceNotFound", "DBInstance")
 	if !ok {
 		return
 	}
@@ -378,15 +389,10 @@ func rdsDescribeDBInstances(c *Call) {
 		DBInstances []rdsDBInstance `xml:"DBInstances>DBInstance"`
 	}
 	res := result{Marker: marker, DBInstances: []rdsDBInstance{}}
-	for _, r := range all[start:end] {
+	for _, r := range page {
 		res.DBInstances = append(res.DBInstances, rdsRenderInstance(c, r))
 	}
-	c.XML(struct {
-		XMLName  xml.Name         `xml:"DescribeDBInstancesResponse"`
-		Xmlns    string           `xml:"xmlns,attr"`
-		Result   result           `xml:"DescribeDBInstancesResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: rdsXMLNS, Result: res, Metadata: responseMetadata{RequestID: c.RequestID}})
+	svcQueryXML(c, "DescribeDBInstances", rdsXMLNS, res)
 }
 
 // ---- DescribeDBClusters --------------------------------------------------
@@ -501,21 +507,7 @@ func rdsRenderCluster(c *Call, r *Resource) rdsDBCluster {
 }
 
 func rdsDescribeDBClusters(c *Call) {
-	all := svcResources(c, KindRDSDBCluster)
-	if id := c.Params().Get("DBClusterIdentifier"); id != "" {
-		var one []*Resource
-		for _, r := range all {
-			if r.ID == id || rdsARN(c, r, "cluster") == id {
-				one = append(one, r)
-			}
-		}
-		if len(one) == 0 {
-			rdsNotFound(c, "DBClusterNotFoundFault", "DBCluster "+id+" not found.")
-			return
-		}
-		all = one
-	}
-	start, end, marker, ok := rdsPage(c, len(all))
+	page, marker, ok := rdsDescribed(c, KindRDSDBCluster, "cluster", "DBClusterIdentifier", "DBClusterNotFoundFault", "DBCluster")
 	if !ok {
 		return
 	}
@@ -524,15 +516,10 @@ func rdsDescribeDBClusters(c *Call) {
 		DBClusters []rdsDBCluster `xml:"DBClusters>DBCluster"`
 	}
 	res := result{Marker: marker, DBClusters: []rdsDBCluster{}}
-	for _, r := range all[start:end] {
+	for _, r := range page {
 		res.DBClusters = append(res.DBClusters, rdsRenderCluster(c, r))
 	}
-	c.XML(struct {
-		XMLName  xml.Name         `xml:"DescribeDBClustersResponse"`
-		Xmlns    string           `xml:"xmlns,attr"`
-		Result   result           `xml:"DescribeDBClustersResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: rdsXMLNS, Result: res, Metadata: responseMetadata{RequestID: c.RequestID}})
+	svcQueryXML(c, "DescribeDBClusters", rdsXMLNS, res)
 }
 
 // ---- ListTagsForResource -------------------------------------------------
@@ -544,41 +531,33 @@ func rdsListTagsForResource(c *Call) {
 		return
 	}
 	var found *Resource
-	switch {
-	case strings.Contains(name, ":db:"):
-		for _, r := range svcResources(c, KindRDSDBInstance) {
-			if rdsARN(c, r, "db") == name {
+	byARN := func(kind, arnType, code, what string) bool {
+		for _, r := range svcResources(c, kind) {
+			if rdsARN(c, r, arnType) == name {
 				found = r
 			}
 		}
 		if found == nil {
-			rdsNotFound(c, "DBInstanceNotFound", "DBInstance "+name[strings.LastIndex(name, ":")+1:]+" not found.")
+			rdsNotFound(c, code, what+" "+name[strings.LastIndex(name, ":")+1:]+" not found.")
+		}
+		return found != nil
+	}
+	switch {
+	case strings.Contains(name, ":db:"):
+		if !byARN(KindRDSDBInstance, "db", "DBInstanceNotFound", "DBInstance") {
 			return
 		}
 	case strings.Contains(name, ":cluster:"):
-		for _, r := range svcResources(c, KindRDSDBCluster) {
-			if rdsARN(c, r, "cluster") == name {
-				found = r
-			}
-		}
-		if found == nil {
-			rdsNotFound(c, "DBClusterNotFoundFault", "DBCluster "+name[strings.LastIndex(name, ":")+1:]+" not found.")
+		if !byARN(KindRDSDBCluster, "cluster", "DBClusterNotFoundFault", "DBCluster") {
 			return
 		}
 	default:
 		rdsInvalid(c, "Invalid resource name: "+name)
 		return
 	}
-	c.XML(struct {
-		XMLName xml.Name `xml:"ListTagsForResourceResponse"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Result  struct {
-			TagList rdsTagList `xml:"TagList"`
-		} `xml:"ListTagsForResourceResult"`
-		Metadata responseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: rdsXMLNS, Result: struct {
+	svcQueryXML(c, "ListTagsForResource", rdsXMLNS, struct {
 		TagList rdsTagList `xml:"TagList"`
-	}{rdsTags(found.Tags)}, Metadata: responseMetadata{RequestID: c.RequestID}})
+	}{rdsTags(found.Tags)})
 }
 
 // ---- generation ------------------------------------------------------------

@@ -159,10 +159,8 @@ func TestRDSDescribeDBClustersAndFaults(t *testing.T) {
 	_, err = client.DescribeDBClusters(e.ctx, &rds.DescribeDBClustersInput{})
 	svcAPIError(t, err, "AccessDenied", http.StatusForbidden)
 	e.clearFaults()
-	svcThrottleAfterOne(e.srv, "rds")
-	if _, err := client.DescribeDBInstances(e.ctx, &rds.DescribeDBInstancesInput{}); err != nil {
-		t.Fatalf("first call under the rate limit: %v", err)
-	}
-	_, err = client.DescribeDBInstances(e.ctx, &rds.DescribeDBInstancesInput{})
-	svcThrottled(t, err, "Throttling", http.StatusBadRequest)
+	svcCheckThrottle(t, e.srv, "rds", "Throttling", http.StatusBadRequest, func() error {
+		_, err := client.DescribeDBInstances(e.ctx, &rds.DescribeDBInstancesInput{})
+		return err
+	})
 }

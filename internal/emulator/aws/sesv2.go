@@ -325,10 +325,7 @@ func (g *generator) genSES(a *Account, region string) {
 		if rng.IntN(4) == 0 {
 			attrs["ArchiveArn"] = fmt.Sprintf("arn:%s:ses:%s:%s:mailmanager-archive/a-%s", g.spec.Partition, region, a.ID, svcHex(17, a.ID, region, name))
 		}
-		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
-		if rng.IntN(3) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 3)
 		sets = append(sets, &Resource{ID: name, Name: name, ARN: g.arn("ses", region, a.ID, "configuration-set/"+name),
 			CreatedAt: a.JoinedAt.Add(time.Duration(rng.Int64N(400*24*3600)) * time.Second), Tags: tags, Attributes: attrs})
 	}
@@ -361,10 +358,7 @@ func (g *generator) genSES(a *Account, region string) {
 			attrs["Policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:` + g.spec.Partition +
 				`:iam::` + a.ID + `:root"},"Action":["ses:SendEmail","ses:SendRawEmail"],"Resource":"*"}]}`
 		}
-		tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
-		if rng.IntN(3) == 0 {
-			tags = map[string]string{}
-		}
+		tags := sideTags(rng, a, 3)
 		ids = append(ids, &Resource{ID: name, Name: name, ARN: g.arn("ses", region, a.ID, "identity/"+name),
 			CreatedAt: a.JoinedAt.Add(time.Duration(rng.Int64N(400*24*3600)) * time.Second), Tags: tags, Attributes: attrs})
 	}

@@ -97,11 +97,9 @@ func TestSESv2IdentitiesAndConfigurationSets(t *testing.T) {
 	_, err = client.ListEmailIdentities(e.ctx, &sesv2.ListEmailIdentitiesInput{})
 	svcAPIError(t, err, "AccessDeniedException", http.StatusForbidden)
 	e.clearFaults()
-	svcThrottleAfterOne(e.srv, "ses")
 	member := sesv2.NewFromConfig(e.memberCfg("us-east-1"))
-	if _, err := member.ListConfigurationSets(e.ctx, &sesv2.ListConfigurationSetsInput{}); err != nil {
-		t.Fatalf("first call: %v", err)
-	}
-	_, err = member.ListConfigurationSets(e.ctx, &sesv2.ListConfigurationSetsInput{})
-	svcThrottled(t, err, "TooManyRequestsException", http.StatusTooManyRequests)
+	svcCheckThrottle(t, e.srv, "ses", "TooManyRequestsException", http.StatusTooManyRequests, func() error {
+		_, err := member.ListConfigurationSets(e.ctx, &sesv2.ListConfigurationSetsInput{})
+		return err
+	})
 }

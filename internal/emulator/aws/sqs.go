@@ -256,6 +256,16 @@ func (g *generator) sideCount(rng *rand.Rand) int {
 	return rng.IntN(2*g.spec.ResourcesPerKind + 1)
 }
 
+// sideTags is {env, team} with the team drawn from rng, or no tags one time
+// in untaggedOneIn (drawn after the team).
+func sideTags(rng *rand.Rand, a *Account, untaggedOneIn int) map[string]string {
+	tags := map[string]string{"env": a.Tags["env"], "team": genTeams[rng.IntN(len(genTeams))]}
+	if rng.IntN(untaggedOneIn) == 0 {
+		return map[string]string{}
+	}
+	return tags
+}
+
 func (g *generator) genSQS(a *Account, region string) {
 	rng := g.sideRNG(a, region, KindSQSQueue)
 	n := g.sideCount(rng)

@@ -1,6 +1,7 @@
 package awsemu
 
 import (
+	"encoding/xml"
 	"hash/fnv"
 	"net/http"
 	"net/url"
@@ -192,4 +193,42 @@ func svcWildcard(pattern, s string) bool {
 	default:
 		return s != "" && s[0] == pattern[0] && svcWildcard(pattern[1:], s[1:])
 	}
+}
+
+// queryResponse is the document a Query-protocol (XML) service answers with:
+// <ActionResponse xmlns="…"><ActionResult>…</ActionResult>
+// <ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></ActionResponse>.
+type queryResponse struct {
+	XMLName  xml.Name
+	Xmlns    string `xml:"xmlns,attr"`
+	Result   queryResult
+	Metadata responseMetadata `xml:"ResponseMetadata"`
+}
+
+// queryResult encodes body's members inside an element named name.
+type queryResult struct {
+	name string
+	body any
+}
+
+func (r queryResult) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	start.Name = xml.Name{Local: r.name}
+	return e.EncodeElement(r.body, start)
+}
+
+// svcQueryXML answers action of a Query-protocol service in namespace xmlns
+// with result's members inside <ActionResult>.
+func svcQueryXML(c *Call, action, xmlns string, result any) {
+	c.XML(queryResponse{XMLName: xml.Name{Local: action + "Response"}, Xmlns: xmlns,
+		Result: queryResult{name: action + "Result", body: result}, Metadata: responseMetadata{RequestID: c.RequestID}})
+}
+
+// svcDecodeJSON reads a JSON protocol request into v; a malformed body is
+// answered with SerializationException, and false.
+func svcDecodeJSON(c *Call, v any) bool {
+	if err := c.DecodeJSON(v); err != nil {
+		c.Error(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
+		return false
+	}
+	return true
 }

@@ -5,7 +5,6 @@ import (
 
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -34,24 +33,11 @@ func (applicationKind) Collect(ctx context.Context, cfg aws.Config, req awscloud
 	if err != nil {
 		return awscloud.Page{}, err
 	}
-	in := &codedeploy.ListApplicationsInput{}
-	if cur.List != "" {
-		in.NextToken = aws.String(cur.List)
-	}
-	list, err := c.ListApplications(ctx, in)
+	names, listNext, err := listApplications(ctx, c, req, cur.List)
 	if err != nil {
-		return awscloud.Page{}, fmt.Errorf("list applications in %s: %w", req.Region, err)
+		return awscloud.Page{}, err
 	}
-	names := append([]string(nil), list.Applications...)
-	sort.Strings(names)
-	start, end, more := window(len(names), cur.Offset, awscloud.PageSize(req, 1, 100))
-	next := ""
-	switch {
-	case more:
-		next = cursor{List: cur.List, Offset: end}.encode()
-	case aws.ToString(list.NextToken) != "":
-		next = cursor{List: aws.ToString(list.NextToken)}.encode()
-	}
+	start, end, next := flatWindow(cur, len(names), awscloud.PageSize(req, 1, 100), listNext)
 	names = names[start:end]
 	if len(names) == 0 {
 		return awscloud.Page{Next: next}, nil

@@ -14,33 +14,7 @@ import (
 // all history) and counts the pages.
 func collect(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, size int32, since time.Time, actions ...string) ([]map[string]any, int, int) {
 	t.Helper()
-	k, ok := awscloud.LookupKind(kind)
-	if !ok {
-		t.Fatalf("kind %s not registered", kind)
-	}
-	cfg, err := p.Config(awstest.Ctx(t), acct.Target(), region)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := awscloud.PageRequest{Account: acct, Region: region, PageSize: size, IncludeActions: actions, Since: since}
-	var items []map[string]any
-	pages, omitted := 0, 0
-	for {
-		page, err := k.Collect(awstest.Ctx(t), cfg, req)
-		if err != nil {
-			t.Fatalf("%s %s %s page %d: %v", kind, acct.ID, region, pages+1, err)
-		}
-		pages++
-		omitted += page.Omitted
-		items = append(items, page.Items...)
-		if page.Next == "" {
-			return items, pages, omitted
-		}
-		if pages > 1000 {
-			t.Fatal("pagination does not end")
-		}
-		req.Token = page.Next
-	}
+	return awstest.Collect(t, p, kind, awscloud.PageRequest{Account: acct, Region: region, PageSize: size, IncludeActions: actions, Since: since})
 }
 
 // checkTags compares Properties.Tags ([{Key, Value}]) with the resource's tags.

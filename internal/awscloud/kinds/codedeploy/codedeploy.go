@@ -5,9 +5,10 @@ package codedeploy
 import (
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 
-	"encoding/base64"
-	"encoding/json"
+	"context"
 	"errors"
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,21 +42,11 @@ type cursor struct {
 	InnerOffset int    `json:"io,omitempty"`
 }
 
-func (c cursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func (c cursor) encode() string { return awscloud.EncodeToken(c) }
 
 func decodeCursor(token string) (cursor, error) {
 	var c cursor
-	if token == "" {
-		return c, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.Offset < 0 || c.Outer < 0 || c.InnerOffset < 0 {
+	if err := awscloud.DecodeToken(token, &c); err != nil || c.Offset < 0 || c.Outer < 0 || c.InnerOffset < 0 {
 		return cursor{}, errors.New("codedeploy: malformed page token")
 	}
 	return c, nil
@@ -67,6 +58,93 @@ func window(n, offset int, size int32) (start, end int, more bool) {
 	start = min(offset, n)
 	end = min(start+int(size), n)
 	return start, end, end < n
+}
+
+// flatWindow is the window of size from cur into a one-level list page
+// (applications, deployments) of n names whose next AWS token is listNext,
+// and the page token after it ("" after the last).
+func flatWindow(cur cursor, n int, size int32, listNext string) (start, end int, next string) {
+	start, end, more := window(n, cur.Offset, size)
+	switch {
+	case more:
+		next = cursor{List: cur.List, Offset: end}.encode()
+	case listNext != "":
+		next = cursor{List: listNext}.encode()
+	}
+	return start, end, next
+}
+
+// listApplications reads the page of applications token (AWS's) asks for:
+// its names, sorted, and the next AWS token.
+func listApplications(ctx context.Context, c *codedeploy.Client, req awscloud.PageRequest, token string) ([]string, string, error) {
+	in := &codedeploy.ListApplicationsInput{}
+	if token != "" {
+		in.NextToken = aws.String(token)
+	}
+	list, err := c.ListApplications(ctx, in)
+	if err != nil {
+		return nil, "", fmt.Errorf("list applications in %s: %w", req.Region, err)
+	}
+	names := append([]string(nil), list.Applications...)
+	sort.Strings(names)
+	return names, aws.ToString(list.NextToken), nil
+}
+
+// nextOuter is the cursor after the last inner page of outer item cur.Outer
+// (an application's groups, a deployment's targets).
+func nextOuter(cur cursor, apps int, listNext string) cursor {
+	if cur.Outer+1 < apps {
+		return cursor{List: cur.List, Outer: cur.Outer + 1}
+	}
+	if listNext != "" {
+		return cursor{List: listNext}
+	}
+	return cursor{}
+}
+
+// nestedPage is the next non-empty page of inner items (an application's
+// groups, a deployment's targets) from cur, across the n outer items of one
+// listing whose next AWS token is listNext: list reads outer item i's inner
+// page from an AWS token (gone: the outer item is passed over), describe
+// makes the page of a window of at most size of them.
+func nestedPage(cur cursor, n int, listNext string, size int32,
+	list func(i int, token string) (ids []string, next string, gone bool, err error),
+	describe func(i int, ids []string) (awscloud.Page, error)) (awscloud.Page, error) {
+	for ; cur.Outer < n; cur.Outer, cur.Inner, cur.InnerOffset = cur.Outer+1, "", 0 {
+		ids, innerNext, gone, err := list(cur.Outer, cur.Inner)
+		if err != nil {
+			return awscloud.Page{}, err
+		}
+		if gone {
+			continue
+		}
+		start, end, more := window(len(ids), cur.InnerOffset, size)
+		if start == end && innerNext == "" {
+			continue
+		}
+		next := cur
+		switch {
+		case more:
+			next.InnerOffset = end
+		case innerNext != "":
+			next.Inner, next.InnerOffset = innerNext, 0
+		default:
+			next = nextOuter(cur, n, listNext)
+		}
+		page, err := describe(cur.Outer, ids[start:end])
+		if err != nil {
+			return awscloud.Page{}, err
+		}
+		if next != (cursor{}) {
+			page.Next = next.encode()
+		}
+		return page, nil
+	}
+	page := awscloud.Page{}
+	if listNext != "" {
+		page.Next = cursor{List: listNext}.encode()
+	}
+	return page, nil
 }
 
 // pascalMembers are the nested structures whose members CodeDeploy's wire

@@ -61,28 +61,18 @@ func (deploymentKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.
 	if err != nil {
 		return awscloud.Page{}, err
 	}
-	start, end, more := window(len(list.Deployments), cur.Offset, awscloud.PageSize(req, 1, 100))
-	next := ""
-	switch {
-	case more:
-		next = cursor{List: cur.List, Offset: end}.encode()
-	case aws.ToString(list.NextToken) != "":
-		next = cursor{List: aws.ToString(list.NextToken)}.encode()
-	}
+	start, end, next := flatWindow(cur, len(list.Deployments), awscloud.PageSize(req, 1, 100), aws.ToString(list.NextToken))
 	ids := list.Deployments[start:end]
-	items := make([]map[string]any, len(ids))
-	gone := make([]bool, len(ids))
-	err = awscloud.ForEach(ctx, len(ids), concurrency, func(ctx context.Context, i int) error {
+	items, gone, err := awscloud.ReadEach(ctx, len(ids), concurrency, func(ctx context.Context, i int) (map[string]any, error) {
 		out, err := c.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(ids[i])})
 		switch {
 		case err == nil && out.DeploymentInfo != nil:
-			items[i] = awscloud.NewItem(KindDeployment, properties(out.DeploymentInfo, deploymentFields), awscloud.ExtraContext(req, true))
+			return awscloud.NewItem(KindDeployment, properties(out.DeploymentInfo, deploymentFields), awscloud.ExtraContext(req, true)), nil
 		case err == nil || awscloud.ErrorCode(err) == "DeploymentDoesNotExistException":
-			gone[i] = true
+			return nil, nil
 		default:
-			return fmt.Errorf("get deployment %s in %s: %w", ids[i], req.Region, err)
+			return nil, fmt.Errorf("get deployment %s in %s: %w", ids[i], req.Region, err)
 		}
-		return nil
 	})
 	if err != nil {
 		return awscloud.Page{}, err

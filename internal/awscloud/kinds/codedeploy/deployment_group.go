@@ -45,71 +45,28 @@ func (deploymentGroupKind) Collect(ctx context.Context, cfg aws.Config, req awsc
 	if err != nil {
 		return awscloud.Page{}, err
 	}
-	in := &codedeploy.ListApplicationsInput{}
-	if cur.List != "" {
-		in.NextToken = aws.String(cur.List)
-	}
-	list, err := c.ListApplications(ctx, in)
+	apps, listNext, err := listApplications(ctx, c, req, cur.List)
 	if err != nil {
-		return awscloud.Page{}, fmt.Errorf("list applications in %s: %w", req.Region, err)
+		return awscloud.Page{}, err
 	}
-	apps := append([]string(nil), list.Applications...)
-	sort.Strings(apps)
-	size := awscloud.PageSize(req, 1, 100)
-	for ; cur.Outer < len(apps); cur.Outer, cur.Inner, cur.InnerOffset = cur.Outer+1, "", 0 {
-		app := apps[cur.Outer]
-		gin := &codedeploy.ListDeploymentGroupsInput{ApplicationName: aws.String(app)}
-		if cur.Inner != "" {
-			gin.NextToken = aws.String(cur.Inner)
-		}
-		groups, err := c.ListDeploymentGroups(ctx, gin)
-		if awscloud.ErrorCode(err) == "ApplicationDoesNotExistException" { // deleted since the listing
-			continue
-		}
-		if err != nil {
-			return awscloud.Page{}, fmt.Errorf("list deployment groups of %s in %s: %w", app, req.Region, err)
-		}
-		names := append([]string(nil), groups.DeploymentGroups...)
-		sort.Strings(names)
-		start, end, more := window(len(names), cur.InnerOffset, size)
-		if start == end && aws.ToString(groups.NextToken) == "" {
-			continue
-		}
-		next := cur
-		switch {
-		case more:
-			next.InnerOffset = end
-		case aws.ToString(groups.NextToken) != "":
-			next.Inner, next.InnerOffset = aws.ToString(groups.NextToken), 0
-		default:
-			next = nextOuter(cur, len(apps), aws.ToString(list.NextToken))
-		}
-		page, err := describeGroups(ctx, c, req, app, names[start:end])
-		if err != nil {
-			return awscloud.Page{}, err
-		}
-		if next != (cursor{}) {
-			page.Next = next.encode()
-		}
-		return page, nil
-	}
-	page := awscloud.Page{}
-	if t := aws.ToString(list.NextToken); t != "" {
-		page.Next = cursor{List: t}.encode()
-	}
-	return page, nil
-}
-
-// nextOuter is the cursor after the last inner page of outer item cur.Outer
-// (an application's groups, a deployment's targets).
-func nextOuter(cur cursor, apps int, listNext string) cursor {
-	if cur.Outer+1 < apps {
-		return cursor{List: cur.List, Outer: cur.Outer + 1}
-	}
-	if listNext != "" {
-		return cursor{List: listNext}
-	}
-	return cursor{}
+	return nestedPage(cur, len(apps), listNext, awscloud.PageSize(req, 1, 100),
+		func(i int, token string) ([]string, string, bool, error) {
+			gin := &codedeploy.ListDeploymentGroupsInput{ApplicationName: aws.String(apps[i])}
+			if token != "" {
+				gin.NextToken = aws.String(token)
+			}
+			groups, err := c.ListDeploymentGroups(ctx, gin)
+			if awscloud.ErrorCode(err) == "ApplicationDoesNotExistException" { // deleted since the listing
+				return nil, "", true, nil
+			}
+			if err != nil {
+				return nil, "", false, fmt.Errorf("list deployment groups of %s in %s: %w", apps[i], req.Region, err)
+			}
+			names := append([]string(nil), groups.DeploymentGroups...)
+			sort.Strings(names)
+			return names, aws.ToString(groups.NextToken), false, nil
+		},
+		func(i int, names []string) (awscloud.Page, error) { return describeGroups(ctx, c, req, apps[i], names) })
 }
 
 func describeGroups(ctx context.Context, c *codedeploy.Client, req awscloud.PageRequest, app string, names []string) (awscloud.Page, error) {
@@ -136,20 +93,20 @@ func describeGroups(ctx context.Context, c *codedeploy.Client, req awscloud.Page
 	var omitted awscloud.Omissions
 	if awscloud.WantsAction(req, ActionGroupTags) {
 		partition := awscloud.ItemPartition(req)
-		err := awscloud.ForEach(ctx, len(items), concurrency, func(ctx context.Context, i int) error {
-			id := app + "/" + groupNames[i]
-			arn := "arn:" + partition + ":codedeploy:" + req.Region + ":" + req.Account.ID + ":deploymentgroup:" + id
-			tags, err := listTags(ctx, c, arn)
-			switch {
-			case err == nil:
-				items[i]["Properties"].(map[string]any)["Tags"] = tags
-			case awscloud.ErrorCode(err) == "DeploymentGroupDoesNotExistException" || awscloud.ErrorCode(err) == "ApplicationDoesNotExistException":
-				gone[i] = true
-			case !omitted.Omit(ActionGroupTags, "deployment group "+id, 1, err):
-				return fmt.Errorf("list tags of deployment group %s: %w", id, err)
-			}
-			return nil
-		})
+		err := awscloud.PerItemCall{Action: ActionGroupTags, Field: "Tags", Does: "list tags of", Limit: concurrency,
+			Resource: func(i int) string { return "deployment group " + app + "/" + groupNames[i] },
+			Read: func(ctx context.Context, i int) (any, error) {
+				arn := "arn:" + partition + ":codedeploy:" + req.Region + ":" + req.Account.ID + ":deploymentgroup:" + app + "/" + groupNames[i]
+				tags, err := listTags(ctx, c, arn)
+				if err != nil {
+					return nil, err
+				}
+				return tags, nil
+			},
+			Gone: func(err error) bool {
+				return awscloud.ErrorCode(err) == "DeploymentGroupDoesNotExistException" || awscloud.ErrorCode(err) == "ApplicationDoesNotExistException"
+			},
+		}.Run(ctx, items, gone, &omitted)
 		if err != nil {
 			return awscloud.Page{}, err
 		}

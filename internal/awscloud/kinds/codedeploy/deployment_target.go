@@ -45,47 +45,22 @@ func (deploymentTargetKind) Collect(ctx context.Context, cfg aws.Config, req aws
 		return awscloud.Page{}, err
 	}
 	deps := list.Deployments
-	size := awscloud.PageSize(req, 1, targetBatch)
-	for ; cur.Outer < len(deps); cur.Outer, cur.Inner, cur.InnerOffset = cur.Outer+1, "", 0 {
-		dep := deps[cur.Outer]
-		tin := &codedeploy.ListDeploymentTargetsInput{DeploymentId: aws.String(dep)}
-		if cur.Inner != "" {
-			tin.NextToken = aws.String(cur.Inner)
-		}
-		targets, err := c.ListDeploymentTargets(ctx, tin)
-		switch code := awscloud.ErrorCode(err); {
-		case code == "DeploymentNotStartedException" || code == "DeploymentDoesNotExistException":
-			continue
-		case err != nil:
-			return awscloud.Page{}, fmt.Errorf("list targets of deployment %s in %s: %w", dep, req.Region, err)
-		}
-		start, end, more := window(len(targets.TargetIds), cur.InnerOffset, size)
-		if start == end && aws.ToString(targets.NextToken) == "" {
-			continue
-		}
-		next := cur
-		switch {
-		case more:
-			next.InnerOffset = end
-		case aws.ToString(targets.NextToken) != "":
-			next.Inner, next.InnerOffset = aws.ToString(targets.NextToken), 0
-		default:
-			next = nextOuter(cur, len(deps), aws.ToString(list.NextToken))
-		}
-		page, err := describeTargets(ctx, c, req, dep, targets.TargetIds[start:end])
-		if err != nil {
-			return awscloud.Page{}, err
-		}
-		if next != (cursor{}) {
-			page.Next = next.encode()
-		}
-		return page, nil
-	}
-	page := awscloud.Page{}
-	if t := aws.ToString(list.NextToken); t != "" {
-		page.Next = cursor{List: t}.encode()
-	}
-	return page, nil
+	return nestedPage(cur, len(deps), aws.ToString(list.NextToken), awscloud.PageSize(req, 1, targetBatch),
+		func(i int, token string) ([]string, string, bool, error) {
+			tin := &codedeploy.ListDeploymentTargetsInput{DeploymentId: aws.String(deps[i])}
+			if token != "" {
+				tin.NextToken = aws.String(token)
+			}
+			targets, err := c.ListDeploymentTargets(ctx, tin)
+			switch code := awscloud.ErrorCode(err); {
+			case code == "DeploymentNotStartedException" || code == "DeploymentDoesNotExistException":
+				return nil, "", true, nil
+			case err != nil:
+				return nil, "", false, fmt.Errorf("list targets of deployment %s in %s: %w", deps[i], req.Region, err)
+			}
+			return targets.TargetIds, aws.ToString(targets.NextToken), false, nil
+		},
+		func(i int, ids []string) (awscloud.Page, error) { return describeTargets(ctx, c, req, deps[i], ids) })
 }
 
 func describeTargets(ctx context.Context, c *codedeploy.Client, req awscloud.PageRequest, dep string, ids []string) (awscloud.Page, error) {

@@ -30,18 +30,7 @@ func TestDeploymentKind(t *testing.T) {
 			}
 			items, pages, _ := collect(t, p, "AWS::CodeDeploy::Deployment", acct, region, 2, since)
 			multiPage = multiPage || pages > 1
-			got := awstest.ByKey(items, "DeploymentId")
-			want := 0
-			for _, r := range res {
-				it, ok := got[r.ID]
-				if r.CreatedAt.Before(since) {
-					older++
-					if ok {
-						t.Fatalf("deployment %s of %v is older than the window", r.ID, r.CreatedAt)
-					}
-					continue
-				}
-				want++
+			want, old := awstest.CheckWindow(t, res, items, "DeploymentId", "deployment", since, func(r *awsemu.Resource, it map[string]any, ok bool) {
 				if !ok || it["Type"] != "AWS::CodeDeploy::Deployment" || awstest.ExtraOf(it)["AccountId"] != acct.ID {
 					t.Fatalf("deployment %s: %v", r.ID, it)
 				}
@@ -64,7 +53,8 @@ func TestDeploymentKind(t *testing.T) {
 						t.Fatalf("overview %v", ov)
 					}
 				}
-			}
+			})
+			older += old
 			if len(items) != want {
 				t.Fatalf("%s %s: %d deployments in the window, want %d", acct.ID, region, len(items), want)
 			}

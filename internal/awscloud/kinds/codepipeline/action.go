@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 )
 
 // KindAction: a ListPipelines page, GetPipeline per pipeline, one record per
@@ -30,25 +31,7 @@ func (actionKind) Global() bool      { return false }
 func (actionKind) Actions() []string { return nil }
 
 func (actionKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
-	c := client(cfg, req)
-	list, err := pipelinePage(ctx, c, req, awscloud.PageSize(req, 1, 1000), req.Token)
-	if err != nil {
-		return awscloud.Page{}, err
-	}
-	names := pipelineNames(list)
-	got, err := getPipelines(ctx, c, req, names)
-	if err != nil {
-		return awscloud.Page{}, err
-	}
-	page := awscloud.Page{Next: aws.ToString(list.NextToken)}
-	for i, p := range got {
-		if p == nil { // deleted since the listing
-			continue
-		}
-		arn := ""
-		if p.Metadata != nil {
-			arn = aws.ToString(p.Metadata.PipelineArn)
-		}
+	return declaredPage(ctx, cfg, req, func(page *awscloud.Page, name, arn string, p *codepipeline.GetPipelineOutput) {
 		version := 0
 		if p.Pipeline.Version != nil {
 			version = int(*p.Pipeline.Version)
@@ -59,10 +42,9 @@ func (actionKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.Page
 				if a.ActionTypeId != nil {
 					pr["ActionTypeId"] = awscloud.Props(*a.ActionTypeId, nil)
 				}
-				pr["PipelineName"], pr["PipelineArn"], pr["PipelineVersion"], pr["StageName"] = names[i], arn, version, aws.ToString(s.Name)
+				pr["PipelineName"], pr["PipelineArn"], pr["PipelineVersion"], pr["StageName"] = name, arn, version, aws.ToString(s.Name)
 				page.Items = append(page.Items, awscloud.NewItem(KindAction, keep(pr, actionFields), awscloud.ExtraContext(req, true)))
 			}
 		}
-	}
-	return page, nil
+	})
 }

@@ -27,18 +27,7 @@ func TestActionExecutionKind(t *testing.T) {
 			}
 			items, pages := collect(t, p, "AWS::CodePipeline::ActionExecution", acct, region, 2, since)
 			multiPage = multiPage || pages > 1
-			got := awstest.ByKey(items, "ActionExecutionId")
-			want := 0
-			for _, r := range res {
-				it, ok := got[r.ID]
-				if r.CreatedAt.Before(since) {
-					older++
-					if ok {
-						t.Fatalf("action execution %s of %v is older than the window", r.ID, r.CreatedAt)
-					}
-					continue
-				}
-				want++
+			want, old := awstest.CheckWindow(t, res, items, "ActionExecutionId", "action execution", since, func(r *awsemu.Resource, it map[string]any, ok bool) {
 				if !ok {
 					t.Fatalf("action execution %s missing", r.ID)
 				}
@@ -49,7 +38,8 @@ func TestActionExecutionKind(t *testing.T) {
 					in["actionTypeId"].(map[string]any)["provider"] != r.AttrString("Provider") || pr["Output"] == nil {
 					t.Fatalf("action execution props %v", pr)
 				}
-			}
+			})
+			older += old
 			if len(items) != want {
 				t.Fatalf("%s %s: %d action executions in the window, want %d", acct.ID, region, len(items), want)
 			}

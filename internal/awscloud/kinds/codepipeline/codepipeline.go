@@ -7,8 +7,6 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -68,6 +66,45 @@ func getPipelines(ctx context.Context, c *codepipeline.Client, req awscloud.Page
 	return out, err
 }
 
+// declarations reads the page of pipelines req's token asks for and
+// GetPipeline for each: the page, its pipelines' names and their
+// declarations (nil: deleted since the listing).
+func declarations(ctx context.Context, c *codepipeline.Client, req awscloud.PageRequest) (*codepipeline.ListPipelinesOutput, []string, []*codepipeline.GetPipelineOutput, error) {
+	list, err := pipelinePage(ctx, c, req, awscloud.PageSize(req, 1, 1000), req.Token)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	names := pipelineNames(list)
+	got, err := getPipelines(ctx, c, req, names)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return list, names, got, nil
+}
+
+// declaredPage is one page of records drawn from pipelines' declarations:
+// add appends to page those of the pipeline named name, whose ARN is arn
+// ("" without metadata), for each pipeline not deleted since the listing.
+func declaredPage(ctx context.Context, cfg aws.Config, req awscloud.PageRequest,
+	add func(page *awscloud.Page, name, arn string, p *codepipeline.GetPipelineOutput)) (awscloud.Page, error) {
+	list, names, got, err := declarations(ctx, client(cfg, req), req)
+	if err != nil {
+		return awscloud.Page{}, err
+	}
+	page := awscloud.Page{Next: aws.ToString(list.NextToken)}
+	for i, p := range got {
+		if p == nil { // deleted since the listing
+			continue
+		}
+		arn := ""
+		if p.Metadata != nil {
+			arn = aws.ToString(p.Metadata.PipelineArn)
+		}
+		add(&page, names[i], arn, p)
+	}
+	return page, nil
+}
+
 // pipelineNames lists the names of one page of pipelines and its next token.
 func pipelineNames(list *codepipeline.ListPipelinesOutput) []string {
 	names := make([]string, len(list.Pipelines))
@@ -89,21 +126,11 @@ type cursor struct {
 // outerPage is how many pipelines a history page token walks through.
 const outerPage = 100
 
-func (c cursor) encode() string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func (c cursor) encode() string { return awscloud.EncodeToken(c) }
 
 func decodeCursor(token string) (cursor, error) {
 	var c cursor
-	if token == "" {
-		return c, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c.Outer < 0 {
+	if err := awscloud.DecodeToken(token, &c); err != nil || c.Outer < 0 {
 		return cursor{}, errors.New("codepipeline: malformed page token")
 	}
 	return c, nil

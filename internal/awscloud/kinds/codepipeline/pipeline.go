@@ -30,12 +30,7 @@ func (pipelineKind) Actions() []string { return nil }
 
 func (pipelineKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
 	c := client(cfg, req)
-	list, err := pipelinePage(ctx, c, req, awscloud.PageSize(req, 1, 1000), req.Token)
-	if err != nil {
-		return awscloud.Page{}, err
-	}
-	names := pipelineNames(list)
-	got, err := getPipelines(ctx, c, req, names)
+	list, names, got, err := declarations(ctx, c, req)
 	if err != nil {
 		return awscloud.Page{}, err
 	}

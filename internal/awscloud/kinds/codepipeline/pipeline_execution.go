@@ -56,18 +56,15 @@ func (pipelineExecutionKind) Collect(ctx context.Context, cfg aws.Config, req aw
 			}
 			summaries = append(summaries, s)
 		}
-		items := make([]map[string]any, len(summaries))
-		gone := make([]bool, len(summaries))
-		err = awscloud.ForEach(ctx, len(summaries), concurrency, func(ctx context.Context, i int) error {
+		items, gone, err := awscloud.ReadEach(ctx, len(summaries), concurrency, func(ctx context.Context, i int) (map[string]any, error) {
 			id := aws.ToString(summaries[i].PipelineExecutionId)
 			got, err := c.GetPipelineExecution(ctx, &codepipeline.GetPipelineExecutionInput{
 				PipelineName: aws.String(pipeline), PipelineExecutionId: aws.String(id)})
 			switch code := awscloud.ErrorCode(err); {
 			case code == "PipelineExecutionNotFoundException" || code == "PipelineNotFoundException":
-				gone[i] = true
-				return nil
+				return nil, nil
 			case err != nil:
-				return fmt.Errorf("get execution %s of pipeline %s in %s: %w", id, pipeline, req.Region, err)
+				return nil, fmt.Errorf("get execution %s of pipeline %s in %s: %w", id, pipeline, req.Region, err)
 			}
 			pr := awscloud.Props(summaries[i], awscloud.LowerCamel)
 			if got.PipelineExecution != nil {
@@ -75,8 +72,7 @@ func (pipelineExecutionKind) Collect(ctx context.Context, cfg aws.Config, req aw
 					pr[k] = v
 				}
 			}
-			items[i] = awscloud.NewItem(KindPipelineExecution, keep(pr, executionFields), awscloud.ExtraContext(req, true))
-			return nil
+			return awscloud.NewItem(KindPipelineExecution, keep(pr, executionFields), awscloud.ExtraContext(req, true)), nil
 		})
 		if err != nil {
 			return historyPage{}, false, err

@@ -33,18 +33,7 @@ func TestPipelineExecutionKind(t *testing.T) {
 			srv.ResetRequests()
 			items, pages := collect(t, p, "AWS::CodePipeline::PipelineExecution", acct, region, 1, since)
 			multiPage = multiPage || pages > 1
-			got := awstest.ByKey(items, "PipelineExecutionId")
-			want := 0
-			for _, r := range res {
-				it, ok := got[r.ID]
-				if r.CreatedAt.Before(since) {
-					older++
-					if ok {
-						t.Fatalf("execution %s of %v is older than the window", r.ID, r.CreatedAt)
-					}
-					continue
-				}
-				want++
+			want, old := awstest.CheckWindow(t, res, items, "PipelineExecutionId", "execution", since, func(r *awsemu.Resource, it map[string]any, ok bool) {
 				if !ok || it["Type"] != "AWS::CodePipeline::PipelineExecution" {
 					t.Fatalf("execution %s: %v", r.ID, it)
 				}
@@ -56,7 +45,8 @@ func TestPipelineExecutionKind(t *testing.T) {
 					pr["Trigger"].(map[string]any)["triggerType"] != r.AttrString("TriggerType") {
 					t.Fatalf("execution props %v", pr)
 				}
-			}
+			})
+			older += old
 			if len(items) != want {
 				t.Fatalf("%s %s: %d executions in the window, want %d", acct.ID, region, len(items), want)
 			}

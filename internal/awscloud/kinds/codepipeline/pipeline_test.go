@@ -15,32 +15,8 @@ import (
 // all history) and counts the pages.
 func collect(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, size int32, since time.Time) ([]map[string]any, int) {
 	t.Helper()
-	k, ok := awscloud.LookupKind(kind)
-	if !ok {
-		t.Fatalf("kind %s not registered", kind)
-	}
-	cfg, err := p.Config(awstest.Ctx(t), acct.Target(), region)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := awscloud.PageRequest{Account: acct, Region: region, PageSize: size, Since: since}
-	var items []map[string]any
-	pages := 0
-	for {
-		page, err := k.Collect(awstest.Ctx(t), cfg, req)
-		if err != nil {
-			t.Fatalf("%s %s %s page %d: %v", kind, acct.ID, region, pages+1, err)
-		}
-		pages++
-		items = append(items, page.Items...)
-		if page.Next == "" {
-			return items, pages
-		}
-		if pages > 1000 {
-			t.Fatal("pagination does not end")
-		}
-		req.Token = page.Next
-	}
+	items, pages, _ := awstest.Collect(t, p, kind, awscloud.PageRequest{Account: acct, Region: region, PageSize: size, Since: since})
+	return items, pages
 }
 
 // firstWith is the first account and region holding resources of kind, and how many.

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 )
 
 // KindStage: a ListPipelines page, GetPipeline per pipeline, one record per
@@ -25,30 +26,11 @@ func (stageKind) Global() bool      { return false }
 func (stageKind) Actions() []string { return nil }
 
 func (stageKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRequest) (awscloud.Page, error) {
-	c := client(cfg, req)
-	list, err := pipelinePage(ctx, c, req, awscloud.PageSize(req, 1, 1000), req.Token)
-	if err != nil {
-		return awscloud.Page{}, err
-	}
-	names := pipelineNames(list)
-	got, err := getPipelines(ctx, c, req, names)
-	if err != nil {
-		return awscloud.Page{}, err
-	}
-	page := awscloud.Page{Next: aws.ToString(list.NextToken)}
-	for i, p := range got {
-		if p == nil { // deleted since the listing
-			continue
-		}
-		arn := ""
-		if p.Metadata != nil {
-			arn = aws.ToString(p.Metadata.PipelineArn)
-		}
+	return declaredPage(ctx, cfg, req, func(page *awscloud.Page, name, arn string, p *codepipeline.GetPipelineOutput) {
 		for order, s := range p.Pipeline.Stages {
 			pr := awscloud.Props(s, awscloud.LowerCamel)
-			pr["PipelineName"], pr["PipelineArn"], pr["Order"] = names[i], arn, order+1
+			pr["PipelineName"], pr["PipelineArn"], pr["Order"] = name, arn, order+1
 			page.Items = append(page.Items, awscloud.NewItem(KindStage, keep(pr, stageFields), awscloud.ExtraContext(req, true)))
 		}
-	}
-	return page, nil
+	})
 }

@@ -93,21 +93,14 @@ func TestDynamoDBOptionalActionsDeniedKeepTheTable(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
-	items, omitted := 0, 0
-	var examples []string
-	for _, page := range pages {
-		omitted += page.Omitted
-		examples = append(examples, page.OmittedExamples...)
-		for _, it := range page.Items {
-			items++
-			pr := awstest.PropsOf(it)
-			_, tags := pr["Tags"]
-			_, backups := pr["ContinuousBackupsDescription"]
-			if tags || backups || pr["TableArn"] == nil {
-				t.Fatalf("denied, yet set: %v", pr)
-			}
+	items, omitted, examples := awstest.Tally(pages, func(it map[string]any) {
+		pr := awstest.PropsOf(it)
+		_, tags := pr["Tags"]
+		_, backups := pr["ContinuousBackupsDescription"]
+		if tags || backups || pr["TableArn"] == nil {
+			t.Fatalf("denied, yet set: %v", pr)
 		}
-	}
+	})
 	if items != want || omitted != 2*want {
 		t.Fatalf("%d items of %d tables, omitted %d", items, want, omitted)
 	}

@@ -96,18 +96,11 @@ func TestEC2InstanceStatusDeniedKeepsTheInstances(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
-	items, omitted := 0, 0
-	var examples []string
-	for _, pg := range pages {
-		omitted += pg.Omitted
-		examples = append(examples, pg.OmittedExamples...)
-		for _, it := range pg.Items {
-			items++
-			if _, has := awstest.PropsOf(it)["InstanceStatus"]; has {
-				t.Fatalf("denied, yet InstanceStatus set: %v", awstest.PropsOf(it))
-			}
+	items, omitted, examples := awstest.Tally(pages, func(it map[string]any) {
+		if _, has := awstest.PropsOf(it)["InstanceStatus"]; has {
+			t.Fatalf("denied, yet InstanceStatus set: %v", awstest.PropsOf(it))
 		}
-	}
+	})
 	if items != want || omitted != want || len(examples) == 0 ||
 		!strings.HasPrefix(examples[0], "DescribeInstanceStatusAction denied for instance i-") {
 		t.Fatalf("%d items of %d, omitted %d, examples %q", items, want, omitted, examples)

@@ -106,18 +106,12 @@ func TestEC2VolumeAttributeDeniedKeepsTheVolume(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
-	items, omitted, without := 0, 0, 0
-	var examples []string
-	for _, pg := range pages {
-		items += len(pg.Items)
-		omitted += pg.Omitted
-		examples = append(examples, pg.OmittedExamples...)
-		for _, it := range pg.Items {
-			if _, ok := awstest.PropsOf(it)["AutoEnableIO"]; !ok {
-				without++
-			}
+	without := 0
+	items, omitted, examples := awstest.Tally(pages, func(it map[string]any) {
+		if _, ok := awstest.PropsOf(it)["AutoEnableIO"]; !ok {
+			without++
 		}
-	}
+	})
 	if items != len(vols) || omitted != 1 || without != 1 || len(examples) != 1 ||
 		!strings.HasPrefix(examples[0], "DescribeVolumeAttributeAction denied for volume vol-") ||
 		!strings.HasSuffix(examples[0], ": UnauthorizedOperation: You are not authorized to perform this operation.") {

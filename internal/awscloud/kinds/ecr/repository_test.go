@@ -110,18 +110,11 @@ func TestECROptionalActionDeniedKeepsTheRepository(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
-	items, omitted := 0, 0
-	var examples []string
-	for _, page := range pages {
-		omitted += page.Omitted
-		examples = append(examples, page.OmittedExamples...)
-		for _, it := range page.Items {
-			items++
-			if _, has := awstest.PropsOf(it)["Tags"]; has {
-				t.Fatalf("denied, yet Tags set: %v", awstest.PropsOf(it))
-			}
+	items, omitted, examples := awstest.Tally(pages, func(it map[string]any) {
+		if _, has := awstest.PropsOf(it)["Tags"]; has {
+			t.Fatalf("denied, yet Tags set: %v", awstest.PropsOf(it))
 		}
-	}
+	})
 	if items != want || omitted != want || len(examples) == 0 ||
 		!strings.HasPrefix(examples[0], "ListTagsForResourceAction denied for repository ") {
 		t.Fatalf("%d items of %d, omitted %d, examples %q", items, want, omitted, examples)

@@ -49,20 +49,17 @@ func (taskDefinitionKind) Collect(ctx context.Context, cfg aws.Config, req awscl
 		return awscloud.Page{}, fmt.Errorf("list task definitions in %s: %w", cfg.Region, err)
 	}
 	arns := list.TaskDefinitionArns
-	items := make([]map[string]any, len(arns))
-	gone := make([]bool, len(arns))
-	err = awscloud.ForEach(ctx, len(arns), ecsConcurrency, func(ctx context.Context, i int) error {
+	items, gone, err := awscloud.ReadEach(ctx, len(arns), ecsConcurrency, func(ctx context.Context, i int) (map[string]any, error) {
 		out, err := client.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arns[i]),
 			Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
 		if err != nil {
 			if taskDefinitionGone(err) {
-				gone[i] = true
-				return nil
+				return nil, nil
 			}
-			return fmt.Errorf("describe task definition %s: %w", arns[i], err)
+			return nil, fmt.Errorf("describe task definition %s: %w", arns[i], err)
 		}
 		if out.TaskDefinition == nil {
-			return fmt.Errorf("describe task definition %s: no task definition in the answer", arns[i])
+			return nil, fmt.Errorf("describe task definition %s: no task definition in the answer", arns[i])
 		}
 		p := keep(awscloud.Props(*out.TaskDefinition, awscloud.LowerCamel), taskDefinitionFields)
 		tags := []any{}
@@ -70,8 +67,7 @@ func (taskDefinitionKind) Collect(ctx context.Context, cfg aws.Config, req awscl
 			tags = append(tags, map[string]any{"key": aws.ToString(t.Key), "value": aws.ToString(t.Value)})
 		}
 		p["Tags"] = tags
-		items[i] = awscloud.NewItem(KindTaskDefinition, p, awscloud.ExtraContext(req, true))
-		return nil
+		return awscloud.NewItem(KindTaskDefinition, p, awscloud.ExtraContext(req, true)), nil
 	})
 	if err != nil {
 		return awscloud.Page{}, err

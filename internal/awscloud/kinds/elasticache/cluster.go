@@ -49,23 +49,18 @@ func (clusterKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.Pag
 	gone := make([]bool, len(items))
 	var omitted awscloud.Omissions
 	if awscloud.WantsAction(req, ActionListTags) {
-		err := awscloud.ForEach(ctx, len(items), tagsConcurrency, func(ctx context.Context, i int) error {
-			arn := aws.ToString(out.CacheClusters[i].ARN)
-			tags, err := client.ListTagsForResource(ctx, &elasticache.ListTagsForResourceInput{ResourceName: aws.String(arn)})
-			switch {
-			case err == nil:
-				list := []any{}
-				for _, t := range tags.TagList {
-					list = append(list, awscloud.Props(t, nil))
+		err := awscloud.PerItemCall{Action: ActionListTags, Field: "TagList", Does: "list tags of", Limit: tagsConcurrency,
+			Resource: func(i int) string { return "cache cluster " + aws.ToString(out.CacheClusters[i].ARN) },
+			Read: func(ctx context.Context, i int) (any, error) {
+				tags, err := client.ListTagsForResource(ctx, &elasticache.ListTagsForResourceInput{ResourceName: aws.String(aws.ToString(out.CacheClusters[i].ARN))})
+				if err != nil {
+					return nil, err
 				}
-				items[i]["Properties"].(map[string]any)["TagList"] = list
-			case awscloud.Classify(err) == awscloud.ErrNotFound: // CacheClusterNotFound: deleted since the listing
-				gone[i] = true
-			case !omitted.Omit(ActionListTags, "cache cluster "+arn, 1, err):
-				return fmt.Errorf("list tags of cache cluster %s: %w", arn, err)
-			}
-			return nil
-		})
+				return awscloud.PropsList(tags.TagList), nil
+			},
+			// CacheClusterNotFound: deleted since the listing
+			Gone: func(err error) bool { return awscloud.Classify(err) == awscloud.ErrNotFound },
+		}.Run(ctx, items, gone, &omitted)
 		if err != nil {
 			return awscloud.Page{}, err
 		}

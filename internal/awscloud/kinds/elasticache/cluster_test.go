@@ -44,26 +44,8 @@ func TestElastiCacheClusterKind(t *testing.T) {
 							t.Fatalf("memcached without configuration endpoint: %v", pr)
 						}
 					}
-					tl, has := pr["TagList"]
-					if actions == nil {
-						if has {
-							t.Fatal("TagList without the action")
-						}
-						continue
-					}
-					tags := map[string]any{}
-					for _, tg := range tl.([]any) {
-						m := tg.(map[string]any)
-						tags[m["Key"].(string)] = m["Value"]
-					}
-					if len(tags) != len(r.Tags) {
-						t.Fatalf("TagList %v, want %v", tl, r.Tags)
-					}
-					if len(tags) == 0 {
+					if awstest.CheckTagList(t, it, r, acct.ID, region, actions != nil) {
 						untagged++
-					}
-					if ex := awstest.ExtraOf(it); ex["Region"] != region || ex["AccountId"] != acct.ID {
-						t.Fatalf("extra %v", ex)
 					}
 				}
 				total += len(items)
@@ -96,22 +78,7 @@ func TestElastiCachePagesAndTagsAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, omitted := 0, 0
-	for _, page := range pg {
-		kept += len(page.Items)
-		omitted += page.Omitted
-		for _, it := range page.Items {
-			if _, has := awstest.PropsOf(it)["TagList"]; has {
-				t.Fatal("denied, yet TagList")
-			}
-		}
-		if !strings.HasPrefix(page.OmittedExamples[0], "ListTagsForResourceAction denied for cache cluster arn:") {
-			t.Fatalf("examples %q", page.OmittedExamples)
-		}
-	}
-	if kept != want || omitted != want {
-		t.Fatalf("%d kept, %d omitted, want %d", kept, omitted, want)
-	}
+	awstest.CheckDenied(t, pg, "TagList", "ListTagsForResourceAction denied for cache cluster arn:", want)
 	srv.Faults().Clear()
 	srv.Faults().Add(awsemu.FaultRule{Service: "elasticache", Operation: "ListTagsForResource", AccountID: acct.ID, Status: 400, Code: "InvalidARN", Message: "boom", Count: 1})
 	if _, err := awstest.CollectPages(t, p, "AWS::ElastiCache::Cluster", acct, "us-east-1", "ListTagsForResourceAction"); err == nil || !strings.Contains(err.Error(), "InvalidARN") {

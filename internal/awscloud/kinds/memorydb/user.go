@@ -65,24 +65,20 @@ func (userKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRe
 	gone := make([]bool, len(items))
 	var omitted awscloud.Omissions
 	if awscloud.WantsAction(req, ActionListTags) {
-		err := awscloud.ForEach(ctx, len(items), tagsConcurrency, func(ctx context.Context, i int) error {
-			arn := aws.ToString(out.Users[i].ARN)
-			tags, err := client.ListTags(ctx, &memorydb.ListTagsInput{ResourceArn: aws.String(arn)})
-			var missing *mdbtypes.UserNotFoundFault
-			switch {
-			case err == nil:
-				list := []any{}
-				for _, t := range tags.TagList {
-					list = append(list, awscloud.Props(t, nil))
+		err := awscloud.PerItemCall{Action: ActionListTags, Field: "TagList", Does: "list tags of", Limit: tagsConcurrency,
+			Resource: func(i int) string { return "memorydb user " + aws.ToString(out.Users[i].ARN) },
+			Read: func(ctx context.Context, i int) (any, error) {
+				tags, err := client.ListTags(ctx, &memorydb.ListTagsInput{ResourceArn: aws.String(aws.ToString(out.Users[i].ARN))})
+				if err != nil {
+					return nil, err
 				}
-				items[i]["Properties"].(map[string]any)["TagList"] = list
-			case errors.As(err, &missing) || awscloud.Classify(err) == awscloud.ErrNotFound: // deleted since the listing
-				gone[i] = true
-			case !omitted.Omit(ActionListTags, "memorydb user "+arn, 1, err):
-				return fmt.Errorf("list tags of memorydb user %s: %w", arn, err)
-			}
-			return nil
-		})
+				return awscloud.PropsList(tags.TagList), nil
+			},
+			Gone: func(err error) bool { // deleted since the listing
+				var missing *mdbtypes.UserNotFoundFault
+				return errors.As(err, &missing) || awscloud.Classify(err) == awscloud.ErrNotFound
+			},
+		}.Run(ctx, items, gone, &omitted)
 		if err != nil {
 			return awscloud.Page{}, err
 		}

@@ -36,26 +36,8 @@ func TestMemoryDBUserKind(t *testing.T) {
 					if auth["Type"] == "iam" {
 						iam++
 					}
-					tl, has := pr["TagList"]
-					if actions == nil {
-						if has {
-							t.Fatal("TagList without the action")
-						}
-						continue
-					}
-					tags := map[string]any{}
-					for _, tg := range tl.([]any) {
-						m := tg.(map[string]any)
-						tags[m["Key"].(string)] = m["Value"]
-					}
-					if len(tags) != len(r.Tags) {
-						t.Fatalf("TagList %v, want %v", tl, r.Tags)
-					}
-					if len(tags) == 0 {
+					if awstest.CheckTagList(t, it, r, acct.ID, region, actions != nil) {
 						untagged++
-					}
-					if ex := awstest.ExtraOf(it); ex["Region"] != region || ex["AccountId"] != acct.ID {
-						t.Fatalf("extra %v", ex)
 					}
 				}
 				total += len(items)

@@ -100,22 +100,17 @@ func (dbInstanceKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.
 // marked gone; denied leaves the item without the field.
 func addTags(ctx context.Context, client *rds.Client, items []map[string]any, arns []string, gone []bool,
 	field, what string, omitted *awscloud.Omissions) error {
-	return awscloud.ForEach(ctx, len(items), tagsConcurrency, func(ctx context.Context, i int) error {
-		out, err := client.ListTagsForResource(ctx, &rds.ListTagsForResourceInput{ResourceName: aws.String(arns[i])})
-		switch {
-		case err == nil:
-			tags := []any{}
-			for _, t := range out.TagList {
-				tags = append(tags, awscloud.Props(t, nil))
+	return awscloud.PerItemCall{Action: ActionListTags, Field: field, Does: "list tags of", Limit: tagsConcurrency,
+		Resource: func(i int) string { return what + " " + arns[i] },
+		Read: func(ctx context.Context, i int) (any, error) {
+			out, err := client.ListTagsForResource(ctx, &rds.ListTagsForResourceInput{ResourceName: aws.String(arns[i])})
+			if err != nil {
+				return nil, err
 			}
-			items[i]["Properties"].(map[string]any)[field] = tags
-		case notFound(err):
-			gone[i] = true
-		case !omitted.Omit(ActionListTags, what+" "+arns[i], 1, err):
-			return fmt.Errorf("list tags of %s %s: %w", what, arns[i], err)
-		}
-		return nil
-	})
+			return awscloud.PropsList(out.TagList), nil
+		},
+		Gone: notFound,
+	}.Run(ctx, items, gone, omitted)
 }
 
 // notFound: RDS's cluster errors end in "NotFoundFault" (DBClusterNotFoundFault).

@@ -115,22 +115,7 @@ func TestRDSDBInstancePagesAndTagsAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, omitted := 0, 0
-	for _, pg := range pagesOut {
-		kept += len(pg.Items)
-		omitted += pg.Omitted
-		for _, it := range pg.Items {
-			if _, has := awstest.PropsOf(it)["Tags"]; has {
-				t.Fatal("denied, yet Tags")
-			}
-		}
-		if len(pg.OmittedExamples) == 0 || !strings.HasPrefix(pg.OmittedExamples[0], "ListTagsForResourceAction denied for db instance arn:") {
-			t.Fatalf("examples %q", pg.OmittedExamples)
-		}
-	}
-	if kept != want || omitted != want {
-		t.Fatalf("%d kept, %d omitted, want %d", kept, omitted, want)
-	}
+	awstest.CheckDenied(t, pagesOut, "Tags", "ListTagsForResourceAction denied for db instance arn:", want)
 
 	// Deleted since the listing: left out. Other failures fail the page.
 	srv.Faults().Clear()

@@ -166,22 +166,16 @@ func TestS3OptionalActionDeniedKeepsTheBucket(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
-	items, omitted, notConfigured := 0, 0, 0
-	var examples []string
-	for _, page := range pages {
-		omitted += page.Omitted
-		examples = append(examples, page.OmittedExamples...)
-		for _, it := range page.Items {
-			items++
-			pr := awstest.PropsOf(it)
-			if _, ok := pr["BucketEncryption"]; ok {
-				t.Fatalf("denied, yet BucketEncryption set: %v", pr)
-			}
-			if _, ok := pr["OwnershipControls"]; !ok {
-				notConfigured++
-			}
+	notConfigured := 0
+	items, omitted, examples := awstest.Tally(pages, func(it map[string]any) {
+		pr := awstest.PropsOf(it)
+		if _, ok := pr["BucketEncryption"]; ok {
+			t.Fatalf("denied, yet BucketEncryption set: %v", pr)
 		}
-	}
+		if _, ok := pr["OwnershipControls"]; !ok {
+			notConfigured++
+		}
+	})
 	if items != want || omitted != want+notConfigured {
 		t.Fatalf("%d items of %d buckets, omitted %d, want %d denied + %d not configured", items, want, omitted, want, notConfigured)
 	}

@@ -42,21 +42,17 @@ func (configurationSetKind) Collect(ctx context.Context, cfg aws.Config, req aws
 		return awscloud.Page{}, fmt.Errorf("list SES configuration sets in %s: %w", cfg.Region, err)
 	}
 	names := out.ConfigurationSets
-	items := make([]map[string]any, len(names))
-	gone := make([]bool, len(names))
-	err = awscloud.ForEach(ctx, len(names), sesConcurrency, func(ctx context.Context, i int) error {
+	items, gone, err := awscloud.ReadEach(ctx, len(names), sesConcurrency, func(ctx context.Context, i int) (map[string]any, error) {
 		got, err := client.GetConfigurationSet(ctx, &sesv2.GetConfigurationSetInput{ConfigurationSetName: aws.String(names[i])})
 		if err != nil {
 			if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
-				gone[i] = true
-				return nil
+				return nil, nil
 			}
-			return fmt.Errorf("get SES configuration set %s: %w", names[i], err)
+			return nil, fmt.Errorf("get SES configuration set %s: %w", names[i], err)
 		}
 		p := map[string]any{"ConfigurationSetName": names[i]}
 		pick(awscloud.Props(got, nil), setFields, p)
-		items[i] = awscloud.NewItem(KindConfigurationSet, p, awscloud.ExtraContext(req, true))
-		return nil
+		return awscloud.NewItem(KindConfigurationSet, p, awscloud.ExtraContext(req, true)), nil
 	})
 	if err != nil {
 		return awscloud.Page{}, err

@@ -46,23 +46,19 @@ func (emailIdentityKind) Collect(ctx context.Context, cfg aws.Config, req awsclo
 		return awscloud.Page{}, fmt.Errorf("list SES email identities in %s: %w", cfg.Region, err)
 	}
 	ids := out.EmailIdentities
-	items := make([]map[string]any, len(ids))
-	gone := make([]bool, len(ids))
-	err = awscloud.ForEach(ctx, len(ids), sesConcurrency, func(ctx context.Context, i int) error {
+	items, gone, err := awscloud.ReadEach(ctx, len(ids), sesConcurrency, func(ctx context.Context, i int) (map[string]any, error) {
 		name := aws.ToString(ids[i].IdentityName)
 		p := map[string]any{}
 		pick(awscloud.Props(ids[i], nil), identityListFields, p)
 		got, err := client.GetEmailIdentity(ctx, &sesv2.GetEmailIdentityInput{EmailIdentity: aws.String(name)})
 		if err != nil {
 			if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
-				gone[i] = true
-				return nil
+				return nil, nil
 			}
-			return fmt.Errorf("get SES email identity %s: %w", name, err)
+			return nil, fmt.Errorf("get SES email identity %s: %w", name, err)
 		}
 		pick(awscloud.Props(got, nil), identityFields, p)
-		items[i] = awscloud.NewItem(KindEmailIdentity, p, awscloud.ExtraContext(req, true))
-		return nil
+		return awscloud.NewItem(KindEmailIdentity, p, awscloud.ExtraContext(req, true)), nil
 	})
 	if err != nil {
 		return awscloud.Page{}, err

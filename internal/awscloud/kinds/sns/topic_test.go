@@ -102,18 +102,11 @@ func TestSNSTopicOptionalAndDefaultFailures(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
-	items, omitted := 0, 0
-	var examples []string
-	for _, page := range pages {
-		omitted += page.Omitted
-		examples = append(examples, page.OmittedExamples...)
-		for _, it := range page.Items {
-			items++
-			if _, has := awstest.PropsOf(it)["Tags"]; has || awstest.PropsOf(it)["Owner"] == nil {
-				t.Fatalf("denied tags: props %v", awstest.PropsOf(it))
-			}
+	items, omitted, examples := awstest.Tally(pages, func(it map[string]any) {
+		if _, has := awstest.PropsOf(it)["Tags"]; has || awstest.PropsOf(it)["Owner"] == nil {
+			t.Fatalf("denied tags: props %v", awstest.PropsOf(it))
 		}
-	}
+	})
 	if items != want || omitted != want || len(examples) == 0 || !strings.HasPrefix(examples[0], "GetTopicTagsAction denied for topic arn:aws:sns:us-east-1:") {
 		t.Fatalf("%d items, %d omitted of %d topics; examples %q", items, omitted, want, examples)
 	}

@@ -107,21 +107,14 @@ func TestSQSQueueOptionalAndDefaultFailures(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a denied optional action fails the page: %v", err)
 	}
-	items, omitted := 0, 0
-	var examples []string
-	for _, page := range pages {
-		omitted += page.Omitted
-		examples = append(examples, page.OmittedExamples...)
-		for _, it := range page.Items {
-			items++
-			if _, has := awstest.PropsOf(it)["Tags"]; has {
-				t.Fatalf("denied, yet Tags set: %v", awstest.PropsOf(it))
-			}
-			if awstest.PropsOf(it)["QueueArn"] == nil {
-				t.Fatalf("attributes missing: %v", awstest.PropsOf(it))
-			}
+	items, omitted, examples := awstest.Tally(pages, func(it map[string]any) {
+		if _, has := awstest.PropsOf(it)["Tags"]; has {
+			t.Fatalf("denied, yet Tags set: %v", awstest.PropsOf(it))
 		}
-	}
+		if awstest.PropsOf(it)["QueueArn"] == nil {
+			t.Fatalf("attributes missing: %v", awstest.PropsOf(it))
+		}
+	})
 	if items != want || omitted != want || len(examples) == 0 || !strings.HasPrefix(examples[0], "ListQueueTagsAction denied for queue https://sqs.us-east-1.amazonaws.com/") {
 		t.Fatalf("%d items, %d omitted of %d queues; examples %q", items, omitted, want, examples)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 )
@@ -67,7 +68,8 @@ func keyAfter(a, b entityKey) bool {
 
 // page selects up to limit matching entities after the cursor; next is ""
 // on the last page.
-func (s *Server) page(match func(*Entity) bool, from string, limit int, include, exclude []string) ([]any, string, error) {
+// With blueprint set, only that blueprint's entities are considered.
+func (s *Server) page(blueprint string, match func(*Entity) bool, from string, limit int, include, exclude []string) ([]any, string, error) {
 	var after *entityKey
 	if from != "" {
 		k, err := decodeCursor(from)
@@ -80,9 +82,20 @@ func (s *Server) page(match func(*Entity) bool, from string, limit int, include,
 	var last entityKey
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, k := range s.sortedKeysLocked() {
+	keys := s.sortedKeysLocked()
+	start := 0
+	if blueprint != "" {
+		start = sort.Search(len(keys), func(i int) bool { return keys[i].blueprint >= blueprint })
+	}
+	if after != nil {
+		start = max(start, sort.Search(len(keys), func(i int) bool { return keyAfter(keys[i], *after) }))
+	}
+	for _, k := range keys[start:] {
+		if blueprint != "" && k.blueprint != blueprint {
+			break
+		}
 		e := s.entities[k]
-		if (after != nil && !keyAfter(k, *after)) || !match(e) {
+		if !match(e) {
 			continue
 		}
 		if len(out) == limit {
@@ -130,7 +143,7 @@ func (c *call) searchBlueprint() {
 		}
 		match = q
 	}
-	ents, next, err := c.s.page(func(e *Entity) bool { return e.Blueprint == bp && match(e) }, body.From, limit, body.Include, body.Exclude)
+	ents, next, err := c.s.page(bp, match, body.From, limit, body.Include, body.Exclude)
 	if err != nil {
 		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
 		return
@@ -189,7 +202,7 @@ func (c *call) datasourceEntities() {
 		return strings.HasPrefix(e.Datasource, prefix) && strings.HasSuffix(e.Datasource, suffix) &&
 			len(e.Datasource) >= len(prefix)+len(suffix) && (before.IsZero() || e.UpdatedAt.Before(before))
 	}
-	ents, next, err := c.s.page(match, from, limit, c.qlist("include"), c.qlist("exclude"))
+	ents, next, err := c.s.page("", match, from, limit, c.qlist("include"), c.qlist("exclude"))
 	if err != nil {
 		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
 		return

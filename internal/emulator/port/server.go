@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -95,9 +95,13 @@ type Server struct {
 	opts Options
 	log  *slog.Logger
 
-	mu             sync.Mutex // guards the catalog state below
-	blueprints     map[string]map[string]any
-	entities       map[entityKey]*Entity
+	mu         sync.Mutex // guards the catalog state below
+	blueprints map[string]map[string]any
+	entities   map[entityKey]*Entity
+	// sorted holds the keys of entities in (blueprint, identifier) order,
+	// kept up to date by putEntityLocked and deleteEntityLocked; nil means
+	// rebuild. Searches page through it instead of sorting every time.
+	sorted         []entityKey
 	integrations   map[string]map[string]any
 	resyncRequests map[string]map[string]any
 	tokens         map[string]*token // access token → grant
@@ -143,6 +147,7 @@ func (s *Server) resetState() {
 	defer s.mu.Unlock()
 	s.blueprints = map[string]map[string]any{}
 	s.entities = map[entityKey]*Entity{}
+	s.sorted = nil
 	s.integrations = map[string]map[string]any{}
 	s.resyncRequests = map[string]map[string]any{}
 	s.tokens = map[string]*token{}
@@ -235,7 +240,7 @@ func (s *Server) seedEntities(ents []Entity) {
 		if c.UpdatedAt.IsZero() {
 			c.UpdatedAt = c.CreatedAt
 		}
-		s.entities[entityKey{c.Blueprint, c.Identifier}] = &c
+		s.putEntityLocked(entityKey{c.Blueprint, c.Identifier}, &c)
 	}
 	s.mu.Unlock()
 	s.changed()
@@ -331,18 +336,45 @@ func (s *Server) Reset() {
 	s.changed()
 }
 
+// sortedKeysLocked is every entity key in (blueprint, identifier) order. The
+// slice is the server's own: use it only while holding s.mu.
 func (s *Server) sortedKeysLocked() []entityKey {
+	if s.sorted != nil && len(s.sorted) == len(s.entities) {
+		return s.sorted
+	}
 	keys := make([]entityKey, 0, len(s.entities))
 	for k := range s.entities {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].blueprint != keys[j].blueprint {
-			return keys[i].blueprint < keys[j].blueprint
-		}
-		return keys[i].identifier < keys[j].identifier
-	})
+	slices.SortFunc(keys, compareKeys)
+	s.sorted = keys
 	return keys
+}
+
+func compareKeys(a, b entityKey) int {
+	if c := strings.Compare(a.blueprint, b.blueprint); c != 0 {
+		return c
+	}
+	return strings.Compare(a.identifier, b.identifier)
+}
+
+// putEntityLocked stores e under k, keeping the sorted keys in step.
+func (s *Server) putEntityLocked(k entityKey, e *Entity) {
+	if _, exists := s.entities[k]; !exists && s.sorted != nil {
+		i, _ := slices.BinarySearchFunc(s.sorted, k, compareKeys)
+		s.sorted = slices.Insert(s.sorted, i, k)
+	}
+	s.entities[k] = e
+}
+
+// deleteEntityLocked removes k, keeping the sorted keys in step.
+func (s *Server) deleteEntityLocked(k entityKey) {
+	if _, exists := s.entities[k]; exists && s.sorted != nil {
+		if i, found := slices.BinarySearchFunc(s.sorted, k, compareKeys); found {
+			s.sorted = slices.Delete(s.sorted, i, i+1)
+		}
+	}
+	delete(s.entities, k)
 }
 
 func cloneEntity(e *Entity) Entity {

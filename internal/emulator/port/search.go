@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,13 +32,74 @@ func (c *call) searchAll() {
 	s := c.s
 	out := []any{}
 	s.mu.Lock()
-	for _, k := range s.sortedKeysLocked() {
-		if e := s.entities[k]; match(e) {
+	keys, narrowed := s.candidateKeysLocked(body)
+	if !narrowed {
+		keys = s.sortedKeysLocked()
+	}
+	for _, k := range keys {
+		if e := s.entities[k]; e != nil && match(e) {
 			out = append(out, project(entityJSON(e), include, exclude))
 		}
 	}
 	s.mu.Unlock()
 	c.json(http.StatusOK, map[string]any{"ok": true, "entities": out})
+}
+
+// candidateKeysLocked narrows a top-level "and" query that pins $blueprint
+// (=) and possibly $identifier (= or in) to the keys that can match, in
+// key order, so that a search by identifiers (the client's change check)
+// costs its own size, not the catalog's. Both fields are plain strings,
+// compared exactly, so the candidates hold every match; the full query
+// still decides. ok is false when the query pins no blueprint.
+func (s *Server) candidateKeysLocked(q map[string]any) (keys []entityKey, ok bool) {
+	if comb, _ := q["combinator"].(string); comb != "" && comb != "and" {
+		return nil, false
+	}
+	rules, _ := q["rules"].([]any)
+	blueprint, haveBlueprint := "", false
+	var ids []string
+	haveIDs := false
+	for _, r := range rules {
+		m, _ := r.(map[string]any)
+		prop, _ := m["property"].(string)
+		op, _ := m["operator"].(string)
+		switch {
+		case prop == "$blueprint" && op == "=" && !haveBlueprint:
+			blueprint, haveBlueprint = "", true
+			if v, isStr := m["value"].(string); isStr {
+				blueprint = v
+			}
+		case prop == "$identifier" && op == "=" && !haveIDs:
+			haveIDs = true
+			if v, isStr := m["value"].(string); isStr {
+				ids = append(ids, v)
+			}
+		case prop == "$identifier" && op == "in" && !haveIDs:
+			haveIDs = true
+			list, _ := m["value"].([]any)
+			for _, v := range list {
+				if id, isStr := v.(string); isStr {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	if !haveBlueprint {
+		return nil, false
+	}
+	if haveIDs {
+		for _, id := range ids {
+			if k := (entityKey{blueprint, id}); s.entities[k] != nil {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, compareKeys)
+		return slices.Compact(keys), true
+	}
+	all := s.sortedKeysLocked()
+	lo := sort.Search(len(all), func(i int) bool { return all[i].blueprint >= blueprint })
+	hi := sort.Search(len(all), func(i int) bool { return all[i].blueprint > blueprint })
+	return all[lo:hi], true
 }
 
 // cursor is the opaque page token: the last key served, so pages stay

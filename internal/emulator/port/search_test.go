@@ -192,3 +192,25 @@ func TestBlueprintSearchFollowsWritesBetweenPages(t *testing.T) {
 		t.Fatalf("%d entities, want 7", n)
 	}
 }
+
+// A search that pins the blueprint and identifiers (the client's change
+// check) answers exactly what a scan of the whole catalog would.
+func TestSearchByBlueprintAndIdentifiers(t *testing.T) {
+	h := searchFixture(t)
+	bp := rule("$blueprint", "=", "bucket")
+	for _, c := range []struct {
+		q    map[string]any
+		want string
+	}{
+		{and(bp, rule("$identifier", "in", []any{"b3", "b0", "nope", "b3", 7})), "b0,b3"},
+		{and(rule("$identifier", "in", []any{"b4", "b1"}), bp, rule("$datasource", "contains", "aws-port-sync/i1/111/")), "b1,b4"},
+		{and(bp, rule("$identifier", "=", "b2")), "b2"},
+		{and(rule("$blueprint", "=", "account"), rule("$identifier", "in", []any{"b1", "111"})), "111"},
+		{and(bp, rule("$title", "=", "Beta")), "b1"},
+		{or(bp, rule("$identifier", "=", "111")), "111,b0,b1,b2,b3,b4"},
+	} {
+		if got := strings.Join(h.search(c.q, ""), ","); got != c.want {
+			t.Errorf("%v: got %s, want %s", c.q, got, c.want)
+		}
+	}
+}

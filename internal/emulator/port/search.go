@@ -130,8 +130,9 @@ func keyAfter(a, b entityKey) bool {
 
 // page selects up to limit matching entities after the cursor; next is ""
 // on the last page.
-// With blueprint set, only that blueprint's entities are considered.
-func (s *Server) page(blueprint string, match func(*Entity) bool, from string, limit int, include, exclude []string) ([]any, string, error) {
+// With blueprint set, only that blueprint's entities are considered; with
+// candidates set, only the (sorted) keys it returns.
+func (s *Server) page(blueprint string, candidates func() []entityKey, match func(*Entity) bool, from string, limit int, include, exclude []string) ([]any, string, error) {
 	var after *entityKey
 	if from != "" {
 		k, err := decodeCursor(from)
@@ -144,7 +145,12 @@ func (s *Server) page(blueprint string, match func(*Entity) bool, from string, l
 	var last entityKey
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	keys := s.sortedKeysLocked()
+	var keys []entityKey
+	if candidates != nil {
+		keys = candidates()
+	} else {
+		keys = s.sortedKeysLocked()
+	}
 	start := 0
 	if blueprint != "" {
 		start = sort.Search(len(keys), func(i int) bool { return keys[i].blueprint >= blueprint })
@@ -205,7 +211,7 @@ func (c *call) searchBlueprint() {
 		}
 		match = q
 	}
-	ents, next, err := c.s.page(bp, match, body.From, limit, body.Include, body.Exclude)
+	ents, next, err := c.s.page(bp, nil, match, body.From, limit, body.Include, body.Exclude)
 	if err != nil {
 		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
 		return
@@ -260,11 +266,14 @@ func (c *call) datasourceEntities() {
 	if body.From != nil {
 		from = *body.From
 	}
-	match := func(e *Entity) bool {
-		return strings.HasPrefix(e.Datasource, prefix) && strings.HasSuffix(e.Datasource, suffix) &&
-			len(e.Datasource) >= len(prefix)+len(suffix) && (before.IsZero() || e.UpdatedAt.Before(before))
+	owned := func(ds string) bool {
+		return strings.HasPrefix(ds, prefix) && strings.HasSuffix(ds, suffix) && len(ds) >= len(prefix)+len(suffix)
 	}
-	ents, next, err := c.s.page("", match, from, limit, c.qlist("include"), c.qlist("exclude"))
+	match := func(e *Entity) bool {
+		return owned(e.Datasource) && (before.IsZero() || e.UpdatedAt.Before(before))
+	}
+	candidates := func() []entityKey { return c.s.datasourceKeysLocked(owned) }
+	ents, next, err := c.s.page("", candidates, match, from, limit, c.qlist("include"), c.qlist("exclude"))
 	if err != nil {
 		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
 		return

@@ -101,7 +101,9 @@ type Server struct {
 	// sorted holds the keys of entities in (blueprint, identifier) order,
 	// kept up to date by putEntityLocked and deleteEntityLocked; nil means
 	// rebuild. Searches page through it instead of sorting every time.
-	sorted         []entityKey
+	sorted []entityKey
+	// byDatasource indexes the keys by $datasource (ownership listings).
+	byDatasource   map[string]map[entityKey]struct{}
 	integrations   map[string]map[string]any
 	resyncRequests map[string]map[string]any
 	tokens         map[string]*token // access token → grant
@@ -148,6 +150,7 @@ func (s *Server) resetState() {
 	s.blueprints = map[string]map[string]any{}
 	s.entities = map[entityKey]*Entity{}
 	s.sorted = nil
+	s.byDatasource = map[string]map[entityKey]struct{}{}
 	s.integrations = map[string]map[string]any{}
 	s.resyncRequests = map[string]map[string]any{}
 	s.tokens = map[string]*token{}
@@ -360,21 +363,60 @@ func compareKeys(a, b entityKey) int {
 
 // putEntityLocked stores e under k, keeping the sorted keys in step.
 func (s *Server) putEntityLocked(k entityKey, e *Entity) {
-	if _, exists := s.entities[k]; !exists && s.sorted != nil {
+	old, exists := s.entities[k]
+	if !exists && s.sorted != nil {
 		i, _ := slices.BinarySearchFunc(s.sorted, k, compareKeys)
 		s.sorted = slices.Insert(s.sorted, i, k)
 	}
+	if exists {
+		s.unindexDatasourceLocked(k, old.Datasource)
+	}
+	set := s.byDatasource[e.Datasource]
+	if set == nil {
+		set = map[entityKey]struct{}{}
+		s.byDatasource[e.Datasource] = set
+	}
+	set[k] = struct{}{}
 	s.entities[k] = e
+}
+
+func (s *Server) unindexDatasourceLocked(k entityKey, ds string) {
+	if set := s.byDatasource[ds]; set != nil {
+		delete(set, k)
+		if len(set) == 0 {
+			delete(s.byDatasource, ds)
+		}
+	}
 }
 
 // deleteEntityLocked removes k, keeping the sorted keys in step.
 func (s *Server) deleteEntityLocked(k entityKey) {
-	if _, exists := s.entities[k]; exists && s.sorted != nil {
+	old, exists := s.entities[k]
+	if exists && s.sorted != nil {
 		if i, found := slices.BinarySearchFunc(s.sorted, k, compareKeys); found {
 			s.sorted = slices.Delete(s.sorted, i, i+1)
 		}
 	}
+	if exists {
+		s.unindexDatasourceLocked(k, old.Datasource)
+	}
 	delete(s.entities, k)
+}
+
+// datasourceKeysLocked is, in key order, every key whose $datasource
+// satisfies keep (from the index: the cost follows the datasources and the
+// matches, not the catalog).
+func (s *Server) datasourceKeysLocked(keep func(ds string) bool) []entityKey {
+	var keys []entityKey
+	for ds, set := range s.byDatasource {
+		if keep(ds) {
+			for k := range set {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.SortFunc(keys, compareKeys)
+	return keys
 }
 
 func cloneEntity(e *Entity) Entity {

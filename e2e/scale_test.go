@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -394,6 +395,31 @@ func procCPU(pid int) (time.Duration, error) {
 	return time.Duration(ut+st) * time.Second / ticks, nil
 }
 
+// devServerPID finds the Temporal dev server the harness started: a child
+// of this process running the temporal CLI. 0 when there is none.
+func devServerPID() int {
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, d := range dirs {
+		raw, err := os.ReadFile(d)
+		if err != nil {
+			continue
+		}
+		i, j := bytes.IndexByte(raw, '('), bytes.LastIndexByte(raw, ')')
+		if i < 0 || j < i {
+			continue
+		}
+		f := strings.Fields(string(raw[j+1:]))
+		if len(f) < 2 || string(raw[i+1:j]) != "temporal" {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(f[1]); ppid == os.Getpid() {
+			pid, _ := strconv.Atoi(string(bytes.TrimSpace(raw[:i])))
+			return pid
+		}
+	}
+	return 0
+}
+
 func selfCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
@@ -416,6 +442,7 @@ type scaleRun struct {
 	workerPeakKiB int64
 	peakIsRun     bool // VmHWM was reset before the run
 	workerCPU     time.Duration
+	devServerCPU  time.Duration // the Temporal dev server, 0 if not found
 	emulatorCPU   time.Duration // the test process: emulators and a Temporal client
 	bound         scaleBound
 }
@@ -427,6 +454,8 @@ func (s *stack) scaleResync(b *testing.B, cfg scaleConfig, w *scaleWorker, name 
 	s.aws.ResetRequests()
 	portBefore := s.port.FamilyCounts()
 	cpuBefore, _ := procCPU(pid)
+	devPID := devServerPID()
+	devBefore, _ := procCPU(devPID)
 	selfBefore := selfCPU()
 
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
@@ -445,6 +474,9 @@ func (s *stack) scaleResync(b *testing.B, cfg scaleConfig, w *scaleWorker, name 
 	run.emulatorCPU = selfCPU() - selfBefore
 	if cpu, err := procCPU(pid); err == nil {
 		run.workerCPU = cpu - cpuBefore
+	}
+	if cpu, err := procCPU(devPID); err == nil && devPID != 0 {
+		run.devServerCPU = cpu - devBefore
 	}
 	if kib, err := procStatusKiB(pid, "VmHWM"); err == nil {
 		run.workerPeakKiB = kib
@@ -864,7 +896,13 @@ func printScale(b *testing.B, cfg scaleConfig, entities int, runs []scaleRun) {
 		}
 		return s
 	})
-	row("worker CPU", func(r scaleRun) string { return r.workerCPU.Round(10 * time.Millisecond).String() })
+	row("CPU: worker / Temporal / emulators", func(r scaleRun) string {
+		dev := "?"
+		if r.devServerCPU > 0 {
+			dev = fmt.Sprintf("%.0fs", r.devServerCPU.Seconds())
+		}
+		return fmt.Sprintf("%.0fs / %s / %.0fs", r.workerCPU.Seconds(), dev, r.emulatorCPU.Seconds())
+	})
 	row("root history events / account", func(r scaleRun) string {
 		return fmt.Sprintf("%.1f", float64(r.history.rootEvents)/float64(max(1, r.history.accountWorkflows)))
 	})
@@ -894,7 +932,8 @@ func printScale(b *testing.B, cfg scaleConfig, entities int, runs []scaleRun) {
 		}
 		fmt.Fprintf(&buf, "  largest payload: %s in %s\n", r.history.largestPayloadEvent, r.history.largestPayloadWorkflow)
 	}
-	fmt.Fprintf(&buf, "\nEmulators' CPU / request is the benchmark process's CPU time (both emulators, the Temporal client waiting on the resync) ÷ (AWS + Port requests).\n")
+	fmt.Fprintf(&buf, "\nCPU is per resync, against %d cores × wall time. ", runtime.NumCPU())
+	fmt.Fprintf(&buf, "Emulators' CPU / request is the benchmark process's CPU time (both emulators, the Temporal client waiting on the resync) ÷ (AWS + Port requests).\n")
 	fmt.Fprintf(&buf, "AWS rates (per account, region, service):\n")
 	for _, r := range awsRates {
 		fmt.Fprintf(&buf, "  %-14s %s\n", r.service, r.source)

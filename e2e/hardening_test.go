@@ -305,7 +305,7 @@ func TestStarterExitCodes(t *testing.T) {
 }
 
 // buildBinary compiles one of the project's commands for a test.
-func buildBinary(t *testing.T, name string) string {
+func buildBinary(t testing.TB, name string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), name)
 	cmd := exec.Command("go", "build", "-o", bin, "../"+name)

@@ -57,6 +57,17 @@ func (l *requestLog) snapshot() []RequestRecord {
 	return out
 }
 
+// resize sets the bound; the records kept are the newest that fit.
+func (l *requestLog) resize(max int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ordered := append(append([]RequestRecord(nil), l.buf[l.start:]...), l.buf[:l.start]...)
+	if len(ordered) > max {
+		ordered = ordered[len(ordered)-max:]
+	}
+	l.buf, l.start, l.max = ordered, 0, max
+}
+
 func (l *requestLog) reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()

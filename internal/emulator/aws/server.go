@@ -150,6 +150,15 @@ func (s *Server) Requests() []RequestRecord { return s.reqlog.snapshot() }
 // ResetRequests empties the request log.
 func (s *Server) ResetRequests() { s.reqlog.reset() }
 
+// SetRequestLogSize bounds the request log to n records (default 200,000);
+// benchmarks that analyse every request of a large resync raise it.
+func (s *Server) SetRequestLogSize(n int) {
+	if n < 1 {
+		n = 1
+	}
+	s.reqlog.resize(n)
+}
+
 func (s *Server) nextRequestID() string {
 	n := s.reqSeq.Add(1)
 	// Shaped like AWS's UUID request ids, but a counter so logs are reproducible.

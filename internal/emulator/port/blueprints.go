@@ -265,7 +265,7 @@ func (c *call) deleteAllEntities() {
 	}
 	for k := range s.entities {
 		if k.blueprint == id {
-			delete(s.entities, k)
+			s.deleteEntityLocked(k)
 		}
 	}
 	if c.qbool("delete_blueprint") {

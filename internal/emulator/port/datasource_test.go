@@ -71,3 +71,22 @@ func TestDatasourceListingPagesAndSeesWritesOfThisRun(t *testing.T) {
 	}
 	h.expect(h.do("POST", "/v1/blueprints/entities/datasource-entities", map[string]any{"datasource_prefix": "a", "from": "not-a-cursor"}), 422)
 }
+
+// The listing follows an entity taken over by another writer and a deletion.
+func TestDatasourceListingFollowsTakeoverAndDelete(t *testing.T) {
+	h := started(t)
+	list := func(prefix string) string {
+		r := h.expect(h.do("POST", "/v1/blueprints/entities/datasource-entities", map[string]any{"datasource_prefix": prefix}), 200)
+		return strings.Join(ids(r.list("entities"), "identifier"), ",")
+	}
+	h.ua = "writer-a/exporter"
+	for _, id := range []string{"b2", "b1", "b3"} {
+		h.expect(h.do("POST", "/v1/blueprints/bucket/entities?upsert=true", bucket(id, "us-east-1")), 201)
+	}
+	h.ua = "writer-b/exporter"
+	h.expect(h.do("POST", "/v1/blueprints/bucket/entities?upsert=true", bucket("b2", "eu-west-1")), 200)
+	h.expect(h.do("DELETE", "/v1/blueprints/bucket/entities/b3?delete_dependents=false", nil), 200)
+	if a, b := list("writer-a/"), list("writer-b/"); a != "b1" || b != "b2" {
+		t.Fatalf("writer-a owns %q, writer-b %q; want b1 and b2", a, b)
+	}
+}

@@ -198,7 +198,7 @@ func (s *Server) deleteLocked(targets []entityKey, cascade bool) ([]entityKey, *
 	}
 	out := make([]entityKey, 0, len(set))
 	for k := range set {
-		delete(s.entities, k)
+		s.deleteEntityLocked(k)
 		out = append(out, k)
 	}
 	return out, nil

@@ -70,6 +70,10 @@ func TestTokenBucketPerFamily(t *testing.T) {
 	h.expect(up(), 429)
 	h.s.SetRateLimit(portemu.FamilySingleUpsert, 0, 0)
 	h.expect(up(), 200)
+	// Benchmarks read these counts instead of the request log.
+	if got := h.s.FamilyCounts()[portemu.FamilySingleUpsert]; got != (portemu.FamilyCount{Admitted: 4, Rejected: 2}) {
+		t.Fatalf("single-upsert counts %+v, want 4 admitted, 2 rejected", got)
+	}
 }
 
 func TestInjected429WithRetryAfterAndResetOnly(t *testing.T) {

@@ -49,13 +49,43 @@ type limiter struct {
 	mu      sync.Mutex
 	windows map[string]*window
 	buckets map[string]*bucket
+	counts  map[string]FamilyCount
+}
+
+// FamilyCount is what one route family received: requests let through by
+// its rate limit (whatever they answered next) and requests refused with 429.
+type FamilyCount struct {
+	Admitted, Rejected int
 }
 
 func (l *limiter) init() {
 	l.mu.Lock()
 	l.windows = map[string]*window{}
 	l.buckets = map[string]*bucket{}
+	l.counts = map[string]FamilyCount{}
 	l.mu.Unlock()
+}
+
+// FamilyCounts is a copy of the requests counted per route family since the
+// server started (cheap: benchmarks read it instead of the request log).
+func (s *Server) FamilyCounts() map[string]FamilyCount {
+	s.limits.mu.Lock()
+	defer s.limits.mu.Unlock()
+	out := make(map[string]FamilyCount, len(s.limits.counts))
+	for k, v := range s.limits.counts {
+		out[k] = v
+	}
+	return out
+}
+
+func (l *limiter) count(family string, allowed bool) {
+	c := l.counts[family]
+	if allowed {
+		c.Admitted++
+	} else {
+		c.Rejected++
+	}
+	l.counts[family] = c
 }
 
 // SetRateLimit turns on token-bucket limiting for a family: a bucket of limit
@@ -93,9 +123,11 @@ func (l *limiter) admit(family string, now time.Time) rateState {
 			st.allowed = true
 			st.remaining = int(b.tokens)
 			st.reset = time.Duration((float64(b.limit) - b.tokens) / rate * float64(time.Second))
+			l.count(family, true)
 			return st
 		}
 		st.reset = time.Duration((1 - b.tokens) / rate * float64(time.Second))
+		l.count(family, false)
 		return st
 	}
 	limit := defaultLimits[family]
@@ -108,6 +140,7 @@ func (l *limiter) admit(family string, now time.Time) rateState {
 		l.windows[family] = w
 	}
 	w.count++
+	l.count(family, true)
 	return rateState{limit: limit, remaining: max(0, limit-w.count), reset: defaultPeriod - now.Sub(w.start), period: defaultPeriod, allowed: true}
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -30,13 +32,74 @@ func (c *call) searchAll() {
 	s := c.s
 	out := []any{}
 	s.mu.Lock()
-	for _, k := range s.sortedKeysLocked() {
-		if e := s.entities[k]; match(e) {
+	keys, narrowed := s.candidateKeysLocked(body)
+	if !narrowed {
+		keys = s.sortedKeysLocked()
+	}
+	for _, k := range keys {
+		if e := s.entities[k]; e != nil && match(e) {
 			out = append(out, project(entityJSON(e), include, exclude))
 		}
 	}
 	s.mu.Unlock()
 	c.json(http.StatusOK, map[string]any{"ok": true, "entities": out})
+}
+
+// candidateKeysLocked narrows a top-level "and" query that pins $blueprint
+// (=) and possibly $identifier (= or in) to the keys that can match, in
+// key order, so that a search by identifiers (the client's change check)
+// costs its own size, not the catalog's. Both fields are plain strings,
+// compared exactly, so the candidates hold every match; the full query
+// still decides. ok is false when the query pins no blueprint.
+func (s *Server) candidateKeysLocked(q map[string]any) (keys []entityKey, ok bool) {
+	if comb, _ := q["combinator"].(string); comb != "" && comb != "and" {
+		return nil, false
+	}
+	rules, _ := q["rules"].([]any)
+	blueprint, haveBlueprint := "", false
+	var ids []string
+	haveIDs := false
+	for _, r := range rules {
+		m, _ := r.(map[string]any)
+		prop, _ := m["property"].(string)
+		op, _ := m["operator"].(string)
+		switch {
+		case prop == "$blueprint" && op == "=" && !haveBlueprint:
+			blueprint, haveBlueprint = "", true
+			if v, isStr := m["value"].(string); isStr {
+				blueprint = v
+			}
+		case prop == "$identifier" && op == "=" && !haveIDs:
+			haveIDs = true
+			if v, isStr := m["value"].(string); isStr {
+				ids = append(ids, v)
+			}
+		case prop == "$identifier" && op == "in" && !haveIDs:
+			haveIDs = true
+			list, _ := m["value"].([]any)
+			for _, v := range list {
+				if id, isStr := v.(string); isStr {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	if !haveBlueprint {
+		return nil, false
+	}
+	if haveIDs {
+		for _, id := range ids {
+			if k := (entityKey{blueprint, id}); s.entities[k] != nil {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, compareKeys)
+		return slices.Compact(keys), true
+	}
+	all := s.sortedKeysLocked()
+	lo := sort.Search(len(all), func(i int) bool { return all[i].blueprint >= blueprint })
+	hi := sort.Search(len(all), func(i int) bool { return all[i].blueprint > blueprint })
+	return all[lo:hi], true
 }
 
 // cursor is the opaque page token: the last key served, so pages stay
@@ -67,7 +130,9 @@ func keyAfter(a, b entityKey) bool {
 
 // page selects up to limit matching entities after the cursor; next is ""
 // on the last page.
-func (s *Server) page(match func(*Entity) bool, from string, limit int, include, exclude []string) ([]any, string, error) {
+// With blueprint set, only that blueprint's entities are considered; with
+// candidates set, only the (sorted) keys it returns.
+func (s *Server) page(blueprint string, candidates func() []entityKey, match func(*Entity) bool, from string, limit int, include, exclude []string) ([]any, string, error) {
 	var after *entityKey
 	if from != "" {
 		k, err := decodeCursor(from)
@@ -80,9 +145,25 @@ func (s *Server) page(match func(*Entity) bool, from string, limit int, include,
 	var last entityKey
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, k := range s.sortedKeysLocked() {
+	var keys []entityKey
+	if candidates != nil {
+		keys = candidates()
+	} else {
+		keys = s.sortedKeysLocked()
+	}
+	start := 0
+	if blueprint != "" {
+		start = sort.Search(len(keys), func(i int) bool { return keys[i].blueprint >= blueprint })
+	}
+	if after != nil {
+		start = max(start, sort.Search(len(keys), func(i int) bool { return keyAfter(keys[i], *after) }))
+	}
+	for _, k := range keys[start:] {
+		if blueprint != "" && k.blueprint != blueprint {
+			break
+		}
 		e := s.entities[k]
-		if (after != nil && !keyAfter(k, *after)) || !match(e) {
+		if !match(e) {
 			continue
 		}
 		if len(out) == limit {
@@ -130,7 +211,7 @@ func (c *call) searchBlueprint() {
 		}
 		match = q
 	}
-	ents, next, err := c.s.page(func(e *Entity) bool { return e.Blueprint == bp && match(e) }, body.From, limit, body.Include, body.Exclude)
+	ents, next, err := c.s.page(bp, nil, match, body.From, limit, body.Include, body.Exclude)
 	if err != nil {
 		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
 		return
@@ -185,11 +266,14 @@ func (c *call) datasourceEntities() {
 	if body.From != nil {
 		from = *body.From
 	}
-	match := func(e *Entity) bool {
-		return strings.HasPrefix(e.Datasource, prefix) && strings.HasSuffix(e.Datasource, suffix) &&
-			len(e.Datasource) >= len(prefix)+len(suffix) && (before.IsZero() || e.UpdatedAt.Before(before))
+	owned := func(ds string) bool {
+		return strings.HasPrefix(ds, prefix) && strings.HasSuffix(ds, suffix) && len(ds) >= len(prefix)+len(suffix)
 	}
-	ents, next, err := c.s.page(match, from, limit, c.qlist("include"), c.qlist("exclude"))
+	match := func(e *Entity) bool {
+		return owned(e.Datasource) && (before.IsZero() || e.UpdatedAt.Before(before))
+	}
+	candidates := func() []entityKey { return c.s.datasourceKeysLocked(owned) }
+	ents, next, err := c.s.page("", candidates, match, from, limit, c.qlist("include"), c.qlist("exclude"))
 	if err != nil {
 		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())
 		return

@@ -152,3 +152,65 @@ func TestBlueprintSearchPagesWithCursor(t *testing.T) {
 	h.expect(h.do("POST", "/v1/blueprints/bucket/entities/search", map[string]any{"from": "garbage!"}), 422)
 	h.expect(h.do("POST", "/v1/blueprints/ghost/entities/search", map[string]any{}), 404)
 }
+
+// The sorted key index follows writes and deletes made between searches.
+func TestBlueprintSearchFollowsWritesBetweenPages(t *testing.T) {
+	h := started(t)
+	all := func() []string {
+		var got []string
+		from := ""
+		for {
+			body := map[string]any{"limit": 4, "include": []any{"identifier"}}
+			if from != "" {
+				body["from"] = from
+			}
+			r := h.expect(h.do("POST", "/v1/blueprints/bucket/entities/search", body), 200)
+			got = append(got, ids(r.list("entities"), "identifier")...)
+			next, has := r.body["next"].(string)
+			if !has {
+				return got
+			}
+			from = next
+		}
+	}
+	h.s.SeedEntity(portemu.Entity{Blueprint: "account", Identifier: "z"})
+	for _, id := range []string{"b5", "b1", "b3"} {
+		h.expect(h.do("POST", "/v1/blueprints/bucket/entities?upsert=true", bucket(id, "us-east-1")), 201)
+	}
+	if got := strings.Join(all(), ","); got != "b1,b3,b5" {
+		t.Fatalf("first listing %s", got)
+	}
+	for _, id := range []string{"b4", "b0", "b9", "b2"} {
+		h.expect(h.do("POST", "/v1/blueprints/bucket/entities?upsert=true", bucket(id, "us-east-1")), 201)
+	}
+	h.expect(h.do("POST", "/v1/blueprints/bucket/entities?upsert=true", bucket("b3", "eu-west-1")), 200) // an update adds no key
+	h.expect(h.do("DELETE", "/v1/blueprints/bucket/entities/b4?delete_dependents=false", nil), 200)
+	if got := strings.Join(all(), ","); got != "b0,b1,b2,b3,b5,b9" {
+		t.Fatalf("after writes and a delete: %s", got)
+	}
+	if n := len(h.s.Entities()); n != 7 {
+		t.Fatalf("%d entities, want 7", n)
+	}
+}
+
+// A search that pins the blueprint and identifiers (the client's change
+// check) answers exactly what a scan of the whole catalog would.
+func TestSearchByBlueprintAndIdentifiers(t *testing.T) {
+	h := searchFixture(t)
+	bp := rule("$blueprint", "=", "bucket")
+	for _, c := range []struct {
+		q    map[string]any
+		want string
+	}{
+		{and(bp, rule("$identifier", "in", []any{"b3", "b0", "nope", "b3", 7})), "b0,b3"},
+		{and(rule("$identifier", "in", []any{"b4", "b1"}), bp, rule("$datasource", "contains", "aws-port-sync/i1/111/")), "b1,b4"},
+		{and(bp, rule("$identifier", "=", "b2")), "b2"},
+		{and(rule("$blueprint", "=", "account"), rule("$identifier", "in", []any{"b1", "111"})), "111"},
+		{and(bp, rule("$title", "=", "Beta")), "b1"},
+		{or(bp, rule("$identifier", "=", "111")), "111,b0,b1,b2,b3,b4"},
+	} {
+		if got := strings.Join(h.search(c.q, ""), ","); got != c.want {
+			t.Errorf("%v: got %s, want %s", c.q, got, c.want)
+		}
+	}
+}

@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -95,9 +95,15 @@ type Server struct {
 	opts Options
 	log  *slog.Logger
 
-	mu             sync.Mutex // guards the catalog state below
-	blueprints     map[string]map[string]any
-	entities       map[entityKey]*Entity
+	mu         sync.Mutex // guards the catalog state below
+	blueprints map[string]map[string]any
+	entities   map[entityKey]*Entity
+	// sorted holds the keys of entities in (blueprint, identifier) order,
+	// kept up to date by putEntityLocked and deleteEntityLocked; nil means
+	// rebuild. Searches page through it instead of sorting every time.
+	sorted []entityKey
+	// byDatasource indexes the keys by $datasource (ownership listings).
+	byDatasource   map[string]map[entityKey]struct{}
 	integrations   map[string]map[string]any
 	resyncRequests map[string]map[string]any
 	tokens         map[string]*token // access token → grant
@@ -143,6 +149,8 @@ func (s *Server) resetState() {
 	defer s.mu.Unlock()
 	s.blueprints = map[string]map[string]any{}
 	s.entities = map[entityKey]*Entity{}
+	s.sorted = nil
+	s.byDatasource = map[string]map[entityKey]struct{}{}
 	s.integrations = map[string]map[string]any{}
 	s.resyncRequests = map[string]map[string]any{}
 	s.tokens = map[string]*token{}
@@ -235,7 +243,7 @@ func (s *Server) seedEntities(ents []Entity) {
 		if c.UpdatedAt.IsZero() {
 			c.UpdatedAt = c.CreatedAt
 		}
-		s.entities[entityKey{c.Blueprint, c.Identifier}] = &c
+		s.putEntityLocked(entityKey{c.Blueprint, c.Identifier}, &c)
 	}
 	s.mu.Unlock()
 	s.changed()
@@ -331,17 +339,83 @@ func (s *Server) Reset() {
 	s.changed()
 }
 
+// sortedKeysLocked is every entity key in (blueprint, identifier) order. The
+// slice is the server's own: use it only while holding s.mu.
 func (s *Server) sortedKeysLocked() []entityKey {
+	if s.sorted != nil && len(s.sorted) == len(s.entities) {
+		return s.sorted
+	}
 	keys := make([]entityKey, 0, len(s.entities))
 	for k := range s.entities {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].blueprint != keys[j].blueprint {
-			return keys[i].blueprint < keys[j].blueprint
+	slices.SortFunc(keys, compareKeys)
+	s.sorted = keys
+	return keys
+}
+
+func compareKeys(a, b entityKey) int {
+	if c := strings.Compare(a.blueprint, b.blueprint); c != 0 {
+		return c
+	}
+	return strings.Compare(a.identifier, b.identifier)
+}
+
+// putEntityLocked stores e under k, keeping the sorted keys in step.
+func (s *Server) putEntityLocked(k entityKey, e *Entity) {
+	old, exists := s.entities[k]
+	if !exists && s.sorted != nil {
+		i, _ := slices.BinarySearchFunc(s.sorted, k, compareKeys)
+		s.sorted = slices.Insert(s.sorted, i, k)
+	}
+	if exists {
+		s.unindexDatasourceLocked(k, old.Datasource)
+	}
+	set := s.byDatasource[e.Datasource]
+	if set == nil {
+		set = map[entityKey]struct{}{}
+		s.byDatasource[e.Datasource] = set
+	}
+	set[k] = struct{}{}
+	s.entities[k] = e
+}
+
+func (s *Server) unindexDatasourceLocked(k entityKey, ds string) {
+	if set := s.byDatasource[ds]; set != nil {
+		delete(set, k)
+		if len(set) == 0 {
+			delete(s.byDatasource, ds)
 		}
-		return keys[i].identifier < keys[j].identifier
-	})
+	}
+}
+
+// deleteEntityLocked removes k, keeping the sorted keys in step.
+func (s *Server) deleteEntityLocked(k entityKey) {
+	old, exists := s.entities[k]
+	if exists && s.sorted != nil {
+		if i, found := slices.BinarySearchFunc(s.sorted, k, compareKeys); found {
+			s.sorted = slices.Delete(s.sorted, i, i+1)
+		}
+	}
+	if exists {
+		s.unindexDatasourceLocked(k, old.Datasource)
+	}
+	delete(s.entities, k)
+}
+
+// datasourceKeysLocked is, in key order, every key whose $datasource
+// satisfies keep (from the index: the cost follows the datasources and the
+// matches, not the catalog).
+func (s *Server) datasourceKeysLocked(keep func(ds string) bool) []entityKey {
+	var keys []entityKey
+	for ds, set := range s.byDatasource {
+		if keep(ds) {
+			for k := range set {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.SortFunc(keys, compareKeys)
 	return keys
 }
 

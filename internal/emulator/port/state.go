@@ -158,7 +158,7 @@ func (s *Server) load() error {
 	}
 	for i := range st.Entities {
 		e := st.Entities[i]
-		s.entities[entityKey{e.Blueprint, e.Identifier}] = &e
+		s.putEntityLocked(entityKey{e.Blueprint, e.Identifier}, &e)
 	}
 	return nil
 }

@@ -236,11 +236,11 @@ func (s *Server) upsertLocked(bp string, raw any, m upsertMode) (Entity, bool, s
 		return next, !exists, id, nil
 	}
 	for _, k := range stubs {
-		s.entities[k] = &Entity{Identifier: k.identifier, Blueprint: k.blueprint, CreatedAt: m.now, UpdatedAt: m.now,
-			CreatedBy: m.by, UpdatedBy: m.by, Datasource: m.ua}
+		s.putEntityLocked(k, &Entity{Identifier: k.identifier, Blueprint: k.blueprint, CreatedAt: m.now, UpdatedAt: m.now,
+			CreatedBy: m.by, UpdatedBy: m.by, Datasource: m.ua})
 	}
 	stored := cloneEntity(&next)
-	s.entities[key] = &stored
+	s.putEntityLocked(key, &stored)
 	return next, !exists, id, nil
 }
 

@@ -170,3 +170,31 @@ func TestS3GetBucketTaggingAndLocation(t *testing.T) {
 		return err
 	})
 }
+
+// Buckets are found by name through an index; a bucket added or removed after
+// it was built is seen at once.
+func TestS3BucketsAddedOrRemovedAreSeenAtOnce(t *testing.T) {
+	e := svcStart(t)
+	e.addBuckets(t)
+	east := s3Client(e.cfg("us-east-1"))
+	if _, err := east.GetBucketTagging(e.ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("zz-test-bucket-0")}); err != nil {
+		t.Fatalf("get tagging: %v", err)
+	}
+	key := awsemu.ResourceKey{Region: "us-east-1", Kind: awsemu.KindS3Bucket}
+	e.srv.Update(func(o *awsemu.Org) {
+		a := o.Accounts[e.mgmt]
+		var kept []*awsemu.Resource
+		for _, r := range a.Resources[key] {
+			if r.ID != "zz-test-bucket-0" {
+				kept = append(kept, r)
+			}
+		}
+		a.Resources[key] = append(kept, &awsemu.Resource{ID: "zz-late-bucket", Tags: map[string]string{"late": "yes"}})
+	})
+	_, err := east.GetBucketTagging(e.ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("zz-test-bucket-0")})
+	svcAPIError(t, err, "NoSuchBucket", http.StatusNotFound)
+	out, err := east.GetBucketTagging(e.ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("zz-late-bucket")})
+	if err != nil || len(out.TagSet) != 1 || aws.ToString(out.TagSet[0].Key) != "late" {
+		t.Fatalf("late bucket: %+v, %v", out, err)
+	}
+}

@@ -21,6 +21,8 @@ import (
 type Server struct {
 	mu  sync.RWMutex // guards org (Update/View and every Serve)
 	org *Org
+	// buckets finds S3 buckets by name; Update drops it, as the org changed.
+	buckets bucketIndex
 
 	keys   *keyStore
 	faults *Faults
@@ -132,6 +134,7 @@ func (s *Server) Update(fn func(org *Org)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fn(s.org)
+	s.buckets.reset()
 }
 
 // View reads the organization under the read lock.

@@ -135,32 +135,8 @@ var KindSpec = awsemu.Spec{Seed: 31, Accounts: 3, OUs: 1, ResourcesPerKind: 6,
 // CollectAll pages through a kind for one account and region.
 func CollectAll(t *testing.T, p *awscloud.Provider, kind string, acct awscloud.Account, region string, size int32, actions ...string) ([]map[string]any, int) {
 	t.Helper()
-	k, err := awscloud.ResolveKind(kind)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := p.Config(Ctx(t), acct.Target(), region)
-	if err != nil {
-		t.Fatalf("config for %s: %v", acct.ID, err)
-	}
-	var items []map[string]any
-	req := awscloud.PageRequest{Account: acct, Region: region, PageSize: size, IncludeActions: actions}
-	pages := 0
-	for {
-		page, err := k.Collect(Ctx(t), cfg, req)
-		if err != nil {
-			t.Fatalf("%s %s %s page %d: %v", kind, acct.ID, region, pages+1, err)
-		}
-		pages++
-		items = append(items, page.Items...)
-		if page.Next == "" {
-			return items, pages
-		}
-		if pages > 500 {
-			t.Fatal("pagination does not end")
-		}
-		req.Token = page.Next
-	}
+	items, pages, _ := Collect(t, p, kind, awscloud.PageRequest{Account: acct, Region: region, PageSize: size, IncludeActions: actions})
+	return items, pages
 }
 
 func OrgAccounts(t *testing.T, srv *awsemu.Server, p *awscloud.Provider) []awscloud.Account {
@@ -228,13 +204,13 @@ func CollectRequest(t *testing.T, p *awscloud.Provider, kind string, req awsclou
 // the sum of the pages' Omitted counts.
 func Collect(t *testing.T, p *awscloud.Provider, kind string, req awscloud.PageRequest) ([]map[string]any, int, int) {
 	t.Helper()
-	k, ok := awscloud.LookupKind(kind)
-	if !ok {
-		t.Fatalf("kind %s not registered", kind)
+	k, err := awscloud.ResolveKind(kind)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cfg, err := p.Config(Ctx(t), req.Account.Target(), req.Region)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("config for %s: %v", req.Account.ID, err)
 	}
 	var items []map[string]any
 	pages, omitted := 0, 0

@@ -55,19 +55,16 @@ func (k resourceKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.
 		return awscloud.Page{}, k.explain(cfg.Region, err)
 	}
 	descs := out.ResourceDescriptions
-	items := make([]map[string]any, len(descs))
-	gone := make([]bool, len(descs))
-	read := func(ctx context.Context, i int) error {
+	read := func(ctx context.Context, i int) (map[string]any, error) {
 		d := descs[i]
 		if req.GetResource {
 			got, err := client.GetResource(ctx, &cloudcontrol.GetResourceInput{TypeName: aws.String(k.typeName), Identifier: d.Identifier})
 			if err != nil {
 				var nf *cctypes.ResourceNotFoundException
 				if errors.As(err, &nf) {
-					gone[i] = true // deleted since the listing
-					return nil
+					return nil, nil // deleted since the listing
 				}
-				return fmt.Errorf("get %s %s in %s: %w", k.typeName, aws.ToString(d.Identifier), cfg.Region, err)
+				return nil, fmt.Errorf("get %s %s in %s: %w", k.typeName, aws.ToString(d.Identifier), cfg.Region, err)
 			}
 			if got.ResourceDescription != nil {
 				d = *got.ResourceDescription
@@ -76,24 +73,26 @@ func (k resourceKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.
 		props := map[string]any{}
 		if s := aws.ToString(d.Properties); s != "" {
 			if err := json.Unmarshal([]byte(s), &props); err != nil {
-				return fmt.Errorf("%s %s in %s: Cloud Control returned properties that are not a JSON object: %w",
+				return nil, fmt.Errorf("%s %s in %s: Cloud Control returned properties that are not a JSON object: %w",
 					k.typeName, aws.ToString(d.Identifier), cfg.Region, err)
 			}
 		}
-		items[i] = map[string]any{
+		return map[string]any{
 			"Identifier":  aws.ToString(d.Identifier),
 			"Properties":  props,
 			"__Kind":      k.typeName,
 			"__AccountId": req.Account.ID,
 			"__Region":    cfg.Region,
-		}
-		return nil
+		}, nil
 	}
+	// Without GetResource each item is only decoded from the listing: no
+	// call to overlap, so one at a time.
 	limit := 1
 	if req.GetResource {
 		limit = getConcurrency
 	}
-	if err := awscloud.ForEach(ctx, len(descs), limit, read); err != nil {
+	items, gone, err := awscloud.ReadEach(ctx, len(descs), limit, read)
+	if err != nil {
 		return awscloud.Page{}, err
 	}
 	return awscloud.KeptPage(items, gone, aws.ToString(out.NextToken), &awscloud.Omissions{}), nil

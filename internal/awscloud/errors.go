@@ -221,6 +221,6 @@ func isNotFoundCode(code string) bool {
 		return false
 	}
 	return strings.HasSuffix(code, "NotFound") || strings.HasSuffix(code, "NotFoundException") ||
-		strings.HasPrefix(code, "NoSuch") || strings.HasSuffix(code, ".NotFound") ||
+		strings.HasSuffix(code, "NotFoundFault") || strings.HasPrefix(code, "NoSuch") || strings.HasSuffix(code, ".NotFound") ||
 		code == "ResourceNotFound"
 }

@@ -76,6 +76,9 @@ func TestClassify(t *testing.T) {
 		"ParentNotFoundException":    awscloud.ErrNotFound,
 		"ChildNotFoundException":     awscloud.ErrNotFound,
 		"TargetNotFoundException":    awscloud.ErrNotFound,
+		// RDS, MemoryDB, ElastiCache: "...NotFoundFault".
+		"DBClusterNotFoundFault": awscloud.ErrNotFound,
+		"UserNotFoundFault":      awscloud.ErrNotFound,
 		// Rejected: the same request gets the same answer.
 		"InvalidAction":                  awscloud.ErrRejected,
 		"UnknownOperationException":      awscloud.ErrRejected,

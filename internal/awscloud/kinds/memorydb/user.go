@@ -2,12 +2,10 @@ package memorydb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/memorydb"
-	mdbtypes "github.com/aws/aws-sdk-go-v2/service/memorydb/types"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 )
@@ -74,9 +72,8 @@ func (userKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.PageRe
 				}
 				return awscloud.PropsList(tags.TagList), nil
 			},
-			Gone: func(err error) bool { // deleted since the listing
-				var missing *mdbtypes.UserNotFoundFault
-				return errors.As(err, &missing) || awscloud.Classify(err) == awscloud.ErrNotFound
+			Gone: func(err error) bool { // deleted since the listing (UserNotFoundFault)
+				return awscloud.Classify(err) == awscloud.ErrNotFound
 			},
 		}.Run(ctx, items, gone, &omitted)
 		if err != nil {

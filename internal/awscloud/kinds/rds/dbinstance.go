@@ -2,12 +2,10 @@ package rds
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
-	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/aws-port-sync/aws-port-sync/internal/awscloud"
 )
@@ -113,8 +111,6 @@ func addTags(ctx context.Context, client *rds.Client, items []map[string]any, ar
 	}.Run(ctx, items, gone, omitted)
 }
 
-// notFound: RDS's cluster errors end in "NotFoundFault" (DBClusterNotFoundFault).
-func notFound(err error) bool {
-	var cluster *rdstypes.DBClusterNotFoundFault
-	return awscloud.Classify(err) == awscloud.ErrNotFound || errors.As(err, &cluster)
-}
+// notFound: deleted since the listing (DBInstanceNotFound,
+// DBClusterNotFoundFault).
+func notFound(err error) bool { return awscloud.Classify(err) == awscloud.ErrNotFound }

@@ -44,27 +44,22 @@ func (lambdaFunctionKind) Collect(ctx context.Context, cfg aws.Config, req awscl
 	gone := make([]bool, len(items))
 	var omitted awscloud.Omissions
 	if awscloud.WantsAction(req, "ListTagsAction") {
-		err := awscloud.ForEach(ctx, len(out.Functions), lambdaActionConcurrency, func(ctx context.Context, i int) error {
-			arn := aws.ToString(out.Functions[i].FunctionArn)
-			tags, err := client.ListTags(ctx, &lambda.ListTagsInput{Resource: aws.String(arn)})
-			if err != nil {
-				if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
-					gone[i] = true
-					return nil
+		err := awscloud.PerItemCall{Action: "ListTagsAction", Field: "Tags", Does: "list tags of", Limit: lambdaActionConcurrency,
+			Resource: func(i int) string { return "function " + aws.ToString(out.Functions[i].FunctionArn) },
+			Read: func(ctx context.Context, i int) (any, error) {
+				tags, err := client.ListTags(ctx, &lambda.ListTagsInput{Resource: out.Functions[i].FunctionArn})
+				if err != nil {
+					return nil, err
 				}
-				if omitted.Omit("ListTagsAction", "function "+arn, 1, err) {
-					return nil
+				// Ocean stores Lambda's tag map as is (not a Key/Value list).
+				t := map[string]any{}
+				for k, v := range tags.Tags {
+					t[k] = v
 				}
-				return fmt.Errorf("list tags of function %s: %w", arn, err)
-			}
-			t := map[string]any{}
-			for k, v := range tags.Tags {
-				t[k] = v
-			}
-			// Ocean stores Lambda's tag map as is (not a Key/Value list).
-			items[i]["Properties"].(map[string]any)["Tags"] = t
-			return nil
-		})
+				return t, nil
+			},
+			Gone: func(err error) bool { return awscloud.Classify(err) == awscloud.ErrNotFound }, // deleted since the listing
+		}.Run(ctx, items, gone, &omitted)
 		if err != nil {
 			return awscloud.Page{}, err
 		}

@@ -48,18 +48,17 @@ func (eksClusterKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.
 	if err != nil {
 		return awscloud.Page{}, fmt.Errorf("list clusters in %s: %w", cfg.Region, err)
 	}
-	items := make([]map[string]any, len(out.Clusters))
-	err = awscloud.ForEach(ctx, len(out.Clusters), eksDescribeConcurrency, func(ctx context.Context, i int) error {
+	items, gone, err := awscloud.ReadEach(ctx, len(out.Clusters), eksDescribeConcurrency, func(ctx context.Context, i int) (map[string]any, error) {
 		name := out.Clusters[i]
 		d, err := client.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 		if err != nil {
 			if awscloud.Classify(err) == awscloud.ErrNotFound { // deleted since the listing
-				return nil
+				return nil, nil
 			}
-			return fmt.Errorf("describe cluster %s in %s: %w", name, cfg.Region, err)
+			return nil, fmt.Errorf("describe cluster %s in %s: %w", name, cfg.Region, err)
 		}
 		if d.Cluster == nil {
-			return fmt.Errorf("describe cluster %s in %s: no cluster in the answer", name, cfg.Region)
+			return nil, fmt.Errorf("describe cluster %s in %s: no cluster in the answer", name, cfg.Region)
 		}
 		all := awscloud.Props(*d.Cluster, awscloud.LowerCamel)
 		p := make(map[string]any, len(eksClusterFields))
@@ -68,17 +67,10 @@ func (eksClusterKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.
 				p[f] = v
 			}
 		}
-		items[i] = awscloud.NewItem(KindCluster, p, awscloud.ExtraContext(req, true))
-		return nil
+		return awscloud.NewItem(KindCluster, p, awscloud.ExtraContext(req, true)), nil
 	})
 	if err != nil {
 		return awscloud.Page{}, err
 	}
-	page := awscloud.Page{Next: aws.ToString(out.NextToken)}
-	for _, it := range items {
-		if it != nil {
-			page.Items = append(page.Items, it)
-		}
-	}
-	return page, nil
+	return awscloud.KeptPage(items, gone, aws.ToString(out.NextToken), &awscloud.Omissions{}), nil
 }

@@ -99,3 +99,30 @@ func TestEKSDescribeClusterFailureFailsThePage(t *testing.T) {
 		t.Fatalf("denied DescribeCluster: %v", err)
 	}
 }
+
+// TestEKSClusterDeletedSinceListing: a cluster DescribeCluster no longer
+// finds is left out of the page, the others kept.
+func TestEKSClusterDeletedSinceListing(t *testing.T) {
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[0]
+	for _, region := range awstest.KindSpec.Regions {
+		want := len(awstest.Resources(srv, acct.ID, region, "AWS::EKS::Cluster"))
+		if want == 0 {
+			continue
+		}
+		srv.Faults().Add(awsemu.FaultRule{Service: "eks", Operation: "DescribeCluster", AccountID: acct.ID, Status: 404,
+			Code: "ResourceNotFoundException", Message: "gone", Count: 1})
+		items, _ := awstest.CollectAll(t, p, "AWS::EKS::Cluster", acct, region, 100)
+		if len(items) != want-1 {
+			t.Fatalf("%d clusters, want %d (one gone)", len(items), want-1)
+		}
+		for _, it := range items {
+			if it == nil || it["Type"] != "AWS::EKS::Cluster" {
+				t.Fatalf("item %v", it)
+			}
+		}
+		return
+	}
+	t.Fatal("no clusters to test with")
+}

@@ -152,3 +152,30 @@ func TestCloudControlGlobalServices(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudControlResourceDeletedSinceListing: with GetResource, a resource
+// GetResource no longer finds is left out of the page, the others kept.
+func TestCloudControlResourceDeletedSinceListing(t *testing.T) {
+	srv := awstest.StartEmu(t, awstest.KindSpec)
+	p := awstest.StaticProvider(t, srv, nil)
+	acct := awstest.OrgAccounts(t, srv, p)[0]
+	for _, region := range awstest.KindSpec.Regions {
+		want := len(awstest.Resources(srv, acct.ID, region, awsemu.KindCCSecret))
+		if want == 0 {
+			continue
+		}
+		srv.Faults().Add(awsemu.FaultRule{Service: "cloudcontrolapi", Operation: "GetResource", AccountID: acct.ID, Status: 400,
+			Code: "ResourceNotFoundException", Message: "gone", Count: 1})
+		items, _, _ := awstest.Collect(t, p, awsemu.KindCCSecret, awscloud.PageRequest{Account: acct, Region: region, PageSize: 100, GetResource: true})
+		if len(items) != want-1 {
+			t.Fatalf("%d secrets, want %d (one gone)", len(items), want-1)
+		}
+		for _, it := range items {
+			if it == nil || it["__Kind"] != awsemu.KindCCSecret {
+				t.Fatalf("item %v", it)
+			}
+		}
+		return
+	}
+	t.Fatal("no secrets to test with")
+}

@@ -34,21 +34,17 @@ func (pipelineKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.Pa
 	if err != nil {
 		return awscloud.Page{}, err
 	}
-	items := make([]map[string]any, len(names))
-	gone := make([]bool, len(names))
-	err = awscloud.ForEach(ctx, len(names), concurrency, func(ctx context.Context, i int) error {
+	items, gone, err := awscloud.ReadEach(ctx, len(names), concurrency, func(ctx context.Context, i int) (map[string]any, error) {
 		if got[i] == nil {
-			gone[i] = true
-			return nil
+			return nil, nil
 		}
 		arn := aws.ToString(got[i].Metadata.PipelineArn)
 		tags, err := listTags(ctx, c, arn)
 		if awscloud.ErrorCode(err) == "ResourceNotFoundException" { // deleted since GetPipeline
-			gone[i] = true
-			return nil
+			return nil, nil
 		}
 		if err != nil {
-			return fmt.Errorf("list tags of pipeline %s: %w", names[i], err)
+			return nil, fmt.Errorf("list tags of pipeline %s: %w", names[i], err)
 		}
 		pr := awscloud.Props(list.Pipelines[i], awscloud.LowerCamel)
 		for k, v := range awscloud.Props(got[i].Metadata, awscloud.LowerCamel) {
@@ -58,8 +54,7 @@ func (pipelineKind) Collect(ctx context.Context, cfg aws.Config, req awscloud.Pa
 			pr[k] = v
 		}
 		pr["Tags"] = tags
-		items[i] = awscloud.NewItem(KindPipeline, keep(pr, pipelineFields), awscloud.ExtraContext(req, true))
-		return nil
+		return awscloud.NewItem(KindPipeline, keep(pr, pipelineFields), awscloud.ExtraContext(req, true)), nil
 	})
 	if err != nil {
 		return awscloud.Page{}, err

@@ -55,16 +55,21 @@ func (c *Call) DecodeJSON(v any) error {
 	return json.Unmarshal(c.Body, v)
 }
 
+// jsonContentType is the content type of a JSON protocol's bodies, answers
+// and errors alike.
+func jsonContentType(p Protocol) string {
+	switch p {
+	case ProtocolJSON11:
+		return "application/x-amz-json-1.1"
+	case ProtocolJSON10:
+		return "application/x-amz-json-1.0"
+	}
+	return "application/json"
+}
+
 // JSON writes a 200 JSON response with the protocol's content type.
 func (c *Call) JSON(v any) {
-	ct := "application/json"
-	switch c.Service.Protocol() {
-	case ProtocolJSON11:
-		ct = "application/x-amz-json-1.1"
-	case ProtocolJSON10:
-		ct = "application/x-amz-json-1.0"
-	}
-	c.W.Header().Set("Content-Type", ct)
+	c.W.Header().Set("Content-Type", jsonContentType(c.Service.Protocol()))
 	c.W.Header().Set("X-Amzn-RequestId", c.RequestID)
 	c.W.WriteHeader(http.StatusOK)
 	_ = json.NewEncoder(c.W).Encode(v)
@@ -111,11 +116,7 @@ func writeProtocolError(w http.ResponseWriter, p Protocol, requestID string, sta
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>`,
 			xmlEscape(code), xmlEscape(message), requestID)
 	case ProtocolJSON11, ProtocolJSON10:
-		ct := "application/x-amz-json-1.1"
-		if p == ProtocolJSON10 {
-			ct = "application/x-amz-json-1.0"
-		}
-		h.Set("Content-Type", ct)
+		h.Set("Content-Type", jsonContentType(p))
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": message})
 	case ProtocolRPCv2CBOR:

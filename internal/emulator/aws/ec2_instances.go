@@ -195,6 +195,27 @@ func ec2InstanceStateName(r *Resource) string {
 	return svcStr(r, "State", "running")
 }
 
+// ec2InstancesExist answers InvalidInstanceID.NotFound, naming every
+// requested id that is not among all, and reports whether none was missing.
+func ec2InstancesExist(c *Call, all []*Resource, ids []string) bool {
+	have := make(map[string]bool, len(all))
+	for _, r := range all {
+		have[r.ID] = true
+	}
+	var missing []string
+	for _, id := range ids {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		c.Error(http.StatusBadRequest, "InvalidInstanceID.NotFound",
+			fmt.Sprintf("The instance IDs '%s' do not exist", strings.Join(missing, ", ")))
+		return false
+	}
+	return true
+}
+
 func ec2DescribeInstances(c *Call) {
 	ids, size, filters, ok := ec2ListParams(c, "InstanceId", "instancesSet", 1000, false, ec2InstanceFilterKnown)
 	if !ok {
@@ -203,19 +224,7 @@ func ec2DescribeInstances(c *Call) {
 	all := svcResources(c, KindEC2Instance)
 	var selected []*Resource
 	if len(ids) > 0 {
-		byID := map[string]*Resource{}
-		for _, r := range all {
-			byID[r.ID] = r
-		}
-		var missing []string
-		for _, id := range ids {
-			if byID[id] == nil {
-				missing = append(missing, id)
-			}
-		}
-		if len(missing) > 0 {
-			c.Error(http.StatusBadRequest, "InvalidInstanceID.NotFound",
-				fmt.Sprintf("The instance IDs '%s' do not exist", strings.Join(missing, ", ")))
+		if !ec2InstancesExist(c, all, ids) {
 			return
 		}
 		for _, r := range all {
@@ -514,19 +523,7 @@ func ec2DescribeInstanceStatus(c *Call) {
 		return
 	}
 	all := svcResources(c, KindEC2Instance)
-	byID := map[string]*Resource{}
-	for _, r := range all {
-		byID[r.ID] = r
-	}
-	var missing []string
-	for _, id := range ids {
-		if byID[id] == nil {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		c.Error(http.StatusBadRequest, "InvalidInstanceID.NotFound",
-			fmt.Sprintf("The instance IDs '%s' do not exist", strings.Join(missing, ", ")))
+	if !ec2InstancesExist(c, all, ids) {
 		return
 	}
 	includeAll := strings.EqualFold(c.Params().Get("IncludeAllInstances"), "true")

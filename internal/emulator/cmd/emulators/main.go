@@ -153,7 +153,8 @@ func PartitionSpec(spec awsemu.Spec, partition string) awsemu.Spec {
 }
 
 // homeRegion is the region the env file and the printed examples use: the
-// partition's first (us-east-1, us-gov-west-1, cn-north-1).
+// partition's home region, where its global services (IAM, Organizations)
+// live (us-east-1, us-gov-west-1, cn-north-1); not PartitionRegions' first.
 func homeRegion(partition string) string {
 	switch partition {
 	case "aws-us-gov":

@@ -65,7 +65,9 @@ func All() ([]Example, error) {
 
 // Demo is every example at once: one port-app-config with the default
 // mapping's top-level settings and every example's resource, and the
-// blueprints to create first, each after the blueprints it relates to.
+// blueprints to create first, in folder order: port.Client.EnsureBlueprints
+// creates them all without relations before adding any, as Ocean does, so
+// their order does not matter.
 func Demo() (config []byte, blueprints []map[string]any, err error) {
 	all, err := All()
 	if err != nil {
@@ -77,7 +79,6 @@ func Demo() (config []byte, blueprints []map[string]any, err error) {
 	}
 	var resources []any
 	seen := map[string]bool{}
-	var pending []map[string]any
 	for _, ex := range all {
 		var m map[string]any
 		if err := yaml.Unmarshal(ex.Mapping, &m); err != nil {
@@ -86,7 +87,7 @@ func Demo() (config []byte, blueprints []map[string]any, err error) {
 		resources = append(resources, m["resources"].([]any)...)
 		if id, _ := ex.Blueprint["identifier"].(string); !seen[id] {
 			seen[id] = true
-			pending = append(pending, ex.Blueprint)
+			blueprints = append(blueprints, ex.Blueprint)
 		}
 	}
 	top["resources"] = resources
@@ -96,52 +97,5 @@ func Demo() (config []byte, blueprints []map[string]any, err error) {
 	if err := enc.Encode(top); err != nil {
 		return nil, nil, err
 	}
-	return buf.Bytes(), relationOrder(pending), nil
-}
-
-// relationOrder puts each blueprint after the blueprints its relations
-// target (Port refuses a relation to a blueprint that does not exist yet).
-func relationOrder(bps []map[string]any) []map[string]any {
-	placed := map[string]bool{}
-	var out []map[string]any
-	for len(out) < len(bps) {
-		progress := false
-		for _, bp := range bps {
-			id, _ := bp["identifier"].(string)
-			if placed[id] {
-				continue
-			}
-			ready := true
-			rels, _ := bp["relations"].(map[string]any)
-			for _, r := range rels {
-				target, _ := r.(map[string]any)["target"].(string)
-				if target != id && !placed[target] && known(bps, target) {
-					ready = false
-				}
-			}
-			if ready {
-				placed[id] = true
-				out = append(out, bp)
-				progress = true
-			}
-		}
-		if !progress { // a cycle: Port would need two passes, keep the rest as listed
-			for _, bp := range bps {
-				if id, _ := bp["identifier"].(string); !placed[id] {
-					placed[id] = true
-					out = append(out, bp)
-				}
-			}
-		}
-	}
-	return out
-}
-
-func known(bps []map[string]any, id string) bool {
-	for _, bp := range bps {
-		if bp["identifier"] == id {
-			return true
-		}
-	}
-	return false
+	return buf.Bytes(), blueprints, nil
 }

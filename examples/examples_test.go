@@ -78,8 +78,8 @@ func TestEveryKindHasAValidExample(t *testing.T) {
 	}
 }
 
-// The demo configuration holds every example and creates each blueprint
-// after the ones it relates to.
+// The demo configuration holds every example, and its blueprints are every
+// example's blueprint once and hold every blueprint they relate to.
 func TestDemoHoldsEveryExample(t *testing.T) {
 	all, _ := examples.All()
 	cfgYAML, bps, err := examples.Demo()
@@ -93,13 +93,24 @@ func TestDemoHoldsEveryExample(t *testing.T) {
 	if len(cfg.Resources) != len(all) {
 		t.Fatalf("%d resources, want %d", len(cfg.Resources), len(all))
 	}
-	placed := map[string]bool{}
+	ids := map[string]bool{}
+	for _, bp := range bps {
+		id := bp["identifier"].(string)
+		if ids[id] {
+			t.Fatalf("blueprint %s twice", id)
+		}
+		ids[id] = true
+	}
+	for _, ex := range all {
+		if !ids[ex.Blueprint["identifier"].(string)] {
+			t.Fatalf("examples/%s: blueprint %s missing", ex.Dir, ex.Blueprint["identifier"])
+		}
+	}
 	for _, bp := range bps {
 		for _, r := range bp["relations"].(map[string]any) {
-			if target := r.(map[string]any)["target"].(string); !placed[target] {
-				t.Fatalf("%s comes before %s, which it relates to", bp["identifier"], target)
+			if target := r.(map[string]any)["target"].(string); !ids[target] {
+				t.Fatalf("%s relates to %s, which the demo does not create", bp["identifier"], target)
 			}
 		}
-		placed[bp["identifier"].(string)] = true
 	}
 }

@@ -119,10 +119,11 @@ func (s *accountSync) start(ctx workflow.Context) string {
 			// Nothing was read, so nothing can be known to be gone: a
 			// regionPolicy that matches no enabled region (a typo, often)
 			// must not wipe the kind.
-			sc.Skipped = fmt.Sprintf("no region to collect %s in: regionPolicy allows none of the account's enabled regions %v", sc.Kind, s.carry.Regions)
 			if r := s.resourceOf(sc.Kind); r != nil && len(r.Regions) > 0 {
 				sc.Skipped = fmt.Sprintf("no region to collect %s in: AWS serves it in %v only, and with regionPolicy none of them is among the account's enabled regions %v",
 					sc.Kind, r.Regions, s.carry.Regions)
+			} else {
+				sc.Skipped = fmt.Sprintf("no region to collect %s in: regionPolicy allows none of the account's enabled regions %v", sc.Kind, s.carry.Regions)
 			}
 		}
 	}

@@ -182,6 +182,11 @@ func TestInjectedConnectionReset(t *testing.T) {
 		res.Body.Close()
 		t.Fatalf("got status %d, want a transport error", res.StatusCode)
 	}
+	// The reset attempt is in the log as soon as the client sees the reset:
+	// a client's retry must never be counted before it.
+	if n := countPath(h.s.Requests(), "/v1/organization"); n != 1 {
+		t.Fatalf("logged attempts right after the reset = %d, want 1", n)
+	}
 	h.expect(h.do("GET", "/v1/organization", nil), 200)
 }
 
@@ -244,4 +249,14 @@ func TestHeaderOnlyModeNeverRejects(t *testing.T) {
 			t.Fatalf("call %d: status %d remaining %s", i, r.status, r.header.Get("x-ratelimit-remaining"))
 		}
 	}
+}
+
+func countPath(reqs []portemu.Request, path string) int {
+	n := 0
+	for _, r := range reqs {
+		if r.Path == path {
+			n++
+		}
+	}
+	return n
 }

@@ -103,14 +103,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	rec := &statusRecorder{ResponseWriter: w}
-	defer func() {
-		s.logRequest(Request{Time: start, Method: r.Method, Path: escaped, RawQuery: r.URL.RawQuery,
-			Header: r.Header.Clone(), Body: body, Status: rec.status})
-	}()
+	logged := false
+	logOnce := func() {
+		if !logged {
+			logged = true
+			s.logRequest(Request{Time: start, Method: r.Method, Path: escaped, RawQuery: r.URL.RawQuery,
+				Header: r.Header.Clone(), Body: body, Status: rec.status})
+		}
+	}
+	defer logOnce()
 
 	st := s.limits.admit(rt.family, s.Now())
 	s.setRateHeaders(w.Header(), st)
-	c := &call{s: s, w: rec, r: r, segs: segs, body: body, ua: r.Header.Get("User-Agent")}
+	c := &call{s: s, w: rec, r: r, segs: segs, body: body, ua: r.Header.Get("User-Agent"), logNow: logOnce}
 
 	if f, ok := s.faults.take(r.Method, escaped, r.URL.Path, rt.bulkUpsert); ok {
 		if done := s.applyFault(c, f); done {
@@ -153,6 +158,9 @@ func (s *Server) applyFault(c *call, f Fault) bool {
 			if tc, ok := conn.(*net.TCPConn); ok {
 				_ = tc.SetLinger(0) // close with RST, like a dropped connection
 			}
+			// Logged before the close: the client may retry and finish
+			// before a deferred log would run, and tests count attempts.
+			c.logNow()
 			_ = conn.Close()
 			return true
 		}

@@ -17,6 +17,7 @@ type call struct {
 	ua       string // User-Agent: becomes $datasource of what this call writes
 	clientID string // who the token belongs to: createdBy / updatedBy
 	fail     map[int]BulkError
+	logNow   func() // records the request in the log now (once)
 }
 
 // timeFormat is how Port renders timestamps (millisecond ISO-8601, UTC).

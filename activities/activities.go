@@ -78,9 +78,8 @@ func (a *Activities) Register(w worker.ActivityRegistry) {
 	reg(a.ListAccounts, syncdef.ListAccountsActivity)
 	reg(a.AssumeRole, syncdef.AssumeRoleActivity)
 	reg(a.ListRegions, syncdef.ListRegionsActivity)
-	reg(a.CollectPage, syncdef.CollectPageActivity)
+	reg(a.SyncScope, syncdef.SyncScopeActivity)
 	reg(a.UpsertEntities, syncdef.UpsertEntitiesActivity)
-	reg(a.PlanDeletes, syncdef.PlanDeletesActivity)
 	reg(a.PlanSweep, syncdef.PlanSweepActivity)
 	reg(a.DeleteEntities, syncdef.DeleteEntitiesActivity)
 }

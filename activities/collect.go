@@ -11,10 +11,9 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
-// CollectPage reads one AWS page and maps it with the resource's JQ before
-// returning: raw AWS data never reaches workflow history.
-func (a *Activities) CollectPage(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
-	defer keepAlive(ctx)()
+// collectPage reads one AWS page and maps it with the resource's JQ: raw AWS
+// data never leaves the activity.
+func (a *Activities) collectPage(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
 	kind, err := awscloud.ResolveKind(in.Resource.Kind)
 	if err != nil {
 		return syncdef.CollectPageOutput{}, invalidConfig("resources[%d].kind: %v", in.Resource.Index, err)

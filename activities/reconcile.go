@@ -14,11 +14,10 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
-// PlanDeletes finds the scope's stale entities: owned by the scope in Port, not
+// planDeletes finds the scope's stale entities: owned by the scope in Port, not
 // written since the resync started, and not produced by this run. It only runs
 // for scopes whose collection completed.
-func (a *Activities) PlanDeletes(ctx context.Context, in syncdef.PlanDeletesInput) (syncdef.PlanDeletesOutput, error) {
-	defer keepAlive(ctx)()
+func (a *Activities) planDeletes(ctx context.Context, in syncdef.PlanDeletesInput) (syncdef.PlanDeletesOutput, error) {
 	owned, err := a.port.ListDatasourceEntities(ctx, in.Scope.DatasourcePrefix(), catalog.DatasourceSuffix, in.StartedAt)
 	if err != nil {
 		return syncdef.PlanDeletesOutput{}, portError("list the scope's entities in Port", err)

@@ -18,6 +18,10 @@ const maxFailureReasons = 3
 // resync with nothing changed writes nothing.
 func (a *Activities) UpsertEntities(ctx context.Context, in syncdef.UpsertInput) (syncdef.UpsertOutput, error) {
 	defer keepAlive(ctx)()
+	return a.upsertEntities(ctx, in)
+}
+
+func (a *Activities) upsertEntities(ctx context.Context, in syncdef.UpsertInput) (syncdef.UpsertOutput, error) {
 	client := a.port.WithUserAgent(in.Scope.UserAgent(a.settings.Version))
 	opts := port.UpsertOptions{
 		Merge:                        in.Flags.EnableMergeEntity,

@@ -95,7 +95,7 @@ func TestTraceOfOneResync(t *testing.T) {
 		t.Fatalf("RunWorkflow:%s in the worker beneath the client's span: %+v", syncdef.ResyncWorkflowName, resyncs)
 	}
 
-	// account → page → AWS call / Port call, for every account that synced.
+	// account → scope → AWS call / Port call, for every account that synced.
 	accounts := map[string]otlptest.Span{} // account id → its workflow's span
 	for _, sp := range trace["RunWorkflow:"+syncdef.AccountSyncWorkflowName] {
 		wid := sp.Attributes["temporalWorkflowID"]
@@ -116,10 +116,10 @@ func TestTraceOfOneResync(t *testing.T) {
 			t.Errorf("account %s synced but has no RunWorkflow:%s span", a.AccountID, syncdef.AccountSyncWorkflowName)
 			continue
 		}
-		awsCalls := under(tree, trace, acctSpan, "RunActivity:"+syncdef.CollectPageActivity, a.AccountID, isAWSCall)
-		portCalls := under(tree, trace, acctSpan, "RunActivity:"+syncdef.UpsertEntitiesActivity, a.AccountID, isPortCall)
+		awsCalls := under(tree, trace, acctSpan, "RunActivity:"+syncdef.SyncScopeActivity, a.AccountID, isAWSCall)
+		portCalls := under(tree, trace, acctSpan, "RunActivity:"+syncdef.SyncScopeActivity, a.AccountID, isPortCall)
 		if len(awsCalls) == 0 || len(portCalls) == 0 {
-			t.Errorf("account %s: %d AWS calls beneath its pages, %d Port calls beneath its upserts; want both", a.AccountID, len(awsCalls), len(portCalls))
+			t.Errorf("account %s: %d AWS calls and %d Port calls beneath its scopes; want both", a.AccountID, len(awsCalls), len(portCalls))
 			continue
 		}
 		if a.AccountID == p.Accounts[0].AccountID {

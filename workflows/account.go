@@ -12,9 +12,9 @@ import (
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
 
-// AccountSyncWorkflow collects every (resource, region) unit of one account page
-// by page, upserts each mapped page, and plans the deletions of the scopes that
-// completed. A failure of the role or of a scope is reported in the result, never
+// AccountSyncWorkflow syncs every scope (kind) of one account, each in one
+// activity that reads its (resource, region) units page by page, writes each
+// mapped page and plans the scope's deletions when it completed. A failure of the role or of a scope is reported in the result, never
 // as a workflow error, so the resync goes on with the other accounts and the
 // failed scopes keep their entities.
 func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syncdef.AccountResult, error) {
@@ -37,7 +37,7 @@ func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syn
 	}
 	s.progress = syncdef.AccountSyncProgress{AccountID: in.Account.ID, UnitsTotal: len(s.carry.Pending)}
 
-	s.runUnits(ctx)
+	s.runScopes(ctx)
 	if len(s.drained) > 0 {
 		next := in
 		carry := s.carry
@@ -47,7 +47,7 @@ func AccountSyncWorkflow(ctx workflow.Context, in syncdef.AccountSyncInput) (syn
 		return s.result, workflow.NewContinueAsNewError(ctx, syncdef.AccountSyncWorkflowName, next)
 	}
 	s.retryMissingTargets(ctx)
-	s.planDeletes(ctx)
+	s.scopeResults()
 	s.finish()
 	s.setStatus(ctx)
 	return s.result, nil
@@ -70,8 +70,8 @@ type accountSync struct {
 	carry    syncdef.AccountCarry
 	result   syncdef.AccountResult
 	progress syncdef.AccountSyncProgress // Counts filled from carry at query time
-	// drained are units stopped early so that the workflow can continue as new.
-	drained  []syncdef.PendingUnit
+	// drained are units not started so that the workflow can continue as new.
+	drained  []syncdef.Unit
 	draining bool
 }
 
@@ -101,14 +101,14 @@ func (s *accountSync) start(ctx workflow.Context) string {
 		case r.Problem != "":
 			sc.Errors = append(sc.Errors, r.Problem)
 		case r.Global:
-			s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i}})
+			s.carry.Pending = append(s.carry.Pending, syncdef.Unit{Resource: i})
 			sc.Units++
 		case regionsErr != "":
 			sc.Errors = append(sc.Errors, r.Kind+": "+regionsErr)
 		default:
 			for _, region := range s.carry.Regions {
 				if regionAllowed(r, region) {
-					s.carry.Pending = append(s.carry.Pending, syncdef.PendingUnit{Unit: syncdef.Unit{Resource: i, Region: region}})
+					s.carry.Pending = append(s.carry.Pending, syncdef.Unit{Resource: i, Region: region})
 					sc.Units++
 				}
 			}
@@ -172,33 +172,54 @@ func (s *accountSync) scope(kind string) *syncdef.ScopeState {
 	return sc
 }
 
-// runUnits drives the pending units, a bounded number at a time.
-func (s *accountSync) runUnits(ctx workflow.Context) {
+// runScopes drives the pending units, one activity per scope (kind), a
+// bounded number of scopes at a time; a scope's activity reads its regions.
+func (s *accountSync) runScopes(ctx workflow.Context) {
 	limit := s.in.Tuning.MaxConcurrentUnits
 	if limit <= 0 {
 		limit = defaultMaxConcurrentUnits
 	}
-	queue := s.carry.Pending
+	groups := s.pendingScopes()
 	s.carry.Pending = nil
 	wg := workflow.NewWaitGroup(ctx)
 	sem := workflow.NewSemaphore(ctx, int64(limit))
-	for _, pu := range queue {
+	for _, g := range groups {
 		if err := sem.Acquire(ctx, 1); err != nil {
 			break // only on cancellation
 		}
 		if s.shouldDrain(ctx) {
 			sem.Release(1)
-			s.drained = append(s.drained, pu)
+			s.drained = append(s.drained, g.units...)
 			continue
 		}
 		wg.Add(1)
 		workflow.Go(ctx, func(ctx workflow.Context) {
 			defer wg.Done()
 			defer sem.Release(1)
-			s.runUnit(ctx, pu)
+			s.runScope(ctx, g)
 		})
 	}
 	wg.Wait(ctx)
+}
+
+// scopeUnits are the pending units of one kind, in the order laid out.
+type scopeUnits struct {
+	kind  string
+	units []syncdef.Unit
+}
+
+func (s *accountSync) pendingScopes() []scopeUnits {
+	var groups []scopeUnits
+	for _, u := range s.carry.Pending {
+		kind := s.in.Resources[u.Resource].Kind
+		i := slices.IndexFunc(groups, func(g scopeUnits) bool { return g.kind == kind })
+		if i < 0 {
+			i = len(groups)
+			groups = append(groups, scopeUnits{kind: kind})
+		}
+		groups[i].units = append(groups[i].units, u)
+	}
+	return groups
 }
 
 // shouldDrain asks for continue-as-new well before the history limits.
@@ -222,67 +243,45 @@ func (s *accountSync) shouldDrain(ctx workflow.Context) bool {
 	return s.draining
 }
 
-// runUnit pages through one (resource, region): collect a page, upsert it,
-// follow the token. A page that fails after its retries marks the scope failed.
-func (s *accountSync) runUnit(ctx workflow.Context, pu syncdef.PendingUnit) {
-	resource := s.in.Resources[pu.Unit.Resource]
-	scope := s.scope(resource.Kind)
-	catalogScope := catalog.Scope{Integration: s.in.Integration, AccountID: s.in.Account.ID, Kind: resource.Kind}
-	pageCtx := pageActivity(ctx, s.in.Tuning)
-	token := pu.Token
-	for {
-		if s.shouldDrain(ctx) {
-			s.drained = append(s.drained, syncdef.PendingUnit{Unit: pu.Unit, Token: token})
-			return
-		}
-		var page syncdef.CollectPageOutput
-		err := workflow.ExecuteActivity(pageCtx, syncdef.CollectPageActivity, syncdef.CollectPageInput{
-			Account: s.in.Account, Resource: resource, Region: pu.Unit.Region, Token: token, PageSize: s.in.Tuning.PageSize,
-		}).Get(ctx, &page)
-		if err != nil {
-			where := resource.Kind
-			if pu.Unit.Region != "" {
-				where += " in " + pu.Unit.Region
-			}
-			scope.Errors = append(scope.Errors, where+": "+errorReason(err))
-			s.unitDone()
-			return
-		}
-		s.progress.PagesFetched++
-		s.addPage(scope, page)
-		if len(page.Entities) > 0 {
-			var up syncdef.UpsertOutput
-			if err := workflow.ExecuteActivity(pageCtx, syncdef.UpsertEntitiesActivity, syncdef.UpsertInput{
-				Scope: catalogScope, Entities: page.Entities, Flags: s.in.Flags, ResyncID: s.in.ResyncID,
-			}).Get(ctx, &up); err != nil {
-				// The entities stay in the produced set: a failed write never
-				// turns into a deletion.
-				up = syncdef.UpsertOutput{Failed: len(page.Entities), Failures: []string{
-					fmt.Sprintf("%d %s entities: %s", len(page.Entities), resource.Kind, errorReason(err))}}
-			}
-			s.addWriteFailures(up.Failures)
-			s.addCounts(syncdef.Counts{Upserted: up.Upserted, Unchanged: up.Unchanged, Failed: up.Failed})
-			scope.Retry = append(scope.Retry, up.MissingTargets...)
-		}
-		if page.Next == "" {
-			s.unitDone()
-			return
-		}
-		token = page.Next
+// runScope syncs one scope in one activity: its pages, its writes and its
+// deletion plan. A scope that fails keeps its entities (nothing is planned).
+func (s *accountSync) runScope(ctx workflow.Context, g scopeUnits) {
+	scope := s.scope(g.kind)
+	in := syncdef.SyncScopeInput{
+		Integration: s.in.Integration, ResyncID: s.in.ResyncID, StartedAt: s.in.StartedAt,
+		Account: s.in.Account, Kind: g.kind, Flags: s.in.Flags,
+		PageSize: s.in.Tuning.PageSize, Concurrency: s.in.Tuning.MaxConcurrentRegions,
+		MaxAttempts: s.in.Tuning.ActivityMaximumRetries,
 	}
-}
-
-func (s *accountSync) addPage(scope *syncdef.ScopeState, page syncdef.CollectPageOutput) {
-	if page.Skipped != "" {
-		scope.Skipped = page.Skipped
+	// The activity gets only this kind's resources, renumbered.
+	index := map[int]int{}
+	for _, u := range g.units {
+		i, ok := index[u.Resource]
+		if !ok {
+			i = len(in.Resources)
+			index[u.Resource] = i
+			in.Resources = append(in.Resources, s.in.Resources[u.Resource])
+		}
+		in.Units = append(in.Units, syncdef.Unit{Resource: i, Region: u.Region})
 	}
-	for _, e := range page.Entities {
-		scope.Produced = append(scope.Produced, e.Key())
+	var out syncdef.SyncScopeOutput
+	if err := workflow.ExecuteActivity(scopeActivity(ctx, s.in.Tuning), syncdef.SyncScopeActivity, in).Get(ctx, &out); err != nil {
+		scope.Errors = append(scope.Errors, g.kind+": "+errorReason(err))
+		s.progress.UnitsDone += len(g.units)
+		return
 	}
-	scope.RelationTargets = append(scope.RelationTargets, page.RelationTargets...)
-	s.addCounts(syncdef.Counts{Raw: page.Raw, Filtered: page.Filtered, Dropped: page.Dropped, MappingErrors: page.MappingErrors,
-		OmittedActions: page.OmittedActions})
-	for _, ex := range page.OmittedExamples {
+	s.progress.UnitsDone += len(g.units)
+	s.progress.PagesFetched += out.Pages
+	if out.Skipped != "" {
+		scope.Skipped = out.Skipped
+	}
+	scope.Errors = append(scope.Errors, out.Errors...)
+	scope.Produced += out.Produced
+	scope.Retry = append(scope.Retry, out.Retry...)
+	scope.Planned, scope.Owned, scope.Stale, scope.Stubs = out.Planned, out.Owned, out.Stale, out.Stubs
+	s.addCounts(out.Counts)
+	s.addWriteFailures(out.WriteFailures)
+	for _, ex := range out.OmittedExamples {
 		if len(s.carry.OmittedActions) >= syncdef.MaxOmittedActionExamples {
 			break
 		}
@@ -304,8 +303,6 @@ func (s *accountSync) addWriteFailures(failures []string) {
 func (s *accountSync) addCounts(c syncdef.Counts) {
 	s.carry.Counts.Add(c)
 }
-
-func (s *accountSync) unitDone() { s.progress.UnitsDone++ }
 
 // retryMissingTargets writes again, scope by scope and relation targets first,
 // the entities Port rejected because a target did not exist yet
@@ -333,56 +330,26 @@ func (s *accountSync) retryMissingTargets(ctx workflow.Context) {
 	}
 }
 
-// planDeletes asks Port, for every scope that completed without error, which of
-// its entities were not produced by this run. Scopes are planned concurrently;
-// results keep the scopes' (sorted) order.
-func (s *accountSync) planDeletes(ctx workflow.Context) {
-	short := shortActivity(ctx, s.in.Tuning)
+// scopeResults reports every scope, in kind order. Only a scope whose
+// activity completed and planned may carry stale keys.
+func (s *accountSync) scopeResults() {
 	scopes := append([]*syncdef.ScopeState(nil), s.carry.Scopes...)
 	sort.Slice(scopes, func(i, j int) bool { return scopes[i].Kind < scopes[j].Kind })
-	results := make([]syncdef.ScopeResult, len(scopes))
-	futures := make([]workflow.Future, len(scopes))
-	for i, sc := range scopes {
-		results[i] = syncdef.ScopeResult{Kind: sc.Kind, Produced: len(sc.Produced), Skipped: sc.Skipped}
-		if sc.Skipped != "" {
-			continue // not applicable to this account: its entities are kept as they are
-		}
-		if len(sc.Errors) > 0 {
-			results[i].Error = sc.Errors[0]
+	for _, sc := range scopes {
+		r := syncdef.ScopeResult{Kind: sc.Kind, Produced: sc.Produced, Skipped: sc.Skipped}
+		switch {
+		case sc.Skipped != "":
+			// Not applicable to this account: its entities are kept as they are.
+		case len(sc.Errors) > 0:
+			r.Error = sc.Errors[0]
 			if len(sc.Errors) > 1 {
-				results[i].Error = fmt.Sprintf("%s (and %d more)", sc.Errors[0], len(sc.Errors)-1)
+				r.Error = fmt.Sprintf("%s (and %d more)", sc.Errors[0], len(sc.Errors)-1)
 			}
-			continue
+		case sc.Planned:
+			r.Complete, r.Owned, r.Stale, r.Stubs = true, sc.Owned, sc.Stale, sc.Stubs
 		}
-		futures[i] = workflow.ExecuteActivity(short, syncdef.PlanDeletesActivity, syncdef.PlanDeletesInput{
-			Scope:           catalog.Scope{Integration: s.in.Integration, AccountID: s.in.Account.ID, Kind: sc.Kind},
-			StartedAt:       s.in.StartedAt,
-			Produced:        sc.Produced,
-			RelationTargets: sc.RelationTargets,
-			Flags:           s.in.Flags,
-		})
+		s.result.Scopes = append(s.result.Scopes, r)
 	}
-	for i, f := range futures {
-		if f == nil {
-			continue
-		}
-		var plan syncdef.PlanDeletesOutput
-		if err := f.Get(ctx, &plan); err != nil {
-			// Without Port's view of the scope nothing in it may be deleted.
-			results[i].Error = "plan deletes: " + errorReason(err)
-			continue
-		}
-		results[i].Complete = true
-		results[i].Owned = plan.Owned
-		results[i].Stale = plan.Stale
-		if r := s.resourceOf(scopes[i].Kind); r != nil && r.History {
-			// A history record missing from this read has most likely aged
-			// out of the window, not gone from AWS: history is never deleted.
-			results[i].Stale = nil
-		}
-		results[i].Stubs = plan.Stubs
-	}
-	s.result.Scopes = append(s.result.Scopes, results...)
 }
 
 func (s *accountSync) finish() {

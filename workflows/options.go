@@ -86,6 +86,20 @@ func pageActivity(ctx workflow.Context, t syncdef.Tuning) workflow.Context {
 	})
 }
 
+// scopeActivity is for one scope: as long as its reads take, heartbeated, so
+// a dead worker's scope is read again elsewhere within the heartbeat timeout.
+func scopeActivity(ctx workflow.Context, t syncdef.Tuning) workflow.Context {
+	rp := retryPolicy(t)
+	if rp.MaximumAttempts == 0 {
+		rp.MaximumAttempts = 5
+	}
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 12 * time.Hour,
+		HeartbeatTimeout:    heartbeatTimeout(t),
+		RetryPolicy:         rp,
+	})
+}
+
 // errorReason turns an activity or child error into the short text users see in
 // progress and reports: the application error's message, not the wrapping chain.
 func errorReason(err error) string {

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/aws-port-sync/aws-port-sync/activities"
 	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
@@ -97,7 +98,7 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		}
 		return syncdef.ListRegionsOutput{Regions: []string{"eu-west-1", "us-east-1"}, Source: "account:ListRegions"}, nil
 	}, syncdef.ListRegionsActivity)
-	reg(func(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
+	collect := func(ctx context.Context, in syncdef.CollectPageInput) (syncdef.CollectPageOutput, error) {
 		f.mu.Lock()
 		f.collectCalls[in.Account.ID+"/"+in.Resource.Kind]++
 		f.mu.Unlock()
@@ -121,8 +122,8 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 			out.Next = string(rune('0' + end))
 		}
 		return out, nil
-	}, syncdef.CollectPageActivity)
-	reg(func(ctx context.Context, in syncdef.UpsertInput) (syncdef.UpsertOutput, error) {
+	}
+	upsert := func(ctx context.Context, in syncdef.UpsertInput) (syncdef.UpsertOutput, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		out := syncdef.UpsertOutput{}
@@ -136,8 +137,9 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		}
 		f.upserted += out.Upserted
 		return out, nil
-	}, syncdef.UpsertEntitiesActivity)
-	reg(func(ctx context.Context, in syncdef.PlanDeletesInput) (syncdef.PlanDeletesOutput, error) {
+	}
+	reg(upsert, syncdef.UpsertEntitiesActivity)
+	plan := func(ctx context.Context, in syncdef.PlanDeletesInput) (syncdef.PlanDeletesOutput, error) {
 		produced := map[catalog.Key]bool{}
 		for _, k := range in.Produced {
 			produced[k] = true
@@ -150,7 +152,12 @@ func (f *fakeAWS) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 			}
 		}
 		return out, nil
-	}, syncdef.PlanDeletesActivity)
+	}
+	// The scope activity's own logic, over the fakes above.
+	reg(func(ctx context.Context, in syncdef.SyncScopeInput) (syncdef.SyncScopeOutput, error) {
+		return activities.RunScope(ctx, in, activities.ScopeSteps{Collect: collect, Upsert: upsert, Plan: plan,
+			Sleep: func(context.Context, time.Duration) error { return nil }})
+	}, syncdef.SyncScopeActivity)
 	reg(func(ctx context.Context, in syncdef.PlanSweepInput) (syncdef.PlanSweepOutput, error) {
 		n := 0
 		for _, keys := range f.owned {

@@ -31,9 +31,8 @@ const (
 	ListAccountsActivity   = "ListAccounts"
 	AssumeRoleActivity     = "AssumeRole"
 	ListRegionsActivity    = "ListRegions"
-	CollectPageActivity    = "CollectPage"
+	SyncScopeActivity      = "SyncScope"
 	UpsertEntitiesActivity = "UpsertEntities"
-	PlanDeletesActivity    = "PlanDeletes"
 	PlanSweepActivity      = "PlanSweep"
 	DeleteEntitiesActivity = "DeleteEntities"
 	FinishResyncActivity   = "FinishResync"
@@ -87,6 +86,9 @@ type Tuning struct {
 	ActivityMaximumRetries int32 `json:"activityMaximumRetries,omitempty"`
 	// PageSize overrides the worker's AWS page size (items per CollectPage).
 	PageSize int32 `json:"pageSize,omitempty"`
+	// MaxConcurrentRegions bounds the units (regions) one scope activity
+	// reads at once; MaxConcurrentUnits bounds the scopes of an account.
+	MaxConcurrentRegions int `json:"maxConcurrentRegions,omitempty"`
 }
 
 // Flags are the port-app-config switches that change how writes and deletes go.
@@ -275,6 +277,54 @@ type PlanDeletesOutput struct {
 	Stubs BlueprintCounts `json:"stubs,omitempty"`
 }
 
+// SyncScopeInput is one (account, kind) scope: every unit of the kind in the
+// account, read, mapped and written by one activity, which then plans the
+// scope's deletions from the keys it produced.
+type SyncScopeInput struct {
+	Integration string    `json:"integration"`
+	ResyncID    string    `json:"resyncId"`
+	StartedAt   time.Time `json:"startedAt"`
+	Account     Account   `json:"account"`
+	Kind        string    `json:"kind"`
+	// Resources are the mapping's entries of this kind; Units index them.
+	Resources []ResourcePlan `json:"resources"`
+	Units     []Unit         `json:"units"`
+	Flags     Flags          `json:"flags"`
+	PageSize  int32          `json:"pageSize,omitempty"`
+	// Concurrency bounds the units read at once (0 = 4).
+	Concurrency int `json:"concurrency,omitempty"`
+	// MaxAttempts bounds the tries of one page, one write and the plan
+	// before the scope fails (0 = 10).
+	MaxAttempts int32 `json:"maxAttempts,omitempty"`
+}
+
+// SyncScopeOutput is a finished scope: counts, the reasons it failed, and,
+// when every unit completed, its deletion plan. Produced keys never leave the
+// activity, so a scope of any size costs the workflow a few hundred bytes.
+type SyncScopeOutput struct {
+	Counts          Counts   `json:"counts"`
+	Pages           int      `json:"pages"`
+	Skipped         string   `json:"skipped,omitempty"`
+	Errors          []string `json:"errors,omitempty"`
+	OmittedExamples []string `json:"omittedExamples,omitempty"`
+	WriteFailures   []string `json:"writeFailures,omitempty"`
+	// Retry holds entities Port rejected for a missing relation target, for
+	// the account to write again once its other scopes are done (bounded:
+	// beyond MaxRetryBytes they count as failed, and are kept).
+	Retry    []catalog.Entity `json:"retry,omitempty"`
+	Produced int              `json:"produced"`
+	// Planned is set when the scope completed and Port's view was read:
+	// only then do Owned, Stale and Stubs mean anything.
+	Planned bool            `json:"planned,omitempty"`
+	Owned   int             `json:"owned,omitempty"`
+	Stale   []catalog.Key   `json:"stale,omitempty"`
+	Stubs   BlueprintCounts `json:"stubs,omitempty"`
+}
+
+// MaxRetryBytes bounds the entities one scope hands back for the
+// missing-relation-target retry, keeping every payload far below Temporal's.
+const MaxRetryBytes = 256 << 10
+
 // PlanSweepInput counts what the integration owns and, when discovery was
 // complete, finds the scopes nobody collects any more (departed accounts,
 // kinds removed from the mapping).
@@ -364,7 +414,7 @@ type AccountCarry struct {
 	// RegionsNote says where the regions came from, and why, when
 	// account:ListRegions could not list them; the account's report shows it.
 	RegionsNote string           `json:"regionsNote,omitempty"`
-	Pending     []PendingUnit    `json:"pending"`
+	Pending     []Unit           `json:"pending"`
 	Scopes      []*ScopeState    `json:"scopes"`
 	Counts      Counts           `json:"counts"`
 	Identity    AssumeRoleOutput `json:"identity"`
@@ -375,24 +425,22 @@ type AccountCarry struct {
 	OmittedActions []string `json:"omittedActions,omitempty"`
 }
 
-// PendingUnit is a unit with the token of its next page ("" = first page).
-type PendingUnit struct {
-	Unit  Unit   `json:"unit"`
-	Token string `json:"token,omitempty"`
-}
-
 // ScopeState tracks one (account, kind) scope through the run.
 type ScopeState struct {
-	Kind            string        `json:"kind"`
-	Produced        []catalog.Key `json:"produced,omitempty"`
-	RelationTargets []string      `json:"relationTargets,omitempty"`
-	Errors          []string      `json:"errors,omitempty"`
-	Skipped         string        `json:"skipped,omitempty"`
+	Kind     string   `json:"kind"`
+	Produced int      `json:"produced,omitempty"`
+	Errors   []string `json:"errors,omitempty"`
+	Skipped  string   `json:"skipped,omitempty"`
 	// Retry holds entities to write again once the account's units are done.
 	Retry []catalog.Entity `json:"retry,omitempty"`
 	// Units counts the units laid out for the scope; a scope with none was
 	// not read at all and must not plan deletions.
 	Units int `json:"units"`
+	// Planned, Owned, Stale and Stubs are the scope activity's deletion plan.
+	Planned bool            `json:"planned,omitempty"`
+	Owned   int             `json:"owned,omitempty"`
+	Stale   []catalog.Key   `json:"stale,omitempty"`
+	Stubs   BlueprintCounts `json:"stubs,omitempty"`
 }
 
 // ScopeResult is a finished scope: complete scopes may carry stale keys.

@@ -40,18 +40,12 @@ func (a *activityAttributesInbound) ExecuteActivity(ctx context.Context, in *int
 
 func inputAttributes(arg any) []attribute.KeyValue {
 	switch in := arg.(type) {
-	case syncdef.CollectPageInput:
-		attrs := []attribute.KeyValue{attribute.String(AttrAccountID, in.Account.ID), attribute.String(AttrKind, in.Resource.Kind)}
-		if in.Region != "" {
-			attrs = append(attrs, attribute.String(AttrRegion, in.Region))
-		}
-		return attrs
+	case syncdef.SyncScopeInput:
+		return []attribute.KeyValue{attribute.String(AttrAccountID, in.Account.ID), attribute.String(AttrKind, in.Kind)}
 	case syncdef.Account: // AssumeRole
 		return []attribute.KeyValue{attribute.String(AttrAccountID, in.ID)}
 	case syncdef.ListRegionsInput:
 		return []attribute.KeyValue{attribute.String(AttrAccountID, in.Account.ID)}
-	case syncdef.PlanDeletesInput:
-		return []attribute.KeyValue{attribute.String(AttrAccountID, in.Scope.AccountID), attribute.String(AttrKind, in.Scope.Kind)}
 	case syncdef.UpsertInput:
 		return []attribute.KeyValue{
 			attribute.String(AttrAccountID, in.Scope.AccountID), attribute.String(AttrKind, in.Scope.Kind),

@@ -141,12 +141,13 @@ func TestActivitySpanAttributes(t *testing.T) {
 	if !ok {
 		t.Fatalf("%T is no worker interceptor", ics[1])
 	}
-	in := syncdef.CollectPageInput{
-		Account:  syncdef.Account{ID: "123456789012", RoleARN: "arn:aws:iam::123456789012:role/R"},
-		Resource: syncdef.ResourcePlan{Kind: "AWS::EC2::Instance", Spec: `{"secret":"mapping"}`},
-		Region:   "eu-west-1", Token: "next-page-token",
+	in := syncdef.SyncScopeInput{
+		Account:   syncdef.Account{ID: "123456789012", RoleARN: "arn:aws:iam::123456789012:role/R"},
+		Kind:      "AWS::EC2::Instance",
+		Resources: []syncdef.ResourcePlan{{Kind: "AWS::EC2::Instance", Spec: `{"secret":"mapping"}`}},
+		Units:     []syncdef.Unit{{Region: "eu-west-1"}}, ResyncID: "resync-id-token",
 	}
-	ctx, span := tr.TracerProvider().Tracer("test").Start(context.Background(), "RunActivity:CollectPage")
+	ctx, span := tr.TracerProvider().Tracer("test").Start(context.Background(), "RunActivity:SyncScope")
 	next := &recordingInbound{}
 	ai := attrs.InterceptActivity(ctx, next)
 	if _, err := ai.ExecuteActivity(ctx, &interceptor.ExecuteActivityInput{Args: []any{in}}); err != nil {
@@ -159,13 +160,13 @@ func TestActivitySpanAttributes(t *testing.T) {
 		t.Fatalf("received %d spans", len(spans))
 	}
 	got := spans[0].Attributes
-	want := map[string]string{telemetry.AttrAccountID: "123456789012", telemetry.AttrKind: "AWS::EC2::Instance", telemetry.AttrRegion: "eu-west-1"}
+	want := map[string]string{telemetry.AttrAccountID: "123456789012", telemetry.AttrKind: "AWS::EC2::Instance"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
 	}
-	if text := spans[0].Text(); strings.Contains(text, "next-page-token") || strings.Contains(text, "mapping") || strings.Contains(text, "role/R") {
+	if text := spans[0].Text(); strings.Contains(text, "resync-id-token") || strings.Contains(text, "mapping") || strings.Contains(text, "role/R") {
 		t.Errorf("the span carries more of the input than identifiers: %v", got)
 	}
 	if !next.called {

@@ -44,8 +44,9 @@ import (
 // Settings (environment): SCALE_ACCOUNTS (200), SCALE_PER_KIND (16, the
 // average per account, region and kind), SCALE_REGIONS (4, at most 8),
 // SCALE_AWS_LATENCY (20ms), SCALE_PORT_LATENCY (50ms), SCALE_MAX_ACCOUNTS
-// (maxConcurrentAccounts, 20), SCALE_MAX_UNITS (units in flight per account,
-// 8 as in production), SCALE_PAGE_SIZE (100, production's), SCALE_TIMEOUT per
+// (maxConcurrentAccounts, 20), SCALE_MAX_UNITS (scopes in flight per account,
+// 8 as in production), SCALE_MAX_REGIONS (units in flight per scope, 4 as in
+// production), SCALE_PAGE_SIZE (100, production's), SCALE_TIMEOUT per
 // resync (60m), SCALE_MIN_ENTITIES (50000; fewer is reported, not fatal).
 func BenchmarkScale(b *testing.B) {
 	if !scaleRequested() {
@@ -123,6 +124,7 @@ type scaleConfig struct {
 	accounts, perKind, regions int
 	awsLatency, portLatency    time.Duration
 	maxAccounts, maxUnits      int
+	maxRegions                 int
 	pageSize                   int32
 	timeout                    time.Duration
 	minEntities                int
@@ -164,6 +166,7 @@ func scaleConfigFromEnv(b *testing.B) scaleConfig {
 		portLatency: dur("SCALE_PORT_LATENCY", 50*time.Millisecond),
 		maxAccounts: num("SCALE_MAX_ACCOUNTS", 20),
 		maxUnits:    num("SCALE_MAX_UNITS", 8),
+		maxRegions:  num("SCALE_MAX_REGIONS", 4),
 		pageSize:    int32(num("SCALE_PAGE_SIZE", 100)),
 		timeout:     dur("SCALE_TIMEOUT", time.Hour),
 		minEntities: num("SCALE_MIN_ENTITIES", 50000),
@@ -235,6 +238,7 @@ func scaleOnce(b *testing.B, cfg scaleConfig) {
 	s.tuning = syncdef.Tuning{
 		MaxConcurrentAccounts: cfg.maxAccounts,
 		MaxConcurrentUnits:    cfg.maxUnits,
+		MaxConcurrentRegions:  cfg.maxRegions,
 		PageSize:              cfg.pageSize,
 	}
 
@@ -555,22 +559,22 @@ var scaleOps = map[string]struct {
 //	(b) each Port family: same with a bucket of limit tokens refilled at
 //	    limit/period (full when set, at most full when a resync starts);
 //	    the latency is served after the check: max(0, n − limit) / rate + L.
-//	(c) the critical path. By design (workflows/account.go) a unit pages
-//	    sequentially: CollectPage (its list call, then the calls for its
-//	    items, at most k at once: the kinds' largest ForEach limit) and then
-//	    UpsertEntities (at least one Port request when the page has
-//	    entities) before the next page. So a unit takes at least
+//	(c) the critical path. By design (activities/scope.go) a unit pages
+//	    sequentially: a page's list call, then the calls for its items (at
+//	    most k at once: the kinds' largest ForEach limit), then its write
+//	    (at least one Port request when the page has entities) before the
+//	    next page. So a unit takes at least
 //	    chain = pages·L + ceil(m/k)·L + Lport (if it produced any entity),
 //	    with pages the distinct pagination tokens it requested and m its
-//	    admitted item calls. An account takes at least ListRegions (L, when made)
-//	    + its longest unit + PlanDeletes (Lport), and the resync adds
-//	    PrepareResync (Lport) before the accounts, PlanSweep and
+//	    admitted item calls. An account takes at least ListRegions (L, when
+//	    made) + its longest unit + its scope's plan (Lport), and the resync
+//	    adds PrepareResync (Lport) before the accounts, PlanSweep and
 //	    FinishResync (2·Lport) after.
 //	(d) work ÷ concurrency: an account holds one of maxConcurrentAccounts
 //	    slots for at least d = ListRegions + max(longest unit,
-//	    Σ unit chains ÷ maxConcurrentUnits) + PlanDeletes, so the accounts
-//	    need Σ d ÷ min(maxConcurrentAccounts, accounts), plus the root's
-//	    3·Lport.
+//	    Σ unit chains ÷ (maxConcurrentUnits scopes × maxConcurrentRegions
+//	    units each)) + a plan, so the accounts need
+//	    Σ d ÷ min(maxConcurrentAccounts, accounts), plus the root's 3·Lport.
 //
 // The bound is the largest; what it leaves out (STS calls, throttled
 // retries, Port requests beyond one per unit, Temporal's own time) only
@@ -696,11 +700,11 @@ func computeBound(cfg scaleConfig, reqs []awsemu.RequestRecord, port map[string]
 	}
 	var longestAccount, sumAccounts time.Duration
 	for id, a := range accounts {
-		fixed := Lp // PlanDeletes, after the account's units
+		fixed := Lp // a scope's plan, after its units
 		if listRegions[id] {
 			fixed += L // before them
 		}
-		sumAccounts += fixed + max(a.longest, a.sum/time.Duration(cfg.maxUnits))
+		sumAccounts += fixed + max(a.longest, a.sum/time.Duration(cfg.maxUnits*cfg.maxRegions))
 		if fixed+a.longest > longestAccount {
 			longestAccount = fixed + a.longest
 			bd.longestUnit, bd.longestUnitPages = a.longestUnit, a.pages
@@ -718,7 +722,7 @@ func computeBound(cfg scaleConfig, reqs []awsemu.RequestRecord, port map[string]
 	}{
 		{bd.awsBucket, "(a) AWS bucket " + bd.awsBucketName},
 		{bd.portFam, "(b) Port " + bd.portFamName},
-		{bd.work, fmt.Sprintf("(d) work ÷ concurrency (%d accounts × %d units in flight)", slots, cfg.maxUnits)},
+		{bd.work, fmt.Sprintf("(d) work ÷ concurrency (%d accounts × %d scopes × %d units in flight)", slots, cfg.maxUnits, cfg.maxRegions)},
 	} {
 		if t.d > bd.total {
 			bd.total, bd.limitedBy = t.d, t.name
@@ -854,8 +858,8 @@ func readHistory(ctx context.Context, c client.Client, workflowID, runID string)
 
 func printScale(b *testing.B, cfg scaleConfig, entities int, runs []scaleRun) {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "\nScale: %d accounts × %d regions, %d entities; AWS %s per call, Port %s per request; maxConcurrentAccounts %d, %d units per account, page size %d\n",
-		cfg.accounts, cfg.regions, entities, cfg.awsLatency, cfg.portLatency, cfg.maxAccounts, cfg.maxUnits, cfg.pageSize)
+	fmt.Fprintf(&buf, "\nScale: %d accounts × %d regions, %d entities; AWS %s per call, Port %s per request; maxConcurrentAccounts %d, %d scopes per account, %d units per scope, page size %d\n",
+		cfg.accounts, cfg.regions, entities, cfg.awsLatency, cfg.portLatency, cfg.maxAccounts, cfg.maxUnits, cfg.maxRegions, cfg.pageSize)
 	fmt.Fprintf(&buf, "Worker: the production binary in its own process. Emulators: in the benchmark's process (with a Temporal client); Temporal: the dev server, its own process.\n\n")
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', tabwriter.AlignRight)
 	row := func(label string, f func(r scaleRun) string) {

@@ -516,6 +516,20 @@ func (s *stack) scaleResync(b *testing.B, cfg scaleConfig, w *scaleWorker, name 
 	if err != nil {
 		b.Fatalf("read the histories of %s: %v", id, err)
 	}
+	if path := os.Getenv("SCALE_TIMELINE"); path != "" {
+		// Where the time goes: the root's events and one account's.
+		text := fmt.Sprintf("%s resync, root:\n%s", name, accountTimeline(hctx, s.client, id))
+		s.aws.View(func(o *awsemu.Org) {
+			acct := o.OrderedAccounts()[len(o.OrderedAccounts())/2]
+			text += fmt.Sprintf("%s resync, account %s:\n%s", name, acct.ID, accountTimeline(hctx, s.client, id+"/account/"+acct.ID))
+		})
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = f.WriteString(text)
+		f.Close()
+	}
 	return run
 }
 

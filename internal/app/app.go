@@ -156,8 +156,8 @@ func WorkerOptions() worker.Options {
 	return worker.Options{
 		MaxConcurrentWorkflowTaskPollers: 8,
 		MaxConcurrentActivityTaskPollers: 8,
-		// Give in-flight pages time to finish on SIGTERM; what does not finish
-		// is retried by another worker from the same page token.
+		// Give in-flight scopes time to finish on SIGTERM; what does not
+		// finish is read again by another worker.
 		WorkerStopTimeout: 30 * time.Second,
 		// The SDK batches heartbeats up to 80% of the timeout by default;
 		// sending them within 2 s keeps a short heartbeat timeout safe.

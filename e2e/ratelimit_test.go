@@ -79,10 +79,12 @@ func maxInWindow(times []time.Time, w time.Duration) int {
 
 // Two workers on one task queue share the Port cap: each counts the live
 // workers from Temporal's pollers and sends at most cap ÷ 2. Over the whole
-// resync the Port emulator saw at most cap + 2 requests in any second (the
-// allowance is one request per worker: evenly spaced slots can put one more
-// in a window than its length × the rate), both workers wrote, and the
-// catalog is the organization's.
+// resync the Port emulator saw, in any window of W seconds (1 s and 5 s), at
+// most W × cap + 2 requests per worker; both workers wrote, and the catalog
+// is the organization's. The allowance: evenly spaced slots can put one more
+// request in a window than W × the rate, and one more when a request reaches
+// Port up to a slot (here 250 ms) later than its slot. Without the share
+// (each worker using the whole cap) the busiest second holds about 2 × cap.
 func TestTwoWorkersShareThePortCap(t *testing.T) {
 	const capPerSecond = 8
 	s := newStack(t, demoSpec(77))
@@ -117,13 +119,16 @@ func TestTwoWorkersShareThePortCap(t *testing.T) {
 		perWorker[r.Header.Get(workerHeader)]++
 	}
 	first, last := times[0], times[len(times)-1]
-	t.Logf("%d Port requests in %s by worker %v; busiest second %d, cap %d",
-		len(times), last.Sub(first).Round(time.Millisecond), perWorker, maxInWindow(times, time.Second), capPerSecond)
+	t.Logf("%d Port requests in %s by worker %v; busiest 1 s %d, busiest 5 s %d, cap %d/s",
+		len(times), last.Sub(first).Round(time.Millisecond), perWorker,
+		maxInWindow(times, time.Second), maxInWindow(times, 5*time.Second), capPerSecond)
 	if len(times) < 4*capPerSecond {
 		t.Fatalf("only %d Port requests: too few to load the cap", len(times))
 	}
-	if got, allowed := maxInWindow(times, time.Second), capPerSecond+len(ids); got > allowed {
-		t.Errorf("%d Port requests within one second, cap %d + 1 per worker = %d", got, capPerSecond, allowed)
+	for _, w := range []int{1, 5} {
+		if got, allowed := maxInWindow(times, time.Duration(w)*time.Second), w*capPerSecond+2*len(ids); got > allowed {
+			t.Errorf("%d Port requests within %d s, cap %d/s + 2 per worker = %d", got, w, capPerSecond, allowed)
+		}
 	}
 	for _, id := range ids {
 		if perWorker[id] == 0 {

@@ -37,8 +37,10 @@ func paced(emu *portemu.Server) []time.Time {
 }
 
 // Two workers sharing a cap of 20 requests/s, each told there are two,
-// send at most 20 + 2 requests in any second however hard their goroutines
-// push; retried requests (429 here) wait for a slot too.
+// send at most 20 + 2 per worker requests in any second however hard their
+// goroutines push (one for the window's edge, one for a request that reaches
+// the emulator up to a slot late); retried requests (429 here) wait for a
+// slot too. Without the share the busiest second holds about 40.
 func TestRateLimitHoldsSharedCap(t *testing.T) {
 	emu := startEmu(t, portemu.Options{ClientID: testClientID, ClientSecret: testClientSecret})
 	emu.AddFault(portemu.Fault{Method: "GET", Path: "/v1/blueprints/", Status: 429, RetryAfter: "0", Count: 5})
@@ -73,8 +75,8 @@ func TestRateLimitHoldsSharedCap(t *testing.T) {
 	if len(times) != 2*perWorker+5 {
 		t.Fatalf("%d requests, want %d (%d calls, 5 throttled and retried)", len(times), 2*perWorker+5, 2*perWorker)
 	}
-	if got, allowed := maxInWindow(times, time.Second), capPerSecond+2; got > allowed {
-		t.Errorf("%d requests within one second, cap %d + 1 per worker = %d", got, capPerSecond, allowed)
+	if got, allowed := maxInWindow(times, time.Second), capPerSecond+2*2; got > allowed {
+		t.Errorf("%d requests within one second, cap %d + 2 per worker = %d", got, capPerSecond, allowed)
 	}
 	if got := limits[0].Share(); got != capPerSecond/2 {
 		t.Errorf("share %v, want %v", got, capPerSecond/2)

@@ -191,6 +191,12 @@ func (s *stack) activities(ctx context.Context) *activities.Activities {
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	return s.activitiesWith(ctx, pc)
+}
+
+// activitiesWith is activities with the given Port client.
+func (s *stack) activitiesWith(ctx context.Context, pc *port.Client) *activities.Activities {
+	s.t.Helper()
 	mgmt := s.aws.ManagementCredentials()
 	region := "us-east-1"
 	if s.partition != "" && s.partition != "aws" {

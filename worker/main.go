@@ -100,7 +100,7 @@ func run(configFile, metricsAddr string, logger *slog.Logger) (int, error) {
 		return schedule.ExitFailed, fmt.Errorf("tracing: %w", err)
 	}
 	defer stopTracing()
-	acts, err := app.NewActivities(ctx, cfg, logger)
+	acts, portLimit, err := app.NewWorkerActivities(ctx, cfg, logger)
 	if err != nil {
 		return schedule.ExitFailed, err
 	}
@@ -132,7 +132,16 @@ func run(configFile, metricsAddr string, logger *slog.Logger) (int, error) {
 	}
 	saCancel()
 
-	w := worker.New(c, cfg.Temporal.TaskQueue, app.WorkerOptions())
+	// Port's limits hold for the organization: this worker sends its share
+	// of cfg.MaxPortRequestsPerSecond, the cap divided by the live workers
+	// Temporal lists as pollers of the task queue.
+	wopts := app.WorkerOptions()
+	wopts.Identity = app.WorkerIdentity()
+	shareCtx, stopSharing := context.WithCancel(context.Background())
+	defer stopSharing()
+	app.SharePortCap(shareCtx, c, cfg.Temporal.TaskQueue, wopts.Identity, portLimit, app.WorkerCountInterval, logger)
+
+	w := worker.New(c, cfg.Temporal.TaskQueue, wopts)
 	workflows.Register(w)
 	acts.SetTemporalClient(c)
 	acts.Register(w)

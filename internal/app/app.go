@@ -89,26 +89,36 @@ func LoadConfig(file string) (*config.Config, error) {
 // first resync: the local mapping compiles against known kinds, Port accepts the
 // credentials, the AWS credential provider can be set up.
 func NewActivities(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*activities.Activities, error) {
+	acts, _, err := NewWorkerActivities(ctx, cfg, logger)
+	return acts, err
+}
+
+// NewWorkerActivities is NewActivities that also returns the Port rate limit
+// its requests obey (cfg.MaxPortRequestsPerSecond, this worker alone until
+// SharePortCap counts the others).
+func NewWorkerActivities(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*activities.Activities, *port.RateLimit, error) {
 	if cfg.MappingFile != "" {
 		if err := CheckMappingFile(cfg.MappingFile); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	limit := port.NewRateLimit(cfg.MaxPortRequestsPerSecond)
 	pc, err := port.New(port.Config{
 		BaseURL: cfg.Port.BaseURL, ClientID: cfg.Port.ClientID, ClientSecret: cfg.Port.ClientSecret, Logger: logger,
 		BaseURLSetting: config.FieldBaseURL.String(),
+		RateLimit:      limit,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("port: %w", err)
+		return nil, nil, fmt.Errorf("port: %w", err)
 	}
 	if err := CheckPort(ctx, pc, cfg); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	provider, err := awscloud.NewProvider(ctx, AWSSettings(cfg, logger))
 	if err != nil {
-		return nil, fmt.Errorf("aws credentials: %w", err)
+		return nil, nil, fmt.Errorf("aws credentials: %w", err)
 	}
-	return activities.New(ActivitySettings(cfg), pc, provider, logger), nil
+	return activities.New(ActivitySettings(cfg), pc, provider, logger), limit, nil
 }
 
 // CheckPort reads the integration once: Port is reachable at the base URL and

@@ -118,6 +118,10 @@ type Provider struct {
 
 	mu    sync.Mutex
 	cache map[cacheKey]cached
+
+	// limiters adapt the attempt rate per (account, region, service) across
+	// every client of this worker (adaptive.go); nil = no adaptive limits.
+	limiters *adaptiveLimiters
 }
 
 type cached struct {
@@ -133,7 +137,7 @@ func NewProvider(ctx context.Context, s Settings) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Provider{s: s, mode: mode, log: s.Logger, cache: map[cacheKey]cached{}}
+	p := &Provider{s: s, mode: mode, log: s.Logger, cache: map[cacheKey]cached{}, limiters: newAdaptiveLimiters()}
 
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(s.Region),
@@ -238,7 +242,7 @@ func chooseProvider(s Settings) (string, error) {
 
 // newRetryer is the retryer of calls signed with the base credentials.
 func (p *Provider) newRetryer() aws.Retryer {
-	return p.retryer(func() bool { return refresh(p.base.Credentials, p.baseSrc) })
+	return p.retryer("", func() bool { return refresh(p.base.Credentials, p.baseSrc) })
 }
 
 // retryer: standard mode with more attempts and a longer backoff than the
@@ -246,8 +250,19 @@ func (p *Provider) newRetryer() aws.Retryer {
 // page down instead of failing it (Ocean pain point #1). On top of the SDK's
 // rules, Classify decides: expired credentials are retried once refresh has
 // dropped the cached session AWS just refused, and what AWS rejected (unknown
-// operation, validation, not found) is never retried.
-func (p *Provider) retryer(refresh func() bool) aws.Retryer {
+// operation, validation, not found) is never retried. Every attempt first
+// passes the adaptive limiter of its (account, region, service), so throttles
+// slow down the later calls of that scope on this worker, whichever client
+// makes them ("" = the base credentials' account).
+func (p *Provider) retryer(account string, refresh func() bool) aws.Retryer {
+	std := p.standardRetryer(refresh)
+	if p.limiters == nil {
+		return std
+	}
+	return &scopedRetryer{RetryerV2: std, limiters: p.limiters, account: account}
+}
+
+func (p *Provider) standardRetryer(refresh func() bool) *retry.Standard {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = p.s.RetryMaxAttempts
 		o.MaxBackoff = p.s.RetryMaxBackoff
@@ -322,7 +337,13 @@ func (p *Provider) Config(ctx context.Context, t Target, region string) (aws.Con
 		cfg.Region = region
 	}
 	cfg.Credentials = creds
-	cfg.Retryer = func() aws.Retryer { return p.retryer(func() bool { return refresh(creds, src) }) }
+	account := t.AccountID
+	if account == "" && t.RoleARN != "" {
+		if arn, err := awsarn.ParseRoleARN(t.RoleARN); err == nil {
+			account = arn.AccountID
+		}
+	}
+	cfg.Retryer = func() aws.Retryer { return p.retryer(account, func() bool { return refresh(creds, src) }) }
 	return cfg, nil
 }
 

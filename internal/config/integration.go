@@ -39,6 +39,7 @@ var IntegrationSettings = []IntegrationSetting{
 	{Name: "AWS_SECRET_ACCESS_KEY", Keys: []string{"awsSecretAccessKey", "aws_secret_access_key"}, Secret: true},
 	{Name: "AWS_SESSION_TOKEN", Keys: []string{"awsSessionToken", "aws_session_token"}, Secret: true},
 	{Name: "MAX_CONCURRENT_ACCOUNTS", Keys: []string{"maxConcurrentAccounts", "max_concurrent_accounts"}},
+	{Name: "MAX_PORT_REQUESTS_PER_SECOND", Keys: []string{"maxPortRequestsPerSecond", "max_port_requests_per_second"}},
 	{Name: "REGION", Keys: []string{"region"}},
 	{Name: "FALLBACK_REGIONS", Keys: []string{"fallbackRegions", "fallback_regions"}},
 	{Name: "EXCLUDED_ACCOUNT_IDS", Keys: []string{"excludedAccountIds", "excluded_account_ids"}},
@@ -82,6 +83,7 @@ type integrationValues struct {
 	SecretAccessKey            *string
 	SessionToken               *string
 	MaxConcurrentAccounts      *int
+	MaxPortRequestsPerSecond   *float64
 	Region                     *string
 	FallbackRegions            *stringList
 	ExcludedAccountIDs         *stringList
@@ -113,6 +115,8 @@ func (iv *integrationValues) target(name string) any {
 		return &iv.SessionToken
 	case "MAX_CONCURRENT_ACCOUNTS":
 		return &iv.MaxConcurrentAccounts
+	case "MAX_PORT_REQUESTS_PER_SECOND":
+		return &iv.MaxPortRequestsPerSecond
 	case "REGION":
 		return &iv.Region
 	case "FALLBACK_REGIONS":

@@ -297,6 +297,9 @@ func applyFile(cfg *Config, file string) error {
 	if ic.MaxConcurrentAccounts != nil {
 		cfg.MaxConcurrentAccounts = *ic.MaxConcurrentAccounts
 	}
+	if ic.MaxPortRequestsPerSecond != nil {
+		cfg.MaxPortRequestsPerSecond = *ic.MaxPortRequestsPerSecond
+	}
 	setStr(&cfg.AWS.Region, ic.Region)
 	setList(&cfg.AWS.FallbackRegions, ic.FallbackRegions)
 	setList(&cfg.AWS.ExcludedAccountIDs, ic.ExcludedAccountIDs)
@@ -391,6 +394,14 @@ func applyEnv(cfg *Config, getenv func(string) string) []error {
 			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", FieldMaxConcurrentAccounts, v))
 		} else {
 			cfg.MaxConcurrentAccounts = n
+		}
+	}
+	if v := strings.TrimSpace(getenv(FieldMaxPortRequestsPerSecond.Env)); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a number of requests per second (e.g. 50 or 93.3)", FieldMaxPortRequestsPerSecond, v))
+		} else {
+			cfg.MaxPortRequestsPerSecond = f
 		}
 	}
 	str(&cfg.AWS.WebIdentityTokenFile, FieldWebIdentityTokenFile.Env)

@@ -29,6 +29,7 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	if cfg.Port.BaseURL != "https://api.getport.io" || !cfg.InitializePortResources ||
 		cfg.ScheduledResyncInterval != 60*time.Minute || cfg.MaxConcurrentAccounts != 5 ||
+		cfg.MaxPortRequestsPerSecond < 93.3 || cfg.MaxPortRequestsPerSecond > 93.4 ||
 		cfg.Temporal.Address != "127.0.0.1:7233" || cfg.Temporal.Namespace != "default" ||
 		cfg.Temporal.TaskQueue != "aws-port-sync" || cfg.AWS.Partition != "aws" || cfg.Version != "dev" ||
 		!reflect.DeepEqual(cfg.AWS.CredentialProviderPriority, []string{"AssumeRoleWithWebIdentity", "StaticCredential", "AssumeRole"}) ||
@@ -88,8 +89,9 @@ func TestLoadFile(t *testing.T) {
 			Region:                     "us-gov-west-1",
 			FallbackRegions:            []string{"us-gov-west-1", "us-gov-east-1"},
 		},
-		MappingFile:           "/etc/port-app-config.yml",
-		MaxConcurrentAccounts: 3,
+		MappingFile:              "/etc/port-app-config.yml",
+		MaxConcurrentAccounts:    3,
+		MaxPortRequestsPerSecond: DefaultMaxPortRequestsPerSecond,
 		Temporal: Temporal{Address: "temporal.internal:7233", Namespace: "prod", APIKey: "file-api-key",
 			TLSCertPath: "/c.pem", TLSKeyPath: "/k.pem", TLSCAPath: "/ca.pem", TLSServerName: "t.example", TaskQueue: "q1"},
 		Version:          "1.2.3",
@@ -198,10 +200,11 @@ func TestPartitionDerivation(t *testing.T) {
 
 func TestLoadReportsUnparseableValues(t *testing.T) {
 	_, err := Load(env(map[string]string{
-		"OCEAN__INITIALIZE_PORT_RESOURCES":                    "yes please",
-		"OCEAN__SCHEDULED_RESYNC_INTERVAL":                    "soon",
-		"OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS": "five",
-		"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS":       `["unterminated`,
+		"OCEAN__INITIALIZE_PORT_RESOURCES":                         "yes please",
+		"OCEAN__SCHEDULED_RESYNC_INTERVAL":                         "soon",
+		"OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS":      "five",
+		"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS":            `["unterminated`,
+		"OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND": "fast",
 	}), "")
 	if err == nil {
 		t.Fatal("want errors")
@@ -211,10 +214,16 @@ func TestLoadReportsUnparseableValues(t *testing.T) {
 		`scheduledResyncInterval (OCEAN__SCHEDULED_RESYNC_INTERVAL): "soon" is neither a number of minutes nor a duration like 90m`,
 		`integration.config.maxConcurrentAccounts (OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS): "five" is not a whole number`,
 		`integration.config.accountRoleArns (OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS): "[\"unterminated" is not a JSON array of strings`,
+		`integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND): "fast" is not a number of requests per second`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
+	}
+	file := writeFile(t, "values.yaml", "integration:\n  config:\n    maxPortRequestsPerSecond: fast\n")
+	if _, err := Load(env(nil), file); err == nil ||
+		!strings.Contains(err.Error(), "integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND)") {
+		t.Errorf("garbage rate in the file: %v", err)
 	}
 	if _, err := Load(env(map[string]string{"OCEAN__SCHEDULED_RESYNC_INTERVAL": "1.5"}), ""); err == nil ||
 		!strings.Contains(err.Error(), `"1.5" is not a whole number of minutes`) {

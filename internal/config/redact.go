@@ -62,8 +62,8 @@ func (t Temporal) Redacted() Temporal {
 // String is the redacted configuration; %v and %s never print secrets.
 func (c Config) String() string {
 	r := c.Redacted()
-	return fmt.Sprintf("{Port:%s Integration:%s InitializePortResources:%t ScheduledResyncInterval:%s AWS:%s MappingFile:%q MaxConcurrentAccounts:%d Temporal:%s Version:%q}",
-		r.Port, r.IntegrationIdentifier, r.InitializePortResources, r.ScheduledResyncInterval, r.AWS, r.MappingFile, r.MaxConcurrentAccounts, r.Temporal, r.Version)
+	return fmt.Sprintf("{Port:%s Integration:%s InitializePortResources:%t ScheduledResyncInterval:%s AWS:%s MappingFile:%q MaxConcurrentAccounts:%d MaxPortRequestsPerSecond:%g Temporal:%s Version:%q}",
+		r.Port, r.IntegrationIdentifier, r.InitializePortResources, r.ScheduledResyncInterval, r.AWS, r.MappingFile, r.MaxConcurrentAccounts, r.MaxPortRequestsPerSecond, r.Temporal, r.Version)
 }
 
 // GoString keeps %#v redacted too.
@@ -108,6 +108,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("aws", r.AWS),
 		slog.String("mappingFile", r.MappingFile),
 		slog.Int("maxConcurrentAccounts", r.MaxConcurrentAccounts),
+		slog.Float64("maxPortRequestsPerSecond", r.MaxPortRequestsPerSecond),
 		slog.Any("temporal", r.Temporal),
 		slog.String("version", r.Version),
 	)
@@ -150,15 +151,16 @@ func (t Temporal) LogValue() slog.Value {
 // redactedJSON is the JSON shape of a redacted Config; a Config that ends up in
 // JSON (a workflow input, a debug dump) must not carry secrets either.
 type redactedJSON struct {
-	Port                    map[string]string `json:"port"`
-	IntegrationIdentifier   string            `json:"integrationIdentifier"`
-	InitializePortResources bool              `json:"initializePortResources"`
-	ScheduledResyncInterval string            `json:"scheduledResyncInterval"`
-	AWS                     map[string]any    `json:"aws"`
-	MappingFile             string            `json:"mappingFile,omitempty"`
-	MaxConcurrentAccounts   int               `json:"maxConcurrentAccounts"`
-	Temporal                map[string]string `json:"temporal"`
-	Version                 string            `json:"version"`
+	Port                     map[string]string `json:"port"`
+	IntegrationIdentifier    string            `json:"integrationIdentifier"`
+	InitializePortResources  bool              `json:"initializePortResources"`
+	ScheduledResyncInterval  string            `json:"scheduledResyncInterval"`
+	AWS                      map[string]any    `json:"aws"`
+	MappingFile              string            `json:"mappingFile,omitempty"`
+	MaxConcurrentAccounts    int               `json:"maxConcurrentAccounts"`
+	MaxPortRequestsPerSecond float64           `json:"maxPortRequestsPerSecond"`
+	Temporal                 map[string]string `json:"temporal"`
+	Version                  string            `json:"version"`
 }
 
 // MarshalJSON writes the redacted configuration.
@@ -175,8 +177,9 @@ func (c Config) MarshalJSON() ([]byte, error) {
 			"accessKeyId": r.AWS.AccessKeyID, "secretAccessKey": r.AWS.SecretAccessKey, "sessionToken": r.AWS.SessionToken,
 			"webIdentityTokenFile": r.AWS.WebIdentityTokenFile, "region": r.AWS.Region,
 		},
-		MappingFile:           r.MappingFile,
-		MaxConcurrentAccounts: r.MaxConcurrentAccounts,
+		MappingFile:              r.MappingFile,
+		MaxConcurrentAccounts:    r.MaxConcurrentAccounts,
+		MaxPortRequestsPerSecond: r.MaxPortRequestsPerSecond,
 		Temporal: map[string]string{
 			"address": r.Temporal.Address, "namespace": r.Temporal.Namespace, "apiKey": r.Temporal.APIKey,
 			"tlsCert": r.Temporal.TLSCertPath, "tlsKey": r.Temporal.TLSKeyPath, "tlsCa": r.Temporal.TLSCAPath,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/aws-port-sync/aws-port-sync/internal/awsarn"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -88,6 +89,9 @@ func (v *validation) integration(c *Config) {
 	}
 	if c.MaxConcurrentAccounts < 1 {
 		v.fail(FieldMaxConcurrentAccounts, "%d is less than 1: set a positive number of accounts synced at once (default %d)", c.MaxConcurrentAccounts, DefaultMaxConcurrentAccounts)
+	}
+	if r := c.MaxPortRequestsPerSecond; !(r > 0) || math.IsInf(r, 0) {
+		v.fail(FieldMaxPortRequestsPerSecond, "%v is not a positive number: set the Port requests per second all workers together may send (default %.1f, Port's 35,000 per 5 minutes less 20 %%)", r, DefaultMaxPortRequestsPerSecond)
 	}
 	if c.MappingFile != "" {
 		if err := readableFile(c.MappingFile); err != nil {

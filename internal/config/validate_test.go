@@ -113,6 +113,12 @@ func TestValidateMessages(t *testing.T) {
 			`integration.config.fallbackRegions[2] (OCEAN__INTEGRATION__CONFIG__FALLBACK_REGIONS): "Eu-West-1" is not a region name`}},
 		{"max accounts", map[string]string{"OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS": "0"}, []string{
 			"integration.config.maxConcurrentAccounts (OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS): 0 is less than 1"}},
+		{"port rate zero", map[string]string{"OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND": "0"}, []string{
+			"integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND): 0 is not a positive number: set the Port requests per second all workers together may send (default 93.3"}},
+		{"port rate negative", map[string]string{"OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND": "-5"}, []string{
+			"integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND): -5 is not a positive number"}},
+		{"port rate not finite", map[string]string{"OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND": "NaN"}, []string{
+			"integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND): NaN is not a positive number"}},
 		{"mapping file missing", map[string]string{"PORT_APP_CONFIG_FILE": missing}, []string{
 			`portAppConfigFile (PORT_APP_CONFIG_FILE): cannot read "` + missing + `": no such file or directory: point it at a port-app-config YAML file`}},
 		{"mapping file is a dir", map[string]string{"PORT_APP_CONFIG_FILE": dir}, []string{

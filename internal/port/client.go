@@ -67,6 +67,9 @@ type Config struct {
 	// TracerProvider receives a client span per HTTP request, retries
 	// included (nil = the global provider, a no-op unless tracing is on).
 	TracerProvider trace.TracerProvider
+	// RateLimit, when set, paces every authenticated request (retries
+	// included) to this worker's share of the deployment-wide cap.
+	RateLimit *RateLimit
 }
 
 // Client talks to one Port organization. Create it with New.
@@ -84,6 +87,7 @@ type shared struct {
 	baseBackoff time.Duration
 	log         *slog.Logger
 	auth        *tokenSource
+	limit       *RateLimit // nil = unpaced
 	// baseURLSetting names the setting behind baseURL, for *BaseURLError.
 	baseURLSetting string
 }
@@ -147,6 +151,7 @@ func New(cfg Config) (*Client, error) {
 		maxWait:     maxWait,
 		baseBackoff: backoff,
 		log:         logger.With("component", "port"),
+		limit:       cfg.RateLimit,
 	}
 	s.baseURLSetting = cfg.BaseURLSetting
 	if s.baseURLSetting == "" {
@@ -232,6 +237,9 @@ func (c *Client) do(ctx context.Context, req request, out any) (*response, error
 				return nil, err
 			}
 			token = t
+			if err := s.limit.Wait(ctx); err != nil {
+				return nil, interrupted(req, err, last)
+			}
 		}
 		resp, err := c.send(ctx, req, payload, token)
 		if err != nil {

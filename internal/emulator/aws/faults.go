@@ -119,6 +119,25 @@ func (f *Faults) SetRateLimit(service string, perSecond float64, burst int) {
 	f.limits[service] = rateSpec{perSecond: perSecond, burst: burst}
 }
 
+// SetRegionRateLimit is SetRateLimit for service in one region only; it wins
+// over the service's own limit there (tests that need a throttled region next
+// to a free one).
+func (f *Faults) SetRegionRateLimit(service, region string, perSecond float64, burst int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := service + "/" + region
+	for k := range f.buckets {
+		if k.service == service && k.region == region {
+			delete(f.buckets, k)
+		}
+	}
+	if perSecond <= 0 && burst <= 0 {
+		delete(f.limits, key)
+		return
+	}
+	f.limits[key] = rateSpec{perSecond: perSecond, burst: max(burst, 1)}
+}
+
 // Clear removes every rule, latency and rate limit.
 func (f *Faults) Clear() {
 	f.mu.Lock()

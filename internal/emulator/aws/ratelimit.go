@@ -22,7 +22,10 @@ type tokenBucket struct {
 // throttled takes one token from the request's bucket; true when none is left.
 // Caller holds f.mu.
 func (f *Faults) throttled(t faultTarget) bool {
-	spec, ok := f.limits[t.Service]
+	spec, ok := f.limits[t.Service+"/"+t.Region]
+	if !ok {
+		spec, ok = f.limits[t.Service]
+	}
 	if !ok {
 		if spec, ok = f.limits[""]; !ok {
 			return false

@@ -123,6 +123,7 @@ AWS_ACCESS_KEY_ID: {keys: [awsAccessKeyId, aws_access_key_id], secret: true}
 AWS_SECRET_ACCESS_KEY: {keys: [awsSecretAccessKey, aws_secret_access_key], secret: true}
 AWS_SESSION_TOKEN: {keys: [awsSessionToken, aws_session_token], secret: true}
 MAX_CONCURRENT_ACCOUNTS: {keys: [maxConcurrentAccounts, max_concurrent_accounts]}
+MAX_PORT_REQUESTS_PER_SECOND: {keys: [maxPortRequestsPerSecond, max_port_requests_per_second]}
 REGION: {keys: [region]}
 FALLBACK_REGIONS: {keys: [fallbackRegions, fallback_regions]}
 EXCLUDED_ACCOUNT_IDS: {keys: [excludedAccountIds, excluded_account_ids]}

@@ -497,7 +497,7 @@ func TestIntegrationKeysEverySpelling(t *testing.T) {
 		"ACCOUNT_ROLE_ARN": orgRoleARN, "ACCOUNT_ROLE_ARNS": `["` + orgRoleARN + `"]`, "OU_ID": "ou-abcd-12345678",
 		"EXTERNAL_ID": "ext-1", "AWS_PARTITION": "aws", "CREDENTIAL_PROVIDER_PRIORITY": "AssumeRole",
 		"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE01", "AWS_SECRET_ACCESS_KEY": "aws-secret-xyz",
-		"AWS_SESSION_TOKEN": "session-token-xyz", "MAX_CONCURRENT_ACCOUNTS": "3", "MAX_PORT_REQUESTS_PER_SECOND": "12.5", "REGION": "eu-west-1",
+		"AWS_SESSION_TOKEN": "session-token-xyz", "MAX_CONCURRENT_ACCOUNTS": "3", "MAX_PORT_REQUESTS_PER_SECOND": "12.5", "PORT_REQUEST_BURST": "40", "REGION": "eu-west-1",
 		"FALLBACK_REGIONS": "eu-west-1", "EXCLUDED_ACCOUNT_IDS": "111111111111", "EXCLUDED_OU_IDS": "ou-abcd-87654321",
 		"INCLUDE_ACCOUNT_TAGS": "env=prod", "EXCLUDE_ACCOUNT_TAGS": "env=sandbox",
 		"ACCOUNT_ROLE_OVERRIDES": `[{"accountId":"222222222222"\,"roleName":"LegacyReadRole"}]`,

@@ -36,7 +36,7 @@ func (t identityTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // (but recounted every 200 ms).
 func (s *stack) startCappedWorker(identity string, capPerSecond float64) *port.RateLimit {
 	s.t.Helper()
-	limit := port.NewRateLimit(capPerSecond)
+	limit := port.NewRateLimit(capPerSecond, 1)
 	pc, err := port.New(port.Config{
 		BaseURL: s.port.URL(), ClientID: portClientID, ClientSecret: portClientSecret, MaxWait: 2 * time.Second,
 		HTTPClient: &http.Client{Timeout: time.Minute, Transport: identityTransport{identity, http.DefaultTransport}},

@@ -102,7 +102,7 @@ func NewWorkerActivities(ctx context.Context, cfg *config.Config, logger *slog.L
 			return nil, nil, err
 		}
 	}
-	limit := port.NewRateLimit(cfg.MaxPortRequestsPerSecond)
+	limit := port.NewRateLimit(cfg.MaxPortRequestsPerSecond, cfg.PortRequestBurst)
 	pc, err := port.New(port.Config{
 		BaseURL: cfg.Port.BaseURL, ClientID: cfg.Port.ClientID, ClientSecret: cfg.Port.ClientSecret, Logger: logger,
 		BaseURLSetting: config.FieldBaseURL.String(),

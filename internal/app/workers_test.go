@@ -54,7 +54,7 @@ func TestLiveWorkersCountsRecentDistinctPollers(t *testing.T) {
 // The share is set before SharePortCap returns, and a failed count keeps the
 // last one.
 func TestSharePortCapSetsShareBeforeReturning(t *testing.T) {
-	lim := port.NewRateLimit(30)
+	lim := port.NewRateLimit(30, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := pollersClient{pollers: []*taskqueuepb.PollerInfo{poller("other-1", time.Second), poller("other-2", time.Second), poller("self", time.Second)}}

@@ -24,6 +24,10 @@ const (
 	// requests per 5 minutes for bulk upserts, search and entities) with a 20 %
 	// margin: 35000 / 300 s × 0.8 ≈ 93.3 requests per second.
 	DefaultMaxPortRequestsPerSecond = 35000.0 / 300 * 0.8
+	// DefaultPortRequestBurst is the rest of Port's 5-minute budget: a burst
+	// of 7,000 plus 300 s at 93.3/s is 35,000, so no 5-minute window can
+	// exceed Port's limit, while a resync smaller than the burst is not slowed.
+	DefaultPortRequestBurst = 7000
 )
 
 // Event listener types (Ocean's integration.eventListener.type) that
@@ -75,6 +79,9 @@ type Config struct {
 	// MaxPortRequestsPerSecond caps the Port API requests of the whole
 	// deployment: every worker sends at most its share, this ÷ live workers.
 	MaxPortRequestsPerSecond float64
+	// PortRequestBurst is how many requests the deployment may send at once
+	// above that rate (shared like the rate): 1 spaces requests evenly.
+	PortRequestBurst int
 	Temporal                 Temporal
 	Version                  string
 	EventListener            EventListener
@@ -159,6 +166,7 @@ func defaults() *Config {
 		AWS:                      AWS{CredentialProviderPriority: append([]string(nil), DefaultCredentialProviderPriority...)},
 		MaxConcurrentAccounts:    DefaultMaxConcurrentAccounts,
 		MaxPortRequestsPerSecond: DefaultMaxPortRequestsPerSecond,
+		PortRequestBurst:         DefaultPortRequestBurst,
 		Temporal: Temporal{
 			Address:   DefaultTemporalAddress,
 			Namespace: DefaultTemporalNamespace,

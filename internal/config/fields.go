@@ -46,6 +46,7 @@ var (
 	FieldSessionToken             = Field{"integration.config.aws_session_token", oceanConfig + "AWS_SESSION_TOKEN"}
 	FieldMaxConcurrentAccounts    = Field{"integration.config.maxConcurrentAccounts", oceanConfig + "MAX_CONCURRENT_ACCOUNTS"}
 	FieldMaxPortRequestsPerSecond = Field{"integration.config.maxPortRequestsPerSecond", oceanConfig + "MAX_PORT_REQUESTS_PER_SECOND"}
+	FieldPortRequestBurst         = Field{"integration.config.portRequestBurst", oceanConfig + "PORT_REQUEST_BURST"}
 	FieldRegion                   = Field{"integration.config.region", "AWS_REGION"}
 	FieldFallbackRegions          = Field{"integration.config.fallbackRegions", oceanConfig + "FALLBACK_REGIONS"}
 	FieldExcludedAccountIDs       = Field{"integration.config.excludedAccountIds", oceanConfig + "EXCLUDED_ACCOUNT_IDS"}

@@ -40,6 +40,7 @@ var IntegrationSettings = []IntegrationSetting{
 	{Name: "AWS_SESSION_TOKEN", Keys: []string{"awsSessionToken", "aws_session_token"}, Secret: true},
 	{Name: "MAX_CONCURRENT_ACCOUNTS", Keys: []string{"maxConcurrentAccounts", "max_concurrent_accounts"}},
 	{Name: "MAX_PORT_REQUESTS_PER_SECOND", Keys: []string{"maxPortRequestsPerSecond", "max_port_requests_per_second"}},
+	{Name: "PORT_REQUEST_BURST", Keys: []string{"portRequestBurst", "port_request_burst"}},
 	{Name: "REGION", Keys: []string{"region"}},
 	{Name: "FALLBACK_REGIONS", Keys: []string{"fallbackRegions", "fallback_regions"}},
 	{Name: "EXCLUDED_ACCOUNT_IDS", Keys: []string{"excludedAccountIds", "excluded_account_ids"}},
@@ -84,6 +85,7 @@ type integrationValues struct {
 	SessionToken               *string
 	MaxConcurrentAccounts      *int
 	MaxPortRequestsPerSecond   *float64
+	PortRequestBurst           *int
 	Region                     *string
 	FallbackRegions            *stringList
 	ExcludedAccountIDs         *stringList
@@ -117,6 +119,8 @@ func (iv *integrationValues) target(name string) any {
 		return &iv.MaxConcurrentAccounts
 	case "MAX_PORT_REQUESTS_PER_SECOND":
 		return &iv.MaxPortRequestsPerSecond
+	case "PORT_REQUEST_BURST":
+		return &iv.PortRequestBurst
 	case "REGION":
 		return &iv.Region
 	case "FALLBACK_REGIONS":

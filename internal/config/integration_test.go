@@ -24,6 +24,7 @@ var integrationSample = map[string]struct {
 	"AWS_SESSION_TOKEN":            {`tok`, "tok", func(c *Config) any { return c.AWS.SessionToken }, "tok"},
 	"MAX_CONCURRENT_ACCOUNTS":      {`7`, "7", func(c *Config) any { return c.MaxConcurrentAccounts }, 7},
 	"MAX_PORT_REQUESTS_PER_SECOND": {`12.5`, "12.5", func(c *Config) any { return c.MaxPortRequestsPerSecond }, 12.5},
+	"PORT_REQUEST_BURST":           {`40`, "40", func(c *Config) any { return c.PortRequestBurst }, 40},
 	"REGION":                       {`eu-west-1`, "eu-west-1", func(c *Config) any { return c.AWS.Region }, "eu-west-1"},
 	"FALLBACK_REGIONS":             {`[eu-west-1, us-east-1]`, "eu-west-1,us-east-1", func(c *Config) any { return c.AWS.FallbackRegions }, []string{"eu-west-1", "us-east-1"}},
 	"EXCLUDED_ACCOUNT_IDS":         {`["111111111111", "222222222222"]`, "111111111111,222222222222", func(c *Config) any { return c.AWS.ExcludedAccountIDs }, []string{"111111111111", "222222222222"}},

@@ -300,6 +300,9 @@ func applyFile(cfg *Config, file string) error {
 	if ic.MaxPortRequestsPerSecond != nil {
 		cfg.MaxPortRequestsPerSecond = *ic.MaxPortRequestsPerSecond
 	}
+	if ic.PortRequestBurst != nil {
+		cfg.PortRequestBurst = *ic.PortRequestBurst
+	}
 	setStr(&cfg.AWS.Region, ic.Region)
 	setList(&cfg.AWS.FallbackRegions, ic.FallbackRegions)
 	setList(&cfg.AWS.ExcludedAccountIDs, ic.ExcludedAccountIDs)
@@ -402,6 +405,14 @@ func applyEnv(cfg *Config, getenv func(string) string) []error {
 			errs = append(errs, fmt.Errorf("%s: %q is not a number of requests per second (e.g. 50 or 93.3)", FieldMaxPortRequestsPerSecond, v))
 		} else {
 			cfg.MaxPortRequestsPerSecond = f
+		}
+	}
+	if v := strings.TrimSpace(getenv(FieldPortRequestBurst.Env)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a whole number of requests (e.g. 7000)", FieldPortRequestBurst, v))
+		} else {
+			cfg.PortRequestBurst = n
 		}
 	}
 	str(&cfg.AWS.WebIdentityTokenFile, FieldWebIdentityTokenFile.Env)

@@ -29,7 +29,7 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	if cfg.Port.BaseURL != "https://api.getport.io" || !cfg.InitializePortResources ||
 		cfg.ScheduledResyncInterval != 60*time.Minute || cfg.MaxConcurrentAccounts != 5 ||
-		cfg.MaxPortRequestsPerSecond < 93.3 || cfg.MaxPortRequestsPerSecond > 93.4 ||
+		cfg.MaxPortRequestsPerSecond < 93.3 || cfg.MaxPortRequestsPerSecond > 93.4 || cfg.PortRequestBurst != 7000 ||
 		cfg.Temporal.Address != "127.0.0.1:7233" || cfg.Temporal.Namespace != "default" ||
 		cfg.Temporal.TaskQueue != "aws-port-sync" || cfg.AWS.Partition != "aws" || cfg.Version != "dev" ||
 		!reflect.DeepEqual(cfg.AWS.CredentialProviderPriority, []string{"AssumeRoleWithWebIdentity", "StaticCredential", "AssumeRole"}) ||
@@ -92,6 +92,7 @@ func TestLoadFile(t *testing.T) {
 		MappingFile:              "/etc/port-app-config.yml",
 		MaxConcurrentAccounts:    3,
 		MaxPortRequestsPerSecond: DefaultMaxPortRequestsPerSecond,
+		PortRequestBurst:         DefaultPortRequestBurst,
 		Temporal: Temporal{Address: "temporal.internal:7233", Namespace: "prod", APIKey: "file-api-key",
 			TLSCertPath: "/c.pem", TLSKeyPath: "/k.pem", TLSCAPath: "/ca.pem", TLSServerName: "t.example", TaskQueue: "q1"},
 		Version:          "1.2.3",
@@ -205,6 +206,7 @@ func TestLoadReportsUnparseableValues(t *testing.T) {
 		"OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS":      "five",
 		"OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS":            `["unterminated`,
 		"OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND": "fast",
+		"OCEAN__INTEGRATION__CONFIG__PORT_REQUEST_BURST":           "lots",
 	}), "")
 	if err == nil {
 		t.Fatal("want errors")
@@ -215,6 +217,7 @@ func TestLoadReportsUnparseableValues(t *testing.T) {
 		`integration.config.maxConcurrentAccounts (OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENT_ACCOUNTS): "five" is not a whole number`,
 		`integration.config.accountRoleArns (OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARNS): "[\"unterminated" is not a JSON array of strings`,
 		`integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND): "fast" is not a number of requests per second`,
+		`integration.config.portRequestBurst (OCEAN__INTEGRATION__CONFIG__PORT_REQUEST_BURST): "lots" is not a whole number of requests`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

@@ -62,8 +62,8 @@ func (t Temporal) Redacted() Temporal {
 // String is the redacted configuration; %v and %s never print secrets.
 func (c Config) String() string {
 	r := c.Redacted()
-	return fmt.Sprintf("{Port:%s Integration:%s InitializePortResources:%t ScheduledResyncInterval:%s AWS:%s MappingFile:%q MaxConcurrentAccounts:%d MaxPortRequestsPerSecond:%g Temporal:%s Version:%q}",
-		r.Port, r.IntegrationIdentifier, r.InitializePortResources, r.ScheduledResyncInterval, r.AWS, r.MappingFile, r.MaxConcurrentAccounts, r.MaxPortRequestsPerSecond, r.Temporal, r.Version)
+	return fmt.Sprintf("{Port:%s Integration:%s InitializePortResources:%t ScheduledResyncInterval:%s AWS:%s MappingFile:%q MaxConcurrentAccounts:%d MaxPortRequestsPerSecond:%g PortRequestBurst:%d Temporal:%s Version:%q}",
+		r.Port, r.IntegrationIdentifier, r.InitializePortResources, r.ScheduledResyncInterval, r.AWS, r.MappingFile, r.MaxConcurrentAccounts, r.MaxPortRequestsPerSecond, r.PortRequestBurst, r.Temporal, r.Version)
 }
 
 // GoString keeps %#v redacted too.
@@ -109,6 +109,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("mappingFile", r.MappingFile),
 		slog.Int("maxConcurrentAccounts", r.MaxConcurrentAccounts),
 		slog.Float64("maxPortRequestsPerSecond", r.MaxPortRequestsPerSecond),
+		slog.Int("portRequestBurst", r.PortRequestBurst),
 		slog.Any("temporal", r.Temporal),
 		slog.String("version", r.Version),
 	)
@@ -159,6 +160,7 @@ type redactedJSON struct {
 	MappingFile              string            `json:"mappingFile,omitempty"`
 	MaxConcurrentAccounts    int               `json:"maxConcurrentAccounts"`
 	MaxPortRequestsPerSecond float64           `json:"maxPortRequestsPerSecond"`
+	PortRequestBurst         int               `json:"portRequestBurst"`
 	Temporal                 map[string]string `json:"temporal"`
 	Version                  string            `json:"version"`
 }
@@ -180,6 +182,7 @@ func (c Config) MarshalJSON() ([]byte, error) {
 		MappingFile:              r.MappingFile,
 		MaxConcurrentAccounts:    r.MaxConcurrentAccounts,
 		MaxPortRequestsPerSecond: r.MaxPortRequestsPerSecond,
+		PortRequestBurst:         r.PortRequestBurst,
 		Temporal: map[string]string{
 			"address": r.Temporal.Address, "namespace": r.Temporal.Namespace, "apiKey": r.Temporal.APIKey,
 			"tlsCert": r.Temporal.TLSCertPath, "tlsKey": r.Temporal.TLSKeyPath, "tlsCa": r.Temporal.TLSCAPath,

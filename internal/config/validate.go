@@ -93,6 +93,9 @@ func (v *validation) integration(c *Config) {
 	if r := c.MaxPortRequestsPerSecond; !(r > 0) || math.IsInf(r, 0) {
 		v.fail(FieldMaxPortRequestsPerSecond, "%v is not a positive number: set the Port requests per second all workers together may send (default %.1f, Port's 35,000 per 5 minutes less 20 %%)", r, DefaultMaxPortRequestsPerSecond)
 	}
+	if c.PortRequestBurst < 1 {
+		v.fail(FieldPortRequestBurst, "%d is less than 1: set how many Port requests all workers together may send at once above the rate (default %d; 1 spaces them evenly)", c.PortRequestBurst, DefaultPortRequestBurst)
+	}
 	if c.MappingFile != "" {
 		if err := readableFile(c.MappingFile); err != nil {
 			v.fail(FieldMappingFile, "%v: point it at a port-app-config YAML file, or unset it to use the integration's config in Port", err)

@@ -119,6 +119,8 @@ func TestValidateMessages(t *testing.T) {
 			"integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND): -5 is not a positive number"}},
 		{"port rate not finite", map[string]string{"OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND": "NaN"}, []string{
 			"integration.config.maxPortRequestsPerSecond (OCEAN__INTEGRATION__CONFIG__MAX_PORT_REQUESTS_PER_SECOND): NaN is not a positive number"}},
+		{"port burst zero", map[string]string{"OCEAN__INTEGRATION__CONFIG__PORT_REQUEST_BURST": "0"}, []string{
+			"integration.config.portRequestBurst (OCEAN__INTEGRATION__CONFIG__PORT_REQUEST_BURST): 0 is less than 1: set how many Port requests all workers together may send at once above the rate (default 7000"}},
 		{"mapping file missing", map[string]string{"PORT_APP_CONFIG_FILE": missing}, []string{
 			`portAppConfigFile (PORT_APP_CONFIG_FILE): cannot read "` + missing + `": no such file or directory: point it at a port-app-config YAML file`}},
 		{"mapping file is a dir", map[string]string{"PORT_APP_CONFIG_FILE": dir}, []string{

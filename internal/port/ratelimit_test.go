@@ -48,7 +48,7 @@ func TestRateLimitHoldsSharedCap(t *testing.T) {
 	var wg sync.WaitGroup
 	var limits []*port.RateLimit
 	for range 2 {
-		lim := port.NewRateLimit(capPerSecond)
+		lim := port.NewRateLimit(capPerSecond, 1)
 		lim.SetWorkers(2)
 		limits = append(limits, lim)
 		c := newClient(t, emu, func(cfg *port.Config) { cfg.RateLimit = lim })
@@ -84,7 +84,7 @@ func TestRateLimitHoldsSharedCap(t *testing.T) {
 }
 
 func TestRateLimitNeverBelowOneWorker(t *testing.T) {
-	lim := port.NewRateLimit(10)
+	lim := port.NewRateLimit(10, 1)
 	lim.SetWorkers(0)
 	if lim.Workers() != 1 || lim.Share() != 10 {
 		t.Errorf("workers %d share %v, want 1 and the whole cap", lim.Workers(), lim.Share())
@@ -93,7 +93,7 @@ func TestRateLimitNeverBelowOneWorker(t *testing.T) {
 
 // A wait that would outlive the caller ends with the caller's context.
 func TestRateLimitWaitHonoursContext(t *testing.T) {
-	lim := port.NewRateLimit(0.01) // one request per 100 s
+	lim := port.NewRateLimit(0.01, 1) // one request per 100 s
 	if err := lim.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -101,5 +101,31 @@ func TestRateLimitWaitHonoursContext(t *testing.T) {
 	cancel()
 	if err := lim.Wait(ctx); err == nil {
 		t.Error("second wait returned without its slot or an error")
+	}
+}
+
+// The burst is the deployment's too: two workers of a budget with burst 10
+// may send 5 at once each, then wait for the rate (here 1 per 100 s). A
+// resync smaller than the burst is not slowed; a bigger one cannot push any
+// 5-minute window past burst + 300 s × rate.
+func TestRateLimitBurstIsShared(t *testing.T) {
+	var immediate []int
+	for range 2 {
+		lim := port.NewRateLimit(0.01, 10)
+		lim.SetWorkers(2)
+		n := 0
+		for {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			err := lim.Wait(ctx)
+			cancel()
+			if err != nil {
+				break
+			}
+			n++
+		}
+		immediate = append(immediate, n)
+	}
+	if immediate[0]+immediate[1] != 10 || immediate[0] != 5 {
+		t.Fatalf("requests sent at once by each worker: %v, want 5 and 5 (the burst of 10 shared)", immediate)
 	}
 }

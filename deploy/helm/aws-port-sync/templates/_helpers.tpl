@@ -124,6 +124,7 @@ AWS_SECRET_ACCESS_KEY: {keys: [awsSecretAccessKey, aws_secret_access_key], secre
 AWS_SESSION_TOKEN: {keys: [awsSessionToken, aws_session_token], secret: true}
 MAX_CONCURRENT_ACCOUNTS: {keys: [maxConcurrentAccounts, max_concurrent_accounts]}
 MAX_PORT_REQUESTS_PER_SECOND: {keys: [maxPortRequestsPerSecond, max_port_requests_per_second]}
+PORT_REQUEST_BURST: {keys: [portRequestBurst, port_request_burst]}
 REGION: {keys: [region]}
 FALLBACK_REGIONS: {keys: [fallbackRegions, fallback_regions]}
 EXCLUDED_ACCOUNT_IDS: {keys: [excludedAccountIds, excluded_account_ids]}

@@ -296,11 +296,14 @@ var emulatedErrors = []struct {
 func TestEveryEmulatorErrorCode(t *testing.T) {
 	srv, member := startAWS(t)
 	const attempts = 3
-	provider := newProvider(t, srv, attempts)
 	target := awscloud.Target{AccountID: member, RoleARN: memberRole(srv, member), SessionName: awscloud.SessionMember}
 
 	for _, tc := range emulatedErrors {
 		t.Run(tc.service+"/"+tc.code+"/"+http.StatusText(tc.status), func(t *testing.T) {
+			// A provider per code: the throttles of one case must not slow the
+			// next through the adaptive limit of (account, region, service);
+			// this test is about classification, awscloud's about pacing.
+			provider := newProvider(t, srv, attempts)
 			call := protocolCalls[tc.service]
 			srv.Faults().Clear()
 			msg := "emulated " + tc.code + " answer"

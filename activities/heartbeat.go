@@ -35,6 +35,8 @@ func keepAlive(ctx context.Context) (stop func()) {
 			}
 		}
 	}()
-	activity.RecordHeartbeat(ctx)
+	// No beat at the start: the server times the first beat from the
+	// activity's start anyway, and a beat per activity was a write the
+	// dev server had to persist for every short scope.
 	return func() { close(done) }
 }

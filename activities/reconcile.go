@@ -56,21 +56,20 @@ func (a *Activities) planDeletes(ctx context.Context, in syncdef.PlanDeletesInpu
 // the mapping.
 func (a *Activities) PlanSweep(ctx context.Context, in syncdef.PlanSweepInput) (syncdef.PlanSweepOutput, error) {
 	defer keepAlive(ctx)()
-	owned, err := a.port.ListDatasourceEntities(ctx, catalog.IntegrationDatasourcePrefix(in.Integration), catalog.DatasourceSuffix, time.Time{})
-	if err != nil {
-		return syncdef.PlanSweepOutput{}, portError("list the integration's entities in Port", err)
-	}
-	out := syncdef.PlanSweepOutput{Owned: len(owned)}
-	if !in.SweepDeparted {
-		return out, nil
-	}
+	// The whole integration is listed: counted and sifted page by page, never
+	// held (a 1,000-account catalog is 250k entities).
+	var out syncdef.PlanSweepOutput
 	accounts := setOf(in.Accounts)
 	kinds := setOf(in.Kinds)
 	swept := map[syncdef.SweptScope]int{}
-	for _, ref := range owned {
+	err := a.port.EachDatasourceEntity(ctx, catalog.IntegrationDatasourcePrefix(in.Integration), catalog.DatasourceSuffix, time.Time{}, func(ref port.EntityRef) {
+		out.Owned++
+		if !in.SweepDeparted {
+			return
+		}
 		scope, ok := catalog.ParseDatasource(in.Integration, ref.Datasource)
 		if !ok || !ref.UpdatedAt.Before(in.StartedAt) {
-			continue
+			return
 		}
 		switch {
 		case !accounts[scope.AccountID]:
@@ -78,9 +77,12 @@ func (a *Activities) PlanSweep(ctx context.Context, in syncdef.PlanSweepInput) (
 		case !kinds[scope.Kind]:
 			swept[syncdef.SweptScope{AccountID: scope.AccountID, Kind: scope.Kind}]++
 		default:
-			continue
+			return
 		}
 		out.Stale = append(out.Stale, catalog.Key{Blueprint: ref.Blueprint, Identifier: ref.Identifier})
+	})
+	if err != nil {
+		return syncdef.PlanSweepOutput{}, portError("list the integration's entities in Port", err)
 	}
 	for sc, n := range swept {
 		sc.Entities = n

@@ -59,17 +59,29 @@ func (t *flexTime) UnmarshalJSON(b []byte) error {
 // Ocean). With a non-zero before, only entities not updated since then are
 // returned, so entities written during the current resync never look stale.
 func (c *Client) ListDatasourceEntities(ctx context.Context, prefix, suffix string, before time.Time) ([]EntityRef, error) {
+	var refs []EntityRef
+	err := c.EachDatasourceEntity(ctx, prefix, suffix, before, func(ref EntityRef) { refs = append(refs, ref) })
+	if err != nil {
+		return nil, err
+	}
+	return refs, nil
+}
+
+// EachDatasourceEntity is ListDatasourceEntities one entity at a time, so a
+// caller that keeps little (the sweep counts the whole integration's
+// entities) never holds the whole catalog. On an error, fn has seen some of
+// the entities: only a nil error means it saw them all.
+func (c *Client) EachDatasourceEntity(ctx context.Context, prefix, suffix string, before time.Time, fn func(EntityRef)) error {
 	if prefix == "" && suffix == "" {
 		// An empty filter would list the whole organization: never what a
 		// reconciliation means.
-		return nil, &permanentError{errors.New("port: list datasource entities: prefix or suffix is required")}
+		return &permanentError{errors.New("port: list datasource entities: prefix or suffix is required")}
 	}
-	var refs []EntityRef
 	from := ""
 	seen := map[string]bool{}
 	for page := 0; ; page++ {
 		if page >= maxDatasourcePages {
-			return nil, fmt.Errorf("port: list datasource entities %q…%q: more than %d pages", prefix, suffix, maxDatasourcePages)
+			return fmt.Errorf("port: list datasource entities %q…%q: more than %d pages", prefix, suffix, maxDatasourcePages)
 		}
 		body := map[string]any{
 			"datasource_prefix": prefix,
@@ -92,7 +104,7 @@ func (c *Client) ListDatasourceEntities(ctx context.Context, prefix, suffix stri
 			body:   body,
 			retry:  true,
 		}, &out); err != nil {
-			return nil, fmt.Errorf("list datasource entities %q…%q (page %d): %w", prefix, suffix, page+1, err)
+			return fmt.Errorf("list datasource entities %q…%q (page %d): %w", prefix, suffix, page+1, err)
 		}
 		for _, e := range out.Entities {
 			ref := EntityRef{Blueprint: e.Blueprint, Identifier: e.Identifier, Datasource: e.Datasource, UpdatedAt: time.Time(e.UpdatedAt)}
@@ -102,14 +114,14 @@ func (c *Client) ListDatasourceEntities(ctx context.Context, prefix, suffix stri
 			if ref.UpdatedAt.IsZero() {
 				ref.UpdatedAt = time.Time(e.DollarUpdAt)
 			}
-			refs = append(refs, ref)
+			fn(ref)
 		}
 		next := cursor(out.Next)
 		if next == "" {
-			return refs, nil
+			return nil
 		}
 		if seen[next] {
-			return nil, fmt.Errorf("port: list datasource entities %q…%q: cursor %q repeated", prefix, suffix, next)
+			return fmt.Errorf("port: list datasource entities %q…%q: cursor %q repeated", prefix, suffix, next)
 		}
 		seen[next] = true
 		from = next

@@ -82,9 +82,9 @@ type Config struct {
 	// PortRequestBurst is how many requests the deployment may send at once
 	// above that rate (shared like the rate): 1 spaces requests evenly.
 	PortRequestBurst int
-	Temporal                 Temporal
-	Version                  string
-	EventListener            EventListener
+	Temporal         Temporal
+	Version          string
+	EventListener    EventListener
 
 	partitionDerived bool // AWS.Partition was derived from the ARNs, not given
 }

@@ -119,9 +119,14 @@ func runDev(ctx context.Context, args []string) error {
 	if err := ensure(ctx, c, cfg); err != nil {
 		return err
 	}
-	id, err := schedule.Trigger(ctx, c, cfg.IntegrationIdentifier)
+	id, following, err := firstResync(func() (string, error) { return schedule.Trigger(ctx, c, cfg.IntegrationIdentifier) })
 	if err != nil {
 		return err
+	}
+	if following {
+		// A .dev/ kept from an earlier `make run`: its schedule caught up on
+		// the run it missed while the dev server was down.
+		fmt.Println("A resync was already running (the schedule caught up on a missed run): following it")
 	}
 	fmt.Println("First resync:", id)
 	followErr := maybeFollow(ctx, c, cfg, id, true)
@@ -316,4 +321,15 @@ func demoCatalog(ctx context.Context, dir string, emuEnv []string) (string, erro
 		return "", fmt.Errorf("demo mapping: %w", err)
 	}
 	return file, nil
+}
+
+// firstResync starts the demo's first resync, or names the one already
+// running (following reports which): either way there is one to follow.
+func firstResync(trigger func() (string, error)) (id string, following bool, err error) {
+	id, err = trigger()
+	var refused *schedule.RefusedError
+	if errors.As(err, &refused) && refused.Running != "" {
+		return refused.Running, true, nil
+	}
+	return id, false, err
 }

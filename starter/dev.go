@@ -312,8 +312,23 @@ func demoCatalog(ctx context.Context, dir string, emuEnv []string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("demo blueprints: %w", err)
 	}
-	if _, err := pc.EnsureBlueprints(ctx, blueprints); err != nil {
-		return "", fmt.Errorf("demo blueprints: %w", err)
+	// Only the missing ones: EnsureBlueprints (Ocean's rule for defaults)
+	// skips all once any exists, and a .dev/ kept from an earlier version
+	// holds the default blueprints without the examples' (every example
+	// entity was then rejected).
+	var missing []map[string]any
+	for _, bp := range blueprints {
+		id, _ := bp["identifier"].(string)
+		if _, err := pc.GetBlueprint(ctx, id); port.IsNotFound(err) {
+			missing = append(missing, bp)
+		} else if err != nil {
+			return "", fmt.Errorf("demo blueprint %s: %w", id, err)
+		}
+	}
+	if len(missing) > 0 {
+		if _, err := pc.EnsureBlueprints(ctx, missing); err != nil {
+			return "", fmt.Errorf("demo blueprints: %w", err)
+		}
 	}
 	file := filepath.Join(dir, "demo-port-app-config.yml")
 	header := "# Written by `starter dev`: every example of examples/ at once (edit it and\n# restart the worker, or point PORT_APP_CONFIG_FILE elsewhere).\n"

@@ -195,12 +195,7 @@ func entitySize(e catalog.Entity) int {
 }
 
 func (r *scopeRun) addFailures(failures []string) {
-	for _, f := range failures {
-		if len(r.out.WriteFailures) >= syncdef.MaxWriteFailureExamples {
-			return
-		}
-		r.out.WriteFailures = append(r.out.WriteFailures, f)
-	}
+	r.out.WriteFailures = syncdef.AppendExamples(r.out.WriteFailures, failures, syncdef.MaxWriteFailureExamples)
 }
 
 func (r *scopeRun) addPage(page syncdef.CollectPageOutput) {
@@ -218,12 +213,7 @@ func (r *scopeRun) addPage(page syncdef.CollectPageOutput) {
 	}
 	r.out.Counts.Add(syncdef.Counts{Raw: page.Raw, Filtered: page.Filtered, Dropped: page.Dropped,
 		MappingErrors: page.MappingErrors, OmittedActions: page.OmittedActions})
-	for _, ex := range page.OmittedExamples {
-		if len(r.out.OmittedExamples) >= syncdef.MaxOmittedActionExamples {
-			break
-		}
-		r.out.OmittedExamples = append(r.out.OmittedExamples, ex)
-	}
+	r.out.OmittedExamples = syncdef.AppendExamples(r.out.OmittedExamples, page.OmittedExamples, syncdef.MaxOmittedActionExamples)
 }
 
 func (r *scopeRun) fail(ctx context.Context, where string, err error) {

@@ -281,23 +281,13 @@ func (s *accountSync) runScope(ctx workflow.Context, g scopeUnits) {
 	scope.Planned, scope.Owned, scope.Stale, scope.Stubs = out.Planned, out.Owned, out.Stale, out.Stubs
 	s.addCounts(out.Counts)
 	s.addWriteFailures(out.WriteFailures)
-	for _, ex := range out.OmittedExamples {
-		if len(s.carry.OmittedActions) >= syncdef.MaxOmittedActionExamples {
-			break
-		}
-		s.carry.OmittedActions = append(s.carry.OmittedActions, ex)
-	}
+	s.carry.OmittedActions = syncdef.AppendExamples(s.carry.OmittedActions, out.OmittedExamples, syncdef.MaxOmittedActionExamples)
 }
 
 // addWriteFailures keeps the first few rejections as examples; the count of
 // all of them is Counts.Failed.
 func (s *accountSync) addWriteFailures(failures []string) {
-	for _, f := range failures {
-		if len(s.carry.WriteFailures) >= syncdef.MaxWriteFailureExamples {
-			return
-		}
-		s.carry.WriteFailures = append(s.carry.WriteFailures, f)
-	}
+	s.carry.WriteFailures = syncdef.AppendExamples(s.carry.WriteFailures, failures, syncdef.MaxWriteFailureExamples)
 }
 
 func (s *accountSync) addCounts(c syncdef.Counts) {

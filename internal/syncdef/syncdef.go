@@ -476,6 +476,18 @@ const MaxWriteFailureExamples = 5
 // names; the rest are counted (Counts.OmittedActions).
 const MaxOmittedActionExamples = 5
 
+// AppendExamples appends items to list until it holds max: reports name a
+// few examples, their counts say how many there were.
+func AppendExamples(list, items []string, max int) []string {
+	for _, it := range items {
+		if len(list) >= max {
+			break
+		}
+		list = append(list, it)
+	}
+	return list
+}
+
 type AccountResult struct {
 	AccountID string        `json:"accountId"`
 	Name      string        `json:"name"`

@@ -90,3 +90,28 @@ func TestDatasourceListingFollowsTakeoverAndDelete(t *testing.T) {
 		t.Fatalf("writer-a owns %q, writer-b %q; want b1 and b2", a, b)
 	}
 }
+
+// The pages of one listing share one sort; a write in between must still be
+// seen by the next listing (the cache lives until the next write).
+func TestDatasourceListingSeesAWriteBetweenListings(t *testing.T) {
+	h := started(t)
+	ds := "aws-port-sync/i1/111/AWS::S3::Bucket/1.0/exporter"
+	h.s.SeedEntity(portemu.Entity{Blueprint: "bucket", Identifier: "b1", Datasource: ds, UpdatedAt: h.s.Now()})
+	body := map[string]any{"datasource_prefix": "aws-port-sync/i1/111/", "datasource_suffix": "/exporter"}
+	list := func() string {
+		r := h.expect(h.do("POST", "/v1/blueprints/entities/datasource-entities", body), 200)
+		return strings.Join(ids(r.list("entities"), "identifier"), ",")
+	}
+	if got := list(); got != "b1" {
+		t.Fatalf("first listing %q", got)
+	}
+	h.ua = ds
+	h.expect(h.do("POST", "/v1/blueprints/bucket/entities?upsert=true", bucket("b0", "us-east-1")), 201)
+	if got := list(); got != "b0,b1" {
+		t.Fatalf("listing after a write %q, want b0,b1", got)
+	}
+	h.expect(h.do("DELETE", "/v1/blueprints/bucket/entities/b1", nil), 200)
+	if got := list(); got != "b0" {
+		t.Fatalf("listing after a delete %q, want b0", got)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -266,13 +265,10 @@ func (c *call) datasourceEntities() {
 	if body.From != nil {
 		from = *body.From
 	}
-	owned := func(ds string) bool {
-		return strings.HasPrefix(ds, prefix) && strings.HasSuffix(ds, suffix) && len(ds) >= len(prefix)+len(suffix)
-	}
 	match := func(e *Entity) bool {
-		return owned(e.Datasource) && (before.IsZero() || e.UpdatedAt.Before(before))
+		return ownedBy(e.Datasource, prefix, suffix) && (before.IsZero() || e.UpdatedAt.Before(before))
 	}
-	candidates := func() []entityKey { return c.s.datasourceKeysLocked(owned) }
+	candidates := func() []entityKey { return c.s.datasourceKeysLocked(prefix, suffix) }
 	ents, next, err := c.s.page("", candidates, match, from, limit, c.qlist("include"), c.qlist("exclude"))
 	if err != nil {
 		c.error(http.StatusUnprocessableEntity, "invalid_request", err.Error())

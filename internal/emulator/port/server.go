@@ -98,12 +98,21 @@ type Server struct {
 	mu         sync.Mutex // guards the catalog state below
 	blueprints map[string]map[string]any
 	entities   map[entityKey]*Entity
-	// sorted holds the keys of entities in (blueprint, identifier) order,
-	// kept up to date by putEntityLocked and deleteEntityLocked; nil means
-	// rebuild. Searches page through it instead of sorting every time.
+	// sorted holds the keys of entities in (blueprint, identifier) order;
+	// a new or deleted key drops it (nil means rebuild), so a resync's 250k
+	// inserts cost nothing and the next full listing sorts once. (Keeping it
+	// sorted on every insert moved O(catalog) memory per entity written.)
 	sorted []entityKey
 	// byDatasource indexes the keys by $datasource (ownership listings).
-	byDatasource   map[string]map[entityKey]struct{}
+	byDatasource map[string]map[entityKey]struct{}
+	// owned caches the last ownership listing's keys, sorted, until the
+	// next write (gen): a listing pages through it without sorting again.
+	gen   uint64
+	owned struct {
+		prefix, suffix string
+		gen            uint64
+		keys           []entityKey
+	}
 	integrations   map[string]map[string]any
 	resyncRequests map[string]map[string]any
 	tokens         map[string]*token // access token → grant
@@ -151,6 +160,8 @@ func (s *Server) resetState() {
 	s.entities = map[entityKey]*Entity{}
 	s.sorted = nil
 	s.byDatasource = map[string]map[entityKey]struct{}{}
+	s.gen++
+	s.owned.keys = nil
 	s.integrations = map[string]map[string]any{}
 	s.resyncRequests = map[string]map[string]any{}
 	s.tokens = map[string]*token{}
@@ -361,12 +372,12 @@ func compareKeys(a, b entityKey) int {
 	return strings.Compare(a.identifier, b.identifier)
 }
 
-// putEntityLocked stores e under k, keeping the sorted keys in step.
+// putEntityLocked stores e under k; a new key drops the sorted keys.
 func (s *Server) putEntityLocked(k entityKey, e *Entity) {
 	old, exists := s.entities[k]
-	if !exists && s.sorted != nil {
-		i, _ := slices.BinarySearchFunc(s.sorted, k, compareKeys)
-		s.sorted = slices.Insert(s.sorted, i, k)
+	s.gen++
+	if !exists {
+		s.sorted = nil
 	}
 	if exists {
 		s.unindexDatasourceLocked(k, old.Datasource)
@@ -389,13 +400,12 @@ func (s *Server) unindexDatasourceLocked(k entityKey, ds string) {
 	}
 }
 
-// deleteEntityLocked removes k, keeping the sorted keys in step.
+// deleteEntityLocked removes k; it drops the sorted keys.
 func (s *Server) deleteEntityLocked(k entityKey) {
 	old, exists := s.entities[k]
-	if exists && s.sorted != nil {
-		if i, found := slices.BinarySearchFunc(s.sorted, k, compareKeys); found {
-			s.sorted = slices.Delete(s.sorted, i, i+1)
-		}
+	s.gen++
+	if exists {
+		s.sorted = nil
 	}
 	if exists {
 		s.unindexDatasourceLocked(k, old.Datasource)
@@ -403,20 +413,29 @@ func (s *Server) deleteEntityLocked(k entityKey) {
 	delete(s.entities, k)
 }
 
-// datasourceKeysLocked is, in key order, every key whose $datasource
-// satisfies keep (from the index: the cost follows the datasources and the
-// matches, not the catalog).
-func (s *Server) datasourceKeysLocked(keep func(ds string) bool) []entityKey {
-	var keys []entityKey
+// datasourceKeysLocked is, in key order, every key whose $datasource has
+// prefix and suffix (from the index: the cost follows the datasources and
+// the matches, not the catalog). The pages of one listing share one sort.
+func (s *Server) datasourceKeysLocked(prefix, suffix string) []entityKey {
+	if c := &s.owned; c.keys != nil && c.gen == s.gen && c.prefix == prefix && c.suffix == suffix {
+		return c.keys
+	}
+	keys := []entityKey{}
 	for ds, set := range s.byDatasource {
-		if keep(ds) {
+		if ownedBy(ds, prefix, suffix) {
 			for k := range set {
 				keys = append(keys, k)
 			}
 		}
 	}
 	slices.SortFunc(keys, compareKeys)
+	s.owned.prefix, s.owned.suffix, s.owned.gen, s.owned.keys = prefix, suffix, s.gen, keys
 	return keys
+}
+
+// ownedBy tells a $datasource with prefix and suffix (not overlapping).
+func ownedBy(ds, prefix, suffix string) bool {
+	return strings.HasPrefix(ds, prefix) && strings.HasSuffix(ds, suffix) && len(ds) >= len(prefix)+len(suffix)
 }
 
 func cloneEntity(e *Entity) Entity {

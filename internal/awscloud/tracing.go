@@ -15,7 +15,7 @@ import (
 
 // instrument adds a client span per AWS call (service, operation, region,
 // request id, status: never a credential or a payload) beneath the caller's
-// span, e.g. the CollectPage activity's. It sends no trace header to AWS.
+// span, e.g. a SyncScope activity's page. It sends no trace header to AWS.
 func instrument(cfg *aws.Config, tp trace.TracerProvider) {
 	if tp == nil {
 		tp = otel.GetTracerProvider()

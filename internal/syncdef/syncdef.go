@@ -84,7 +84,7 @@ type Tuning struct {
 	PagesPerRun            int   `json:"pagesPerRun,omitempty"`
 	MaxConcurrentAccounts  int   `json:"maxConcurrentAccounts,omitempty"`
 	ActivityMaximumRetries int32 `json:"activityMaximumRetries,omitempty"`
-	// PageSize overrides the worker's AWS page size (items per CollectPage).
+	// PageSize overrides the worker's AWS page size (items per AWS page).
 	PageSize int32 `json:"pageSize,omitempty"`
 	// MaxConcurrentRegions bounds the units (regions) one scope activity
 	// reads at once; MaxConcurrentUnits bounds the scopes of an account.

@@ -257,7 +257,7 @@ func (t Tree) Ancestors(s Span) []Span {
 	return out
 }
 
-// Path is s and its ancestors' names, root last: "EC2.DescribeInstances < RunActivity:CollectPage < …".
+// Path is s and its ancestors' names, root last: "EC2.DescribeInstances < Page < RunActivity:SyncScope < …".
 func (t Tree) Path(s Span) string {
 	names := []string{s.Name}
 	for _, a := range t.Ancestors(s) {

@@ -167,7 +167,7 @@ func (r *scopeRun) write(ctx context.Context, entities []catalog.Entity) {
 			return
 		}
 		up = syncdef.UpsertOutput{Failed: len(entities), Failures: []string{
-			fmt.Sprintf("%d %s entities: %s", len(entities), r.in.Kind, reasonOf(err))}}
+			fmt.Sprintf("%d %s entities: %s", len(entities), r.in.Kind, syncdef.ErrorReason(err))}}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -222,7 +222,7 @@ func (r *scopeRun) fail(ctx context.Context, where string, err error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.out.Errors = append(r.out.Errors, where+": "+reasonOf(err))
+	r.out.Errors = append(r.out.Errors, where+": "+syncdef.ErrorReason(err))
 }
 
 // plan lists the scope's entities in Port and keeps as stale those this read
@@ -303,16 +303,6 @@ func (r *scopeRun) try(ctx context.Context, step func() error) error {
 func permanent(err error) bool {
 	var app *temporal.ApplicationError
 	return errors.As(err, &app) && app.NonRetryable()
-}
-
-// reasonOf is the short text users see: the application error's message, not
-// its wrapping chain.
-func reasonOf(err error) string {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Message() != "" {
-		return app.Message()
-	}
-	return err.Error()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -82,13 +82,13 @@ type accountSync struct {
 func (s *accountSync) start(ctx workflow.Context) string {
 	short := shortActivity(ctx, s.in.Tuning)
 	if err := workflow.ExecuteActivity(short, syncdef.AssumeRoleActivity, s.in.Account).Get(ctx, &s.carry.Identity); err != nil {
-		return errorReason(err)
+		return syncdef.ErrorReason(err)
 	}
 	regionsErr := ""
 	if needsRegions(s.in.Resources) {
 		var regions syncdef.ListRegionsOutput
 		if err := workflow.ExecuteActivity(short, syncdef.ListRegionsActivity, syncdef.ListRegionsInput{Account: s.in.Account}).Get(ctx, &regions); err != nil {
-			regionsErr = errorReason(err) // "account …: list regions of …: why"
+			regionsErr = syncdef.ErrorReason(err) // "account …: list regions of …: why"
 		}
 		s.carry.Regions = regions.Regions
 		if regions.Fallback != "" {
@@ -266,7 +266,7 @@ func (s *accountSync) runScope(ctx workflow.Context, g scopeUnits) {
 	}
 	var out syncdef.SyncScopeOutput
 	if err := workflow.ExecuteActivity(scopeActivity(ctx, s.in.Tuning), syncdef.SyncScopeActivity, in).Get(ctx, &out); err != nil {
-		scope.Errors = append(scope.Errors, g.kind+": "+errorReason(err))
+		scope.Errors = append(scope.Errors, g.kind+": "+syncdef.ErrorReason(err))
 		s.progress.UnitsDone += len(g.units)
 		return
 	}
@@ -312,7 +312,7 @@ func (s *accountSync) retryMissingTargets(ctx workflow.Context) {
 		}).Get(ctx, &up)
 		if err != nil {
 			up = syncdef.UpsertOutput{Failed: len(sc.Retry), Failures: []string{
-				fmt.Sprintf("%d %s entities (retried for missing relation targets): %s", len(sc.Retry), sc.Kind, errorReason(err))}}
+				fmt.Sprintf("%d %s entities (retried for missing relation targets): %s", len(sc.Retry), sc.Kind, syncdef.ErrorReason(err))}}
 		}
 		s.addWriteFailures(up.Failures)
 		s.addCounts(syncdef.Counts{Upserted: up.Upserted, Failed: up.Failed})

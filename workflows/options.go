@@ -5,7 +5,6 @@
 package workflows
 
 import (
-	"errors"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -98,21 +97,4 @@ func scopeActivity(ctx workflow.Context, t syncdef.Tuning) workflow.Context {
 		HeartbeatTimeout:    heartbeatTimeout(t),
 		RetryPolicy:         rp,
 	})
-}
-
-// errorReason turns an activity or child error into the short text users see in
-// progress and reports: the application error's message, not the wrapping chain.
-func errorReason(err error) string {
-	if err == nil {
-		return ""
-	}
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Message() != "" {
-		return app.Message()
-	}
-	var timeout *temporal.TimeoutError
-	if errors.As(err, &timeout) {
-		return "timed out (" + timeout.TimeoutType().String() + ")"
-	}
-	return err.Error()
 }

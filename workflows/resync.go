@@ -57,7 +57,7 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 	prepared := false
 	fail := func(phase string, err error) (syncdef.Progress, error) {
 		progress.Phase = "failed"
-		progress.Error = phase + ": " + errorReason(err)
+		progress.Error = phase + ": " + syncdef.ErrorReason(err)
 		progress.FinishedAt = workflow.Now(ctx).UTC()
 		if prepared {
 			// Port's resync-state is only touched once credentials and the
@@ -117,7 +117,7 @@ func ResyncWorkflow(ctx workflow.Context, in syncdef.ResyncInput) (syncdef.Progr
 	}
 	if err := deleteStale(ctx, in, startedAt, prep, disc, results, &progress); err != nil {
 		logger.Error("Deletion phase failed; the catalog keeps its entities", "error", err)
-		progress.DeletionNote = "deletion failed: " + errorReason(err)
+		progress.DeletionNote = "deletion failed: " + syncdef.ErrorReason(err)
 		progress.DeletionFailed = true
 		status = "failed"
 	}
@@ -192,7 +192,7 @@ func syncAccounts(ctx workflow.Context, in syncdef.ResyncInput, resyncID string,
 			running--
 			var r syncdef.AccountResult
 			if err := f.Get(ctx, &r); err != nil {
-				r = syncdef.AccountResult{AccountID: account.ID, Name: account.Name, Status: syncdef.AccountFailed, Reason: errorReason(err)}
+				r = syncdef.AccountResult{AccountID: account.ID, Name: account.Name, Status: syncdef.AccountFailed, Reason: syncdef.ErrorReason(err)}
 			}
 			results[i] = r
 			recordAccount(progress, i, r)

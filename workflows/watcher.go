@@ -63,7 +63,7 @@ func ResyncWatcherWorkflow(ctx workflow.Context, in syncdef.WatcherInput) error 
 		st.LastPoll = workflow.Now(ctx).UTC()
 		st.Polls++
 		if err != nil {
-			st.LastError = errorReason(err)
+			st.LastError = syncdef.ErrorReason(err)
 			st.LastErrorAt = st.LastPoll
 			logger.Warn("Could not read Port's resync request; polling goes on", "integration", in.Integration, "error", st.LastError)
 			return
@@ -92,7 +92,7 @@ func ResyncWatcherWorkflow(ctx workflow.Context, in syncdef.WatcherInput) error 
 		}
 		var holder string
 		if err := workflow.ExecuteActivity(pollCtx, syncdef.RunningResyncActivity, in.Integration).Get(ctx, &holder); err != nil {
-			logger.Warn("Could not tell whether a resync runs; the owed resync waits for the next poll", "error", errorReason(err))
+			logger.Warn("Could not tell whether a resync runs; the owed resync waits for the next poll", "error", syncdef.ErrorReason(err))
 			return
 		}
 		if holder != "" {
@@ -115,7 +115,7 @@ func ResyncWatcherWorkflow(ctx workflow.Context, in syncdef.WatcherInput) error 
 		childCtx, _ := workflow.NewDisconnectedContext(ctx)
 		f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(childCtx, opts), syncdef.ResyncWorkflowName, settings.Resync)
 		if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-			st.LastError = "start resync: " + errorReason(err)
+			st.LastError = "start resync: " + syncdef.ErrorReason(err)
 			st.LastErrorAt = now
 			logger.Warn("Could not start the owed resync; it stays owed", "error", st.LastError)
 			return
@@ -134,7 +134,7 @@ func ResyncWatcherWorkflow(ctx workflow.Context, in syncdef.WatcherInput) error 
 		reason := st.LastResyncReason
 		switch {
 		case err != nil:
-			st.LastResyncStatus = "failed: " + errorReason(err)
+			st.LastResyncStatus = "failed: " + syncdef.ErrorReason(err)
 		case p.Phase == syncdef.StatusRefused:
 			// Another resync took the lease first: this one is still owed.
 			st.LastResyncStatus = syncdef.StatusRefused

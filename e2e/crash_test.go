@@ -14,6 +14,7 @@ import (
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/aws-port-sync/aws-port-sync/internal/catalog"
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 	"github.com/aws-port-sync/aws-port-sync/internal/syncdef"
 )
@@ -28,6 +29,9 @@ var pageOperations = map[string]bool{
 // new one that finishes the resync; the catalog ends correct, and only the
 // scopes whose activity was in flight at the kill are read again (from their
 // first page: the produced keys their plan needs lived in the dead worker).
+// The resync follows a complete one and an instance and a bucket leave AWS in
+// between, so the catalog ending correct means deletion stayed exact across
+// the crash: those two deleted, nothing else.
 func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 	spec := demoSpec(6)
 	spec.MissingRole, spec.Suspended, spec.ResourcesPerKind = 0, 0, 6
@@ -43,6 +47,12 @@ func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 	}
 	bin := buildWorker(t)
 
+	first := s.startWorkerProcess(t, bin, "first")
+	s.resync()
+	s.assertCatalog(s.expectedKeys())
+	_, instance, bucket := s.removeInstanceAndBucket()
+	s.aws.ResetRequests()
+
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	id := fmt.Sprintf("aws-port-sync/%s/resync-crash", s.integration)
@@ -52,7 +62,6 @@ func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	first := s.startWorkerProcess(t, bin, "first")
 	waitFor(t, ctx, "30 AWS pages fetched", func() bool { return countPages(s.aws.Requests()) >= 30 })
 	killedAt := time.Now()
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
@@ -74,9 +83,17 @@ func TestWorkerKilledMidResyncIsReplaced(t *testing.T) {
 	if err := run.Get(ctx, &p); err != nil {
 		t.Fatalf("resync did not finish after the worker was replaced: %v", err)
 	}
-	s.assertCatalog(s.expectedKeys())
+	got := s.assertCatalog(s.expectedKeys())
 	if p.AccountsFailed != 0 {
 		t.Fatalf("accounts failed after the replacement: %+v", p.Accounts)
+	}
+	for _, k := range []catalog.Key{instance, bucket} {
+		if _, ok := got[k]; ok {
+			t.Fatalf("%s/%s left AWS before the crashed resync and is still in Port", k.Blueprint, k.Identifier)
+		}
+	}
+	if p.Counts.Deleted != 2 {
+		t.Fatalf("the crashed resync deleted %d entities, want exactly the instance and the bucket", p.Counts.Deleted)
 	}
 
 	dups := duplicatePages(s.aws.Requests())

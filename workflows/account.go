@@ -265,12 +265,12 @@ func (s *accountSync) runScope(ctx workflow.Context, g scopeUnits) {
 		in.Units = append(in.Units, syncdef.Unit{Resource: i, Region: u.Region})
 	}
 	var out syncdef.SyncScopeOutput
-	if err := workflow.ExecuteActivity(scopeActivity(ctx, s.in.Tuning), syncdef.SyncScopeActivity, in).Get(ctx, &out); err != nil {
+	err := workflow.ExecuteActivity(scopeActivity(ctx, s.in.Tuning), syncdef.SyncScopeActivity, in).Get(ctx, &out)
+	s.progress.UnitsDone += len(g.units)
+	if err != nil {
 		scope.Errors = append(scope.Errors, g.kind+": "+syncdef.ErrorReason(err))
-		s.progress.UnitsDone += len(g.units)
 		return
 	}
-	s.progress.UnitsDone += len(g.units)
 	s.progress.PagesFetched += out.Pages
 	if out.Skipped != "" {
 		scope.Skipped = out.Skipped

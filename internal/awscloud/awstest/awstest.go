@@ -297,6 +297,10 @@ func CheckDenied(t *testing.T, pages []awscloud.Page, field, prefix string, want
 	}
 }
 
+// DefaultWindowSince is the start of the default history window (30 days)
+// ending at the generated history's end: the Since history kind tests read.
+var DefaultWindowSince = awsemu.DefaultHistoryEnd.Add(-30 * 24 * time.Hour)
+
 // CheckWindow compares items read from since with res, the kind's resources
 // in one account and region, by key: a resource older than since must be
 // absent, and each other one is passed to check with its item (ok false

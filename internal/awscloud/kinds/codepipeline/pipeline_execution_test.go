@@ -10,8 +10,8 @@ import (
 	awsemu "github.com/aws-port-sync/aws-port-sync/internal/emulator/aws"
 )
 
-// since is a 30-day history window ending at the generated history's end.
-var since = awsemu.DefaultHistoryEnd.Add(-30 * 24 * time.Hour)
+// since is the default 30-day window ending at the generated history's end.
+var since = awstest.DefaultWindowSince
 
 func TestPipelineExecutionKind(t *testing.T) {
 	k, _ := awscloud.LookupKind("AWS::CodePipeline::PipelineExecution")
